@@ -1,0 +1,22 @@
+"""Test settings: always PostgreSQL (``make test`` provides DATABASE_URL)."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+if "DATABASE_URL" not in os.environ:
+    raise ImproperlyConfigured(
+        "The tests run against PostgreSQL. Run them with `make test`, or set DATABASE_URL "
+        "to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/sipflow."
+    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("The tests need PostgreSQL; DATABASE_URL points elsewhere.")
+
+DEBUG = False
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

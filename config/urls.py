@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from viewflow.contrib.auth import AuthViewset
+
+from .site import site
+
+admin.site.site_header = _("sipflow – administration")
+admin.site.site_title = "sipflow"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="overview:index"), name="home"),
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", site.urls),
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Guardianship, Membership, Organisation, Person, Relative, Unit, User
+
+ADDRESS_FIELDS = ("street_address", "postal_code", "city")
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+    fields = ("name", "kind", "email")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code", "region")
+    list_filter = ("kind",)
+    search_fields = ("name", "code", "organisation_number")
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "organisation", "kind")
+    list_filter = ("kind", "organisation__kind")
+    search_fields = ("name", "organisation__name")
+    list_select_related = ("organisation",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+
+
+class GuardianshipFormSet(BaseInlineFormSet):
+    """Validates every new guardian against the same rules as the service."""
+
+    def clean(self) -> None:
+        super().clean()
+        child = self.instance
+        if child.pk is None or not child.date_of_birth:
+            new_forms = [f for f in self.extra_forms if f.has_changed()]
+            if new_forms:
+                raise ValidationError(
+                    _("Spara personen först, lägg sedan till vårdnadshavare.")
+                )
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        if len(kept) > 2:
+            raise ValidationError(_("Ett barn kan ha högst två vårdnadshavare."))
+        for form in self.initial_forms:
+            if "guardian" in form.changed_data and not self._should_delete_form(form):
+                form.add_error(
+                    "guardian",
+                    _("Ta bort vårdnadshavaren och lägg till den nya i stället för att byta."),
+                )
+        for form in self.extra_forms:
+            guardian = form.cleaned_data.get("guardian") if form.has_changed() else None
+            if guardian is None or self._should_delete_form(form):
+                continue
+            try:
+                services.guardianship_validate(
+                    child=child, guardian=guardian, on=timezone.localdate()
+                )
+            except ValidationError as error:
+                form.add_error("guardian", error)
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = Guardianship
+    fk_name = "child"
+    formset = GuardianshipFormSet
+    extra = 0
+    max_num = 2
+    fields = ("guardian",)
+    autocomplete_fields = ("guardian",)
+
+
+class RelativeInline(admin.TabularInline):
+    model = Relative
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ("relative",)
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    form = PersonAdminForm
+    list_display = (
+        "last_name",
+        "first_name",
+        "identity_number_display",
+        "date_of_birth",
+        "registered_municipality",
+        "protected_identity",
+    )
+    list_filter = ("legal_sex", "protected_identity", "registered_municipality")
+    search_fields = ("first_name", "last_name", "personal_identity_number")
+    list_select_related = ("registered_municipality",)
+    readonly_fields = ("date_of_birth",)
+    inlines = [GuardianshipInline, RelativeInline]
+
+    @admin.display(description=_("personnummer"), ordering="personal_identity_number")
+    def identity_number_display(self, obj: Person) -> str:
+        return obj.identity_number_display
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and obj.protected_identity:
+            # Skyddade personuppgifter: the address is never shown, not even to admins.
+            fields = [name for name in fields if name not in ADDRESS_FIELDS]
+        return fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Guardianship:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.guardianship_end(guardianship=obj)
+        for new in formset.new_objects:
+            services.guardianship_create(child=form.instance, guardian=new.guardian)
+        return None

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identity_numbers import parse_identity_number
+
+
+class IdentityNumberFormField(forms.CharField):
+    """Accepts any of the usual written forms and cleans to the canonical twelve digits."""
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = 13
+        kwargs.setdefault("help_text", _("ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return parse_identity_number(value, today=timezone.localdate()).canonical
+
+
+class IdentityNumberField(models.CharField):
+    """Personnummer or samordningsnummer, stored as twelve digits (YYYYMMDDNNNC)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 12
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return parse_identity_number(value, today=timezone.localdate()).canonical
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": IdentityNumberFormField, **kwargs})
