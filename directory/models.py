@@ -284,7 +284,10 @@ class Guardianship(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guardian} ({_('vårdnadshavare för')} {self.child})"
+        return _("%(guardian)s, vårdnadshavare för %(child)s") % {
+            "guardian": self.guardian,
+            "child": self.child,
+        }
 
 
 class Relative(models.Model):

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import env_bool, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_swedish_first_with_english_available_in_stockholm_time():
+    assert settings.LANGUAGE_CODE == "sv"
+    assert [code for code, _name in settings.LANGUAGES] == ["sv", "en"]
+    assert settings.TIME_ZONE == "Europe/Stockholm"
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        ALLOWED_HOSTS="sipflow.example.se",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "PostgreSQL"),
+    ],
+)
+def test_production_refuses_to_start_without_a_secret_or_postgresql(env, message):
+    base = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "k" * 60,
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+    }
+    result = manage("check", **{**base, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_environment_values_are_parsed_strictly(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG") is False
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("FLAG")
+    monkeypatch.setenv("HOSTS", " a.se, b.se ,,")
+    assert env_list("HOSTS") == ["a.se", "b.se"]

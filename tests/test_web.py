@@ -1,0 +1,119 @@
+"""The web frame: Swedish login, demo login, the overview and the admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from directory.demo import DEMO_PASSWORD
+from directory.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo")
+
+
+def test_the_login_page_is_in_swedish(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv"' in html
+    assert "Logga in" in html
+    assert "Användarnamn" in html
+    assert "Lösenord" in html
+
+
+def test_the_login_page_is_available_in_english(client):
+    response = client.get(reverse("login"), headers={"accept-language": "en"})
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert "Log in" in html
+    assert "Logga in" not in html
+
+
+def test_pages_need_a_login(client):
+    response = client.get(reverse("overview:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_demo_user_logs_in_and_sees_their_units(client, demo):
+    response = client.post(
+        reverse("login"), {"username": "sara", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Välkommen, Sara Socialsekreterare" in html
+    assert "Barn och familj, Ludvika" in html
+    assert "Socialsekreterare" in html
+
+
+def test_a_wrong_password_gives_a_swedish_error(client, demo):
+    response = client.post(reverse("login"), {"username": "sara", "password": "fel"})
+    assert response.status_code == 200
+    assert "Ange ett korrekt användarnamn och lösenord" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["organisation", "person", "unit", "user"])
+def test_the_admin_lists_organisations_and_people(client, demo, model):
+    client.login(username="admin", password=DEMO_PASSWORD)
+    response = client.get(reverse(f"admin:directory_{model}_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = {
+        "organisation": "Ludvika kommun",
+        "person": "Exempel",
+        "unit": "BUP Falun",
+        "user": "sara",
+    }
+    assert expected[model] in html
+
+
+def test_the_admin_never_shows_a_protected_address(client, demo):
+    client.login(username="admin", password=DEMO_PASSWORD)
+    protected = Person.objects.filter(protected_identity=True).first()
+    protected.street_address = "Hemligvägen 7"
+    protected.save()
+    response = client.get(reverse("admin:directory_person_change", args=[protected.pk]))
+    assert response.status_code == 200
+    assert "Hemligvägen 7" not in response.content.decode()
+    assert 'name="street_address"' not in response.content.decode()
+
+
+def test_a_third_guardian_in_the_admin_gives_a_swedish_error(client, demo):
+    client.login(username="admin", password=DEMO_PASSWORD)
+    child = Person.objects.get(first_name="Olle")
+    extra = Person.objects.get(first_name="Erik")
+    existing = list(child.guardianships.all())
+    data = {
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "personal_identity_number": child.personal_identity_number,
+        "legal_sex": child.legal_sex,
+        "registered_municipality": child.registered_municipality_id,
+        "street_address": child.street_address,
+        "postal_code": child.postal_code,
+        "city": child.city,
+        "guardianships-TOTAL_FORMS": "3",
+        "guardianships-INITIAL_FORMS": "2",
+        "guardianships-MIN_NUM_FORMS": "0",
+        "guardianships-MAX_NUM_FORMS": "2",
+        "relatives-TOTAL_FORMS": "0",
+        "relatives-INITIAL_FORMS": "0",
+        "relatives-MIN_NUM_FORMS": "0",
+        "relatives-MAX_NUM_FORMS": "1000",
+    }
+    for index, guardianship in enumerate(existing):
+        data[f"guardianships-{index}-id"] = guardianship.pk
+        data[f"guardianships-{index}-child"] = child.pk
+        data[f"guardianships-{index}-guardian"] = guardianship.guardian_id
+    data["guardianships-2-child"] = child.pk
+    data["guardianships-2-guardian"] = extra.pk
+    response = client.post(reverse("admin:directory_person_change", args=[child.pk]), data)
+    assert response.status_code == 200
+    assert "högst två vårdnadshavare" in response.content.decode()
+    assert child.guardianships.count() == 2
