@@ -12,6 +12,8 @@ class OverviewApplication(Application):
     icon = "dashboard"
     app_name = "overview"
 
+    menu_template_name = None
+
     index_path = path("", OverviewView.as_view(), name="index")
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -56,9 +55,7 @@ class GuardianshipFormSet(BaseInlineFormSet):
         if child.pk is None or not child.date_of_birth:
             new_forms = [f for f in self.extra_forms if f.has_changed()]
             if new_forms:
-                raise ValidationError(
-                    _("Spara personen först, lägg sedan till vårdnadshavare.")
-                )
+                raise ValidationError(_("Spara personen först, lägg sedan till vårdnadshavare."))
             return
         kept = [
             form
@@ -103,15 +100,8 @@ class RelativeInline(admin.TabularInline):
     autocomplete_fields = ("relative",)
 
 
-class PersonAdminForm(forms.ModelForm):
-    class Meta:
-        model = Person
-        fields = "__all__"
-
-
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    form = PersonAdminForm
     list_display = (
         "last_name",
         "first_name",

@@ -173,9 +173,7 @@ def seed_demo(*, today: dt.date) -> SeedSummary:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
-            user=user, unit=units[demo_user.unit], role=demo_user.role
-        )
+        Membership.objects.get_or_create(user=user, unit=units[demo_user.unit], role=demo_user.role)
 
     people: dict[str, Person] = {}
     for demo in PEOPLE:

@@ -29,7 +29,9 @@ COORDINATION_DAY_OFFSET = 60
 # No living person is older than this; it stops a mistyped century from passing.
 MAX_AGE_YEARS = 125
 
-_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$")
+_PATTERN = re.compile(
+    r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{3})(?P<check>\d)$"
+)
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,7 @@ def parse_identity_number(value: str, *, today: dt.date | None = None) -> Identi
             _("Numret innehåller ett datum som inte finns."), code="impossible_date"
         ) from None
     if birth_date > today:
-        raise ValidationError(
-            _("Födelsedatumet i numret ligger i framtiden."), code="future_date"
-        )
+        raise ValidationError(_("Födelsedatumet i numret ligger i framtiden."), code="future_date")
     if today.year - birth_date.year > MAX_AGE_YEARS:
         raise ValidationError(
             _("Födelseåret i numret är inte rimligt. Kontrollera seklet."),

@@ -60,9 +60,7 @@ class Organisation(models.Model):
                 condition=Q(kind="provider", provider_ownership__in=["private", "municipal"])
                 | (~Q(kind="provider") & Q(provider_ownership="")),
                 name="organisation_ownership_only_for_providers",
-                violation_error_message=_(
-                    "Driftsform anges för HVB-anordnare, och bara för dem."
-                ),
+                violation_error_message=_("Driftsform anges för HVB-anordnare, och bara för dem."),
             ),
             models.CheckConstraint(
                 condition=~Q(provider_ownership="private") | ~Q(ivo_permit_number=""),
@@ -74,9 +72,7 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~Q(provider_ownership="municipal") | Q(ivo_notified=True),
                 name="organisation_municipal_provider_notified_to_ivo",
-                violation_error_message=_(
-                    "Ett kommunalt HVB måste vara anmält till IVO."
-                ),
+                violation_error_message=_("Ett kommunalt HVB måste vara anmält till IVO."),
             ),
         ]
 

@@ -8,7 +8,9 @@ from .base import *  # noqa: F403
 from .base import DATABASES, MIDDLEWARE, env_bool, env_int
 
 if not os.environ.get("SECRET_KEY") or len(os.environ["SECRET_KEY"]) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters."
+    )
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at the PostgreSQL database.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -105,4 +105,3 @@ def test_a_freed_slot_can_be_taken_again(child, parents):
     third = guardianship_create(child=child, guardian=parents[2], on=TODAY)
     assert third.slot == 1
     assert set(person_guardians(person=child, on=TODAY)) == {parents[1], parents[2]}
-

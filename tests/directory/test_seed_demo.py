@@ -48,9 +48,7 @@ def test_seed_demo_has_units_of_every_kind_and_both_kinds_of_hvb_provider():
 
 def test_seed_demo_has_one_user_per_role_who_can_log_in(client):
     call_command("seed_demo")
-    assert set(Membership.objects.values_list("role", flat=True)) == set(
-        Membership.Role.values
-    )
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
     for demo_user in USERS:
         assert client.login(username=demo_user.username, password=DEMO_PASSWORD)
 
