@@ -35,7 +35,7 @@ format: install
 
 # Needs GNU gettext (msgfmt); the compiled .mo files are committed.
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l sv --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l en -l sv --no-location --ignore=.venv --ignore=staticfiles --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

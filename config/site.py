@@ -2,6 +2,7 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from directory.views import OverviewView
@@ -17,4 +18,10 @@ class OverviewApplication(Application):
     index_path = path("", OverviewView.as_view(), name="index")
 
 
-site = Site(title="sipflow", primary_color="#1d4f7c", viewsets=[OverviewApplication()])
+site = Site(
+    title="sipflow",
+    primary_color="#1d4f7c",
+    viewsets=[OverviewApplication()],
+    # Inside the site, so that login and password pages carry its title and colours.
+    urlpatterns=[path("accounts/", AuthViewset(with_profile_view=False).urls)],
+)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 VIEWFLOW_STRINGS = [
     gettext_noop("Applications"),
     gettext_noop("Back"),
+    gettext_noop("Cancel"),
     gettext_noop("Edit"),
     gettext_noop("Filter"),
     gettext_noop("Login"),

@@ -4,7 +4,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from viewflow.contrib.auth import AuthViewset
 
 from .site import site
 
@@ -13,7 +12,6 @@ admin.site.site_title = "sipflow"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="overview:index"), name="home"),
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", site.urls),

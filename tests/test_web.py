@@ -27,8 +27,15 @@ def test_the_login_page_is_in_swedish(client):
     assert "Lösenord" in html
 
 
-def test_the_login_page_is_available_in_english(client):
-    response = client.get(reverse("login"), headers={"accept-language": "en"})
+def test_swedish_stays_even_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="sv"' in response.content.decode()
+
+
+def test_the_language_switch_turns_the_login_page_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    response = client.get(reverse("login"))
     html = response.content.decode()
     assert '<html lang="en"' in html
     assert "Log in" in html
@@ -117,3 +124,11 @@ def test_a_third_guardian_in_the_admin_gives_a_swedish_error(client, demo):
     assert response.status_code == 200
     assert "högst två vårdnadshavare" in response.content.decode()
     assert child.guardianships.count() == 2
+
+
+def test_the_password_reset_page_is_reachable_without_login(client):
+    response = client.get(reverse("password_reset"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nollställ lösenord - sipflow" in html
+    assert "Avbryt" in html
