@@ -35,11 +35,12 @@ class IdentityNumberField(models.CharField):
         kwargs.pop("max_length", None)
         return name, path, args, kwargs
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return value
-        return parse_identity_number(value, today=timezone.localdate()).canonical
+    def clean(self, value, model_instance):
+        # Normalised here rather than in to_python(): CharField runs to_python() on every
+        # lookup value too, and a search for a name must not fail as a malformed number.
+        if value not in self.empty_values:
+            value = parse_identity_number(value, today=timezone.localdate()).canonical
+        return super().clean(value, model_instance)
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": IdentityNumberFormField, **kwargs})

@@ -80,6 +80,14 @@ def test_the_admin_lists_organisations_and_people(client, demo, model):
     assert expected[model] in html
 
 
+@pytest.mark.parametrize("query", ["Exempel", "20", "Alva"])
+def test_the_admin_searches_people_by_name_or_number(client, demo, query):
+    client.login(username="admin", password=DEMO_PASSWORD)
+    response = client.get(reverse("admin:directory_person_changelist"), {"q": query})
+    assert response.status_code == 200
+    assert "Exempel" in response.content.decode()
+
+
 def test_the_admin_never_shows_a_protected_address(client, demo):
     client.login(username="admin", password=DEMO_PASSWORD)
     protected = Person.objects.filter(protected_identity=True).first()

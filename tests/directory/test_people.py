@@ -103,3 +103,9 @@ def test_valid_hvb_providers_are_accepted():
         provider_ownership="municipal",
         ivo_notified=True,
     ).full_clean()
+
+
+def test_looking_up_a_malformed_number_finds_nobody_instead_of_failing():
+    create("121212-1212")
+    assert not Person.objects.filter(personal_identity_number="Alva").exists()
+    assert Person.objects.filter(personal_identity_number="201212121212").exists()
