@@ -1,0 +1,229 @@
+"""The consent rule table, row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from consent.models import (
+    CommitteeDecision,
+    Consent,
+    GuardiansNotCalled,
+    InformationCategory,
+    Purpose,
+    RecordedView,
+)
+from consent.policy import consent_evaluate
+from consent.rules import PURPOSE_OF, Action
+from consent.services import consent_register, consent_withdraw
+from directory.services import guardianship_create
+from tests.conftest import TODAY, years_ago
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+AT = timezone.make_aware(dt.datetime(2026, 11, 23, 10, 0))
+
+
+@pytest.fixture
+def world(make_person):
+    unit = UnitFactory()
+    user = UserFactory()
+    mother = make_person(years_ago(40), first_name="Anna", last_name="Mor")
+    father = make_person(years_ago(42), first_name="Johan", last_name="Far")
+
+    def child(age: int, guardians: int = 2, days: int = 30):
+        person = make_person(years_ago(age, days=days), first_name="Barn", last_name=f"{age}")
+        for guardian in [mother, father][:guardians]:
+            guardianship_create(child=person, guardian=guardian, on=TODAY)
+        return person
+
+    def consent(subject, giver, action, **kwargs):
+        return consent_register(
+            subject=subject,
+            given_by=giver,
+            purpose=PURPOSE_OF[action],
+            form=Consent.Form.WRITTEN,
+            documented_by=user,
+            categories=InformationCategory.objects.filter(code="health"),
+            units=[unit],
+            valid_from=TODAY,
+            at=AT,
+            **kwargs,
+        )
+
+    def view(subject, holder, action):
+        RecordedView.objects.create(
+            subject=subject,
+            holder=holder,
+            purpose=PURPOSE_OF[action],
+            view="Vill delta.",
+            recorded_at=AT,
+            recorded_by=user,
+        )
+
+    def evaluate(person, action, at=AT):
+        return consent_evaluate(
+            action=action, person=person, at=at, units=[unit], categories=["health"]
+        )
+
+    return type("World", (), locals() | {"mother": mother, "father": father})
+
+
+def test_an_adult_needs_their_own_consent(world, make_person):
+    adult = make_person(years_ago(30))
+    decision = world.evaluate(adult, Action.SIP)
+    assert not decision.allowed
+    assert decision.rule.code == "adult_own"
+    assert decision.missing_consents == [f"{adult} har inte samtyckt."]
+    world.consent(adult, adult, Action.SIP)
+    assert world.evaluate(adult, Action.SIP).allowed
+
+
+def test_a_child_needs_both_guardians(world):
+    child = world.child(8)
+    world.consent(child, world.mother, Action.SIP)
+    decision = world.evaluate(child, Action.SIP)
+    assert decision.missing_consents == ["Vårdnadshavare Johan Far har inte samtyckt."]
+    world.consent(child, world.father, Action.SIP)
+    assert world.evaluate(child, Action.SIP).allowed
+
+
+def test_a_child_with_one_guardian_needs_that_one(world):
+    child = world.child(8, guardians=1)
+    world.consent(child, world.mother, Action.SIP)
+    assert world.evaluate(child, Action.SIP).allowed
+
+
+def test_a_child_without_a_registered_guardian_is_not_waved_through(world):
+    child = world.child(8, guardians=0)
+    decision = world.evaluate(child, Action.SIP)
+    assert not decision.allowed
+    assert "Ingen vårdnadshavare" in decision.missing_consents[0]
+
+
+def test_a_child_of_12_may_consent_alone_to_open_interventions_and_views_are_recorded(world):
+    child = world.child(12)
+    world.consent(child, child, Action.OPEN_INTERVENTION)
+    decision = world.evaluate(child, Action.OPEN_INTERVENTION)
+    assert decision.rule.code == "open_intervention_child_12"
+    assert decision.consent_satisfied
+    assert not decision.allowed
+    assert "Barnets inställning" in decision.missing_views[0]
+    world.view(child, child, Action.OPEN_INTERVENTION)
+    assert world.evaluate(child, Action.OPEN_INTERVENTION).allowed
+
+
+def test_before_2023_07_01_the_limit_for_open_interventions_was_15(world):
+    child = world.child(13)
+    world.consent(child, child, Action.OPEN_INTERVENTION, valid_until=None)
+    before = timezone.make_aware(dt.datetime(2023, 6, 30, 12))
+    decision = consent_evaluate(
+        action=Action.OPEN_INTERVENTION, person=child, at=before, units=[], categories=[]
+    )
+    assert decision.rule.code == "child_guardians"
+
+
+def test_a_sol_placement_of_a_youth_over_15_needs_guardians_and_the_youth(world):
+    youth = world.child(16)
+    world.view(youth, youth, Action.PLACEMENT_SOL)
+    world.consent(youth, world.mother, Action.PLACEMENT_SOL)
+    world.consent(youth, world.father, Action.PLACEMENT_SOL)
+    decision = world.evaluate(youth, Action.PLACEMENT_SOL)
+    assert decision.rule.code == "sol_placement_youth_15"
+    assert decision.missing_consents == [f"{youth} (barnet) har inte samtyckt."]
+    world.consent(youth, youth, Action.PLACEMENT_SOL)
+    assert world.evaluate(youth, Action.PLACEMENT_SOL).allowed
+
+
+def test_lvu_needs_no_consent_but_the_views(world):
+    child = world.child(13)
+    decision = world.evaluate(child, Action.PLACEMENT_LVU)
+    assert decision.rule.code == "lvu"
+    assert decision.missing_consents == []
+    assert len(decision.missing_views) == 3  # the child and both guardians
+    for holder in (child, world.mother, world.father):
+        world.view(child, holder, Action.PLACEMENT_LVU)
+    assert world.evaluate(child, Action.PLACEMENT_LVU).allowed
+
+
+def test_one_missing_guardian_is_replaced_only_by_a_committee_decision(world):
+    child = world.child(8)
+    world.consent(child, world.mother, Action.SIP)
+    assert not world.evaluate(child, Action.SIP).allowed
+    CommitteeDecision.objects.create(
+        subject=child,
+        guardian=world.father,
+        purpose=Purpose.SIP,
+        legal_ground="HSL 6 kap 13 a §",
+        decided_on=TODAY,
+        recorded_by=world.user,
+    )
+    assert world.evaluate(child, Action.SIP).allowed
+
+
+def test_guardians_not_called_allows_the_step_and_leaves_an_information_task(world):
+    child = world.child(14)
+    world.view(child, child, Action.SIP)
+    GuardiansNotCalled.objects.create(
+        subject=child,
+        purpose=Purpose.SIP,
+        reason=GuardiansNotCalled.Reason.SAFETY,
+        recorded_at=AT,
+        recorded_by=world.user,
+    )
+    decision = world.evaluate(child, Action.SIP)
+    assert decision.allowed
+    assert "rätt till information" in decision.tasks[0]
+
+
+def test_a_child_who_turns_18_needs_their_own_consent(world):
+    child = world.child(18, days=-1)  # turns 18 tomorrow
+    world.consent(child, world.mother, Action.SIP)
+    world.consent(child, world.father, Action.SIP)
+    world.view(child, child, Action.SIP)
+    assert world.evaluate(child, Action.SIP).allowed
+    tomorrow = AT + dt.timedelta(days=1)
+    decision = world.evaluate(child, Action.SIP, at=tomorrow)
+    assert decision.rule.code == "adult_own"
+    assert not decision.allowed
+
+
+def test_scope_outside_the_consent_or_inside_its_exclusions_is_refused(world, make_person):
+    adult = make_person(years_ago(30))
+    other_unit = UnitFactory()
+    world.consent(adult, adult, Action.SIP)
+    for units, categories in [([other_unit], ["health"]), ([world.unit], ["economy"])]:
+        decision = consent_evaluate(
+            action=Action.SIP, person=adult, at=AT, units=units, categories=categories
+        )
+        assert not decision.allowed
+
+
+def test_withdrawal_takes_effect_at_once_and_only_by_the_giver(world, make_person):
+    adult = make_person(years_ago(30))
+    consent = world.consent(adult, adult, Action.SIP)
+    with pytest.raises(ValidationError):
+        consent_withdraw(
+            consent=consent, withdrawn_by=world.mother, form="oral", documented_by=world.user
+        )
+    consent_withdraw(consent=consent, withdrawn_by=adult, form="oral", documented_by=world.user)
+    assert not world.evaluate(adult, Action.SIP).allowed
+
+
+def test_an_expired_consent_counts_as_expired_before_any_job_marks_it(world, make_person):
+    adult = make_person(years_ago(30))
+    world.consent(adult, adult, Action.SIP)
+    after = AT + dt.timedelta(days=367)
+    assert not world.evaluate(adult, Action.SIP, at=after).allowed
+
+
+def test_no_consent_lasts_over_a_year(world, make_person):
+    adult = make_person(years_ago(30))
+    with pytest.raises(ValidationError) as error:
+        world.consent(adult, adult, Action.SIP, valid_until=TODAY + dt.timedelta(days=366))
+    assert "högst ett år" in str(error.value)
+    consent = world.consent(adult, adult, Action.SIP)
+    assert consent.valid_until == dt.date(2027, 11, 23)
