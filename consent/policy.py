@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Person, Unit
+from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
 
 from .models import CommitteeDecision, Consent, GuardiansNotCalled, RecordedView
@@ -59,18 +60,14 @@ def _consenting(*, subject: Person, purpose: str, on: dt.date, units, categories
 
     A consent past its end date counts as expired at once, whatever its stored status.
     """
-    consents = (
-        Consent.objects.filter(
-            subject=subject,
-            purpose=purpose,
-            status=Consent.Status.ACTIVE,
-            valid_from__lte=on,
-            valid_until__gte=on,
-        )
-        .select_related("given_by")
-        .prefetch_related(
-            "units", "organisations", "excluded_units", "categories", "excluded_categories"
-        )
+    consents = Consent.objects.filter(
+        subject=subject,
+        purpose=purpose,
+        status=Consent.Status.ACTIVE,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    ).prefetch_related(
+        "units", "organisations", "excluded_units", "categories", "excluded_categories"
     )
     return {
         consent.given_by_id
@@ -173,7 +170,7 @@ def consent_evaluate(
     missing_consents = min(options, key=len)
 
     holders: list[tuple[Person, str]] = []
-    if CHILD_VIEW_AGE <= age < 18:
+    if CHILD_VIEW_AGE <= age < AGE_OF_MAJORITY:
         holders.append((person, _("Barnets inställning (%(person)s) är inte dokumenterad.")))
     if rule.guardian_views:
         holders += [

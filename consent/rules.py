@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directory.rules import AGE_OF_MAJORITY
+
 from .models import Purpose
 
 
@@ -40,7 +42,6 @@ CHILD = "child"  # the child's own
 # From this age a child's view (inställning) is recorded for every step.
 CHILD_VIEW_AGE = 12
 CHILD_VIEW_SOURCE = "004 ≈L474-481, ≈L701-703 (barnets bästa; barnets inställning)"
-AGE_OF_MAJORITY = 18
 
 
 @dataclass(frozen=True)
