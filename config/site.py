@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from consent import views as consent_views
+from directory.selectors import user_works_with_cases
 from directory.views import OverviewView
 
 
@@ -18,10 +20,56 @@ class OverviewApplication(Application):
     index_path = path("", OverviewView.as_view(), name="index")
 
 
+class PeopleApplication(Application):
+    """Personer: search, a person's consents and recorded views."""
+
+    title = _("Personer och samtycken")
+    icon = "person_search"
+    app_name = "people"
+
+    menu_template_name = None
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated and user_works_with_cases(user=user)
+
+    index_path = path("", consent_views.PersonSearchView.as_view(), name="index")
+    person_path = path(
+        "<int:person_pk>/", consent_views.PersonDetailView.as_view(), name="person_detail"
+    )
+    consent_create_path = path(
+        "<int:person_pk>/samtycke/ny/",
+        consent_views.ConsentCreateView.as_view(),
+        name="consent_create",
+    )
+    view_create_path = path(
+        "<int:person_pk>/installning/ny/",
+        consent_views.RecordedViewCreateView.as_view(),
+        name="view_create",
+    )
+    committee_decision_path = path(
+        "<int:person_pk>/namndbeslut/ny/",
+        consent_views.CommitteeDecisionCreateView.as_view(),
+        name="committee_decision_create",
+    )
+    guardians_not_called_path = path(
+        "<int:person_pk>/vardnadshavare-kallas-inte/ny/",
+        consent_views.GuardiansNotCalledCreateView.as_view(),
+        name="guardians_not_called_create",
+    )
+    consent_detail_path = path(
+        "samtycke/<int:pk>/", consent_views.ConsentDetailView.as_view(), name="consent_detail"
+    )
+    consent_withdraw_path = path(
+        "samtycke/<int:pk>/aterkalla/",
+        consent_views.ConsentWithdrawView.as_view(),
+        name="consent_withdraw",
+    )
+
+
 site = Site(
     title="sipflow",
     primary_color="#1d4f7c",
-    viewsets=[OverviewApplication()],
+    viewsets=[OverviewApplication(), PeopleApplication()],
     # Inside the site, so that login and password pages carry its title and colours.
     urlpatterns=[path("accounts/", AuthViewset(with_profile_view=False).urls)],
 )

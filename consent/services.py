@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation, Person, Unit, User
+from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
+from notifications.models import Event
+from notifications.services import event_emit
 
-from .models import Consent, InformationCategory
+from .models import (
+    CommitteeDecision,
+    Consent,
+    GuardiansNotCalled,
+    InformationCategory,
+    RecordedView,
+)
+from .signals import consent_ended
+
+#: Days before the end of a consent that the case worker is reminded.
+EXPIRY_REMINDER_DAYS = 30
 
 
 def one_year_after(day: dt.date) -> dt.date:
@@ -40,6 +55,7 @@ def consent_register(
     excluded_persons: str = "",
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
+    document=None,
     at: dt.datetime | None = None,
 ) -> Consent:
     """Register one person's consent. At most a year; a year by default."""
@@ -87,6 +103,8 @@ def consent_register(
         valid_until=valid_until,
         excluded_persons=excluded_persons,
     )
+    if document:
+        consent.document = document
     consent.full_clean(exclude=["status"])
     consent.save()
     consent.categories.set(categories)
@@ -119,9 +137,184 @@ def consent_withdraw(
             _("Samtycket är redan %(status)s.") % {"status": consent.get_status_display().lower()},
             code="not_active",
         )
+    at = at or timezone.now()
     consent.withdraw()
-    consent.withdrawn_at = at or timezone.now()
+    consent.withdrawn_at = at
     consent.withdrawal_form = form
     consent.withdrawal_documented_by = documented_by
     consent.save()
+    _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_WITHDRAWN)
+    consent_ended.send(sender=Consent, consent=consent, reason="withdrawn", at=at)
     return consent
+
+
+def _tell_consent_ended(*, consent: Consent, kind: str) -> None:
+    """Tell the case worker and every unit the consent named. No personal data in ``data``."""
+    url = reverse("people:consent_detail", kwargs={"pk": consent.pk})
+    data = {"purpose": consent.get_purpose_display()}
+    event_emit(kind=kind, recipient_user=consent.documented_by, url=url, data=data)
+    for unit in consent.units.all():
+        event_emit(kind=kind, recipient_unit=unit, url=url, data=data)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    expired: int
+    reminded: int
+
+
+def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
+    """The periodic pass: mark consents past their end date as expired, and remind the case
+    worker 30 days before a consent ends (once per consent).
+
+    The policy already treats a consent past its end date as expired; this pass makes the
+    status visible and lets processes that rest on the consent halt. Each consent is handled
+    in its own transaction, with rows locked by another transaction skipped until next time.
+    """
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    expired = reminded = 0
+    due = Consent.objects.filter(status=Consent.Status.ACTIVE, valid_until__lt=today)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            consent = (
+                Consent.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Consent.Status.ACTIVE)
+                .first()
+            )
+            if consent is None:
+                continue
+            consent.expire()
+            consent.save()
+            _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
+            consent_ended.send(sender=Consent, consent=consent, reason="expired", at=at)
+            expired += 1
+    soon = Consent.objects.filter(
+        status=Consent.Status.ACTIVE,
+        valid_until__gte=today,
+        valid_until__lte=today + dt.timedelta(days=EXPIRY_REMINDER_DAYS),
+    ).select_related("documented_by")
+    for consent in soon:
+        with transaction.atomic():
+            event = event_emit(
+                kind=Event.Kind.CONSENT_EXPIRING,
+                recipient_user=consent.documented_by,
+                url=reverse("people:consent_detail", kwargs={"pk": consent.pk}),
+                data={
+                    "purpose": consent.get_purpose_display(),
+                    "valid_until": consent.valid_until.isoformat(),
+                },
+                dedupe_key=f"consent-expiring:{consent.pk}:{consent.valid_until.isoformat()}",
+            )
+            reminded += event is not None
+    return SweepResult(expired=expired, reminded=reminded)
+
+
+@transaction.atomic
+def recorded_view_create(
+    *,
+    subject: Person,
+    holder: Person,
+    purpose: str,
+    view: str,
+    recorded_by: User,
+    at: dt.datetime | None = None,
+) -> RecordedView:
+    """Dokumentera inställning: the child's, a guardian's or the person's own view."""
+    at = at or timezone.now()
+    if holder.pk != subject.pk and holder not in person_guardians(
+        person=subject, on=timezone.localdate(at)
+    ):
+        raise ValidationError(
+            {
+                "holder": _("%(holder)s är varken personen själv eller vårdnadshavare.")
+                % {"holder": holder}
+            },
+            code="not_entitled",
+        )
+    if not view.strip():
+        raise ValidationError({"view": _("Skriv vad personen har sagt.")}, code="required")
+    recorded = RecordedView(
+        subject=subject,
+        holder=holder,
+        purpose=purpose,
+        view=view.strip(),
+        recorded_at=at,
+        recorded_by=recorded_by,
+    )
+    recorded.full_clean()
+    recorded.save()
+    return recorded
+
+
+@transaction.atomic
+def committee_decision_create(
+    *,
+    subject: Person,
+    guardian: Person,
+    purpose: str,
+    legal_ground: str,
+    decided_on: dt.date,
+    recorded_by: User,
+) -> CommitteeDecision:
+    """Socialnämndens beslut to go ahead without one vårdnadshavare's consent."""
+    guardians = person_guardians(person=subject, on=decided_on)
+    if guardian not in guardians:
+        raise ValidationError(
+            {
+                "guardian": _("%(guardian)s är inte vårdnadshavare för %(child)s.")
+                % {"guardian": guardian, "child": subject}
+            },
+            code="not_guardian",
+        )
+    if len(guardians) != 2:
+        raise ValidationError(
+            _(
+                "Ett nämndbeslut kan bara ersätta den ena vårdnadshavarens samtycke när barnet "
+                "har två vårdnadshavare."
+            ),
+            code="not_two_guardians",
+        )
+    if not legal_ground.strip():
+        raise ValidationError({"legal_ground": _("Ange lagrummet.")}, code="required")
+    decision = CommitteeDecision(
+        subject=subject,
+        guardian=guardian,
+        purpose=purpose,
+        legal_ground=legal_ground.strip(),
+        decided_on=decided_on,
+        recorded_by=recorded_by,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def guardians_not_called_create(
+    *,
+    subject: Person,
+    purpose: str,
+    reason: str,
+    maturity_assessment: str,
+    recorded_by: User,
+    at: dt.datetime | None = None,
+) -> GuardiansNotCalled:
+    """Record that the guardians are not called, for safety or by the child's own will."""
+    at = at or timezone.now()
+    if subject.age_on(timezone.localdate(at)) >= AGE_OF_MAJORITY:
+        raise ValidationError(
+            _("%(person)s är vuxen; vårdnadshavare kallas inte.") % {"person": subject},
+            code="adult",
+        )
+    record = GuardiansNotCalled(
+        subject=subject,
+        purpose=purpose,
+        reason=reason,
+        maturity_assessment=maturity_assessment.strip(),
+        recorded_at=at,
+        recorded_by=recorded_by,
+    )
+    record.full_clean()
+    record.save()
+    return record

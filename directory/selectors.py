@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Membership, Person, User
+from .identity_numbers import parse_identity_number
+from .models import Membership, Person, Unit, User
 from .rules import AGE_OF_MAJORITY
 
 
@@ -22,3 +27,46 @@ def person_guardians(*, person: Person, on: dt.date) -> list[Person]:
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit__organisation")
+
+
+#: Roles that work with people's cases. HVB staff see only their placements (later issue).
+CASE_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER)
+
+
+def user_works_with_cases(*, user: User) -> bool:
+    """Whether the user holds a role that works with people's cases."""
+    return Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()
+
+
+def user_units(*, user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(memberships__user=user).distinct().select_related("organisation")
+
+
+def person_search(*, user: User, query: str) -> QuerySet[Person]:
+    """People matching a personnummer (any accepted form) or a name; nothing for a short query.
+
+    Searching is how a case worker finds a person: there is no list of everyone.
+    """
+    query = " ".join(query.split())
+    if not user_works_with_cases(user=user) or len(query) < 2:
+        return Person.objects.none()
+    try:
+        number = parse_identity_number(query, today=timezone.localdate())
+    except ValidationError:
+        number = None
+    if number is not None:
+        return Person.objects.filter(personal_identity_number=number.canonical)
+    if any(char.isdigit() for char in query):
+        digits = "".join(char for char in query if char.isdigit())
+        return Person.objects.filter(personal_identity_number__contains=digits)[:50]
+    matches = Person.objects.all()
+    for word in query.split():
+        matches = matches.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return matches.order_by("last_name", "first_name")[:50]
+
+
+def person_for_user(*, user: User, pk: int) -> Person:
+    """One person, for a user who works with cases; Http404 otherwise."""
+    if not user_works_with_cases(user=user):
+        raise Http404
+    return get_object_or_404(Person, pk=pk)

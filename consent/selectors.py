@@ -1,0 +1,58 @@
+"""Reads for consents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from directory.models import Person, User
+from directory.selectors import user_works_with_cases
+
+from .models import CommitteeDecision, Consent, GuardiansNotCalled, RecordedView
+
+
+def consent_list(*, person: Person) -> QuerySet[Consent]:
+    """Every consent about the person, in force or not, newest first: its history."""
+    return (
+        Consent.objects.filter(subject=person)
+        .select_related("given_by", "documented_by", "withdrawal_documented_by")
+        .prefetch_related(
+            "units", "organisations", "categories", "excluded_units", "excluded_categories"
+        )
+        .order_by("-documented_at", "-pk")
+    )
+
+
+def consent_in_force(consent: Consent, *, on: dt.date) -> bool:
+    """Active and within its dates: a consent past its end date is expired at once."""
+    return (
+        consent.status == Consent.Status.ACTIVE and consent.valid_from <= on <= consent.valid_until
+    )
+
+
+def consent_for_user(*, user: User, pk: int) -> Consent:
+    if not user_works_with_cases(user=user):
+        raise Http404
+    return get_object_or_404(
+        Consent.objects.select_related(
+            "subject", "given_by", "documented_by", "withdrawal_documented_by"
+        ).prefetch_related(
+            "units", "organisations", "categories", "excluded_units", "excluded_categories"
+        ),
+        pk=pk,
+    )
+
+
+def recorded_view_list(*, person: Person) -> QuerySet[RecordedView]:
+    return RecordedView.objects.filter(subject=person).select_related("holder", "recorded_by")
+
+
+def committee_decision_list(*, person: Person) -> QuerySet[CommitteeDecision]:
+    return CommitteeDecision.objects.filter(subject=person).select_related("guardian")
+
+
+def guardians_not_called_list(*, person: Person) -> QuerySet[GuardiansNotCalled]:
+    return GuardiansNotCalled.objects.filter(subject=person).select_related("recorded_by")
