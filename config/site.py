@@ -4,10 +4,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
+from viewflow.workflow.flow import FlowAppViewset
 
 from consent import views as consent_views
 from directory.selectors import user_works_with_cases
 from directory.views import OverviewView
+from sipflow import views as sip_views
+from sipflow.flows import SipFlow
 
 
 class OverviewApplication(Application):
@@ -66,10 +69,25 @@ class PeopleApplication(Application):
     )
 
 
+sip_app = FlowAppViewset(
+    SipFlow,
+    icon="groups",
+    urlpatterns=[
+        path("plan/<int:pk>/", sip_views.PlanDetailView.as_view(), name="plan"),
+        path(
+            "plan/<int:pk>/flytta-motet/",
+            sip_views.RescheduleView.as_view(),
+            name="reschedule",
+        ),
+        path("kallelse/<int:pk>/", sip_views.InvitationView.as_view(), name="invitation"),
+    ],
+)
+
+
 site = Site(
     title="sipflow",
     primary_color="#1d4f7c",
-    viewsets=[OverviewApplication(), PeopleApplication()],
+    viewsets=[OverviewApplication(), PeopleApplication(), sip_app],
     # Inside the site, so that login and password pages carry its title and colours.
     urlpatterns=[path("accounts/", AuthViewset(with_profile_view=False).urls)],
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import Person, Unit
+from directory.models import Organisation, Person, Unit
 from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
 
@@ -42,23 +42,37 @@ class Decision:
         return self.missing_consents + self.missing_views
 
 
-def _covers(consent: Consent, *, units: Sequence[Unit], categories: Sequence[str]) -> bool:
+def _covers(
+    consent: Consent,
+    *,
+    units: Sequence[Unit],
+    organisations: Sequence[Organisation],
+    categories: Sequence[str],
+) -> bool:
     unit_ids = {unit.pk for unit in consent.units.all()}
     organisation_ids = {organisation.pk for organisation in consent.organisations.all()}
     excluded_units = {unit.pk for unit in consent.excluded_units.all()}
     codes = {category.code for category in consent.categories.all()}
     excluded_codes = {category.code for category in consent.excluded_categories.all()}
-    return all(
-        unit.pk not in excluded_units
-        and (unit.pk in unit_ids or unit.organisation_id in organisation_ids)
-        for unit in units
-    ) and all(code in codes and code not in excluded_codes for code in categories)
+    return (
+        all(
+            unit.pk not in excluded_units
+            and (unit.pk in unit_ids or unit.organisation_id in organisation_ids)
+            for unit in units
+        )
+        and all(organisation.pk in organisation_ids for organisation in organisations)
+        and all(code in codes and code not in excluded_codes for code in categories)
+    )
 
 
-def _consenting(*, subject: Person, purpose: str, on: dt.date, units, categories) -> set[int]:
-    """Ids of the people whose consent in this matter is in force and covers the step.
+def _consenting(
+    *, subject: Person, purpose: str, on: dt.date, units, organisations, categories
+) -> set[int]:
+    """Ids of the people whose consents in this matter are in force and cover the step.
 
-    A consent past its end date counts as expired at once, whatever its stored status.
+    A person may have given several consents (BUP first, primärvården later): each party
+    must be covered, with all the information shared, by one of them. A consent past its
+    end date counts as expired at once, whatever its stored status.
     """
     consents = Consent.objects.filter(
         subject=subject,
@@ -69,10 +83,22 @@ def _consenting(*, subject: Person, purpose: str, on: dt.date, units, categories
     ).prefetch_related(
         "units", "organisations", "excluded_units", "categories", "excluded_categories"
     )
+    by_giver: dict[int, list[Consent]] = {}
+    for consent in consents:
+        by_giver.setdefault(consent.given_by_id, []).append(consent)
+    parties = [([unit], []) for unit in units] + [
+        ([], [organisation]) for organisation in organisations
+    ]
     return {
-        consent.given_by_id
-        for consent in consents
-        if _covers(consent, units=units, categories=categories)
+        giver
+        for giver, given in by_giver.items()
+        if all(
+            any(
+                _covers(consent, units=unit, organisations=organisation, categories=categories)
+                for consent in given
+            )
+            for unit, organisation in parties or [([], [])]
+        )
     }
 
 
@@ -131,9 +157,15 @@ def consent_evaluate(
     person: Person,
     at: dt.datetime,
     units: Sequence[Unit] = (),
+    organisations: Sequence[Organisation] = (),
     categories: Sequence[str] = (),
 ) -> Decision:
-    """Evaluate the rule table for one step. Ages and validity are taken at ``at``."""
+    """Evaluate the rule table for one step. Ages and validity are taken at ``at``.
+
+    ``units`` and ``organisations`` are the parties the step shares with (an organisation as
+    a whole, a huvudman, must be named in the consent itself); ``categories`` the codes of
+    the information shared.
+    """
     on = timezone.localdate(at)
     age = person.age_on(on)
     rule = rule_for(action=action, age=age, on=on)
@@ -148,7 +180,12 @@ def consent_evaluate(
     purpose = PURPOSE_OF[action]
     guardians = person_guardians(person=person, on=on)
     consenting = _consenting(
-        subject=person, purpose=purpose, on=on, units=units, categories=categories
+        subject=person,
+        purpose=purpose,
+        on=on,
+        units=units,
+        organisations=organisations,
+        categories=categories,
     )
     tasks: list[str] = []
     options = [

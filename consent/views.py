@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from django_fsm import ConcurrentTransition
 
+from config.views import ServiceFormMixin
 from directory.selectors import (
     person_for_user,
     person_guardians,
@@ -31,15 +29,6 @@ from .selectors import (
     guardians_not_called_list,
     recorded_view_list,
 )
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class PersonSearchView(TemplateView):
@@ -104,7 +93,7 @@ class PersonDetailView(PersonMixin, TemplateView):
         )
 
 
-class ServiceFormView(PersonMixin, FormView):
+class ServiceFormView(ServiceFormMixin, PersonMixin, FormView):
     """A form whose valid data goes to one service; its errors come back onto the form."""
 
     template_name = "consent/form.html"
@@ -120,24 +109,7 @@ class ServiceFormView(PersonMixin, FormView):
             person=self.person, title=self.title, submit_label=self.submit_label, **kwargs
         )
 
-    def perform(self, data):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        except ConcurrentTransition:
-            form.add_error(
-                None, _("Någon annan ändrade samtycket samtidigt. Ladda om sidan och försök igen.")
-            )
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
-
-    def get_success_url(self) -> str:
+    def get_success_url(self, result=None) -> str:
         return self.person_url()
 
 
@@ -149,7 +121,8 @@ class ConsentCreateView(ServiceFormView):
     def get_initial(self):
         return {"valid_from": timezone.localdate(), "form": "written"}
 
-    def perform(self, data):
+    def perform(self, form):
+        data = form.cleaned_data
         services.consent_register(
             subject=self.person,
             given_by=data["given_by"],
@@ -173,7 +146,8 @@ class RecordedViewCreateView(ServiceFormView):
     title = gettext_lazy("Dokumentera inställning")
     success_message = gettext_lazy("Inställningen är dokumenterad.")
 
-    def perform(self, data):
+    def perform(self, form):
+        data = form.cleaned_data
         services.recorded_view_create(
             subject=self.person,
             holder=data["holder"],
@@ -188,7 +162,8 @@ class CommitteeDecisionCreateView(ServiceFormView):
     title = gettext_lazy("Registrera nämndbeslut utan vårdnadshavares samtycke")
     success_message = gettext_lazy("Nämndbeslutet är registrerat.")
 
-    def perform(self, data):
+    def perform(self, form):
+        data = form.cleaned_data
         services.committee_decision_create(
             subject=self.person,
             guardian=data["guardian"],
@@ -209,7 +184,8 @@ class GuardiansNotCalledCreateView(ServiceFormView):
         kwargs.pop("person"), kwargs.pop("guardians")
         return kwargs
 
-    def perform(self, data):
+    def perform(self, form):
+        data = form.cleaned_data
         services.guardians_not_called_create(
             subject=self.person,
             purpose=data["purpose"],
@@ -258,7 +234,8 @@ class ConsentWithdrawView(ConsentMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(consent=self.consent, **kwargs)
 
-    def perform(self, data):
+    def perform(self, form):
+        data = form.cleaned_data
         services.consent_withdraw(
             consent=self.consent,
             withdrawn_by=self.consent.given_by,
@@ -266,5 +243,5 @@ class ConsentWithdrawView(ConsentMixin, ServiceFormView):
             documented_by=self.request.user,
         )
 
-    def get_success_url(self) -> str:
+    def get_success_url(self, result=None) -> str:
         return reverse("people:consent_detail", kwargs={"pk": self.consent.pk})

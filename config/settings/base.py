@@ -118,6 +118,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sipflow.backends.UnitPermissionBackend",
+]
+
+#: Default number of working days to answer a SIP kallelse (no source sets one: RULES §1).
+SIP_ANSWER_WORKING_DAYS = int(os.environ.get("SIP_ANSWER_WORKING_DAYS", "10"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

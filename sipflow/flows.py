@@ -1,0 +1,148 @@
+"""The SIP process: upptäck behov → förbered → kalla → möte → uppföljning → avslut.
+
+Each invited unit gets its own answer task (split per kallelse); the lead holds the meeting
+in a parallel branch, and the join goes on once the meeting is held. A follow-up waits for
+its date on a timer, then lands in the lead's inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from directory.selectors import user_works_with_cases
+
+from . import views
+from .backends import organisation_permission, unit_permission
+from .models import FollowUp, Invitation, SipProcess
+from .nodes import ForEachSplit, UnitView
+from .services import STARTER_ROLES, sip_start
+
+
+def _coordinator(activation):
+    return activation.process.sip_plan.coordinator
+
+
+def _answer_permission(activation) -> str:
+    """The answer task is queued for the invited unit, or for the whole huvudman."""
+    invitation = Invitation.objects.get(pk=activation.task.data["invitation"])
+    if invitation.unit_id:
+        return unit_permission(invitation.unit_id)
+    return organisation_permission(invitation.organisation_id)
+
+
+class SipFlow(flow.Flow):
+    process_class = SipProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("SIP")
+    process_description = _("Samordnad individuell plan mellan kommun och region.")
+    summary_template = "{{ process.sip_plan }}"
+
+    start = (
+        flow.Start(views.StartView.as_view())
+        .Annotation(title=_("Initiera SIP"))
+        .Available(lambda user: user.memberships.filter(role__in=STARTER_ROLES).exists())
+        .Next(this.prepare)
+    )
+    start_process = flow.StartHandle(this.start_from_code).Next(this.prepare)
+
+    prepare = (
+        flow.View(views.PrepareView.as_view())
+        .Annotation(title=_("Förbered: samtycke och parter"))
+        .Assign(lambda activation: activation.process.sip_plan.started_by)
+        .Next(this.summon)
+    )
+    summon = (
+        flow.View(views.SummonView.as_view())
+        .Annotation(title=_("Kalla till möte"))
+        .Assign(_coordinator)
+        .Next(this.send)
+    )
+    send = (
+        ForEachSplit().Next(this.answer, data_source=this.invitation_items).Next(this.hold_meeting)
+    )
+    answer = (
+        UnitView(views.AnswerTaskView.as_view())
+        .Annotation(title=_("Svara på kallelse"))
+        .Permission(_answer_permission)
+        .Next(this.wait, task_data=this.same_data)
+    )
+    wait = (
+        flow.Handle(this.wait_over)
+        .Annotation(title=_("Väntar på mötet"))
+        .Next(this.answered_again, task_data=this.same_data)
+    )
+    answered_again = (
+        flow.If(this.asked_again)
+        .Then(this.answer, task_data=this.same_data)
+        .Else(this.meeting_done)
+    )
+    hold_meeting = (
+        flow.View(views.MeetingView.as_view())
+        .Annotation(title=_("Håll SIP-möte och upprätta planen"))
+        .Assign(_coordinator)
+        .Next(this.meeting_done)
+    )
+    meeting_done = flow.Join().Next(this.continues)
+    continues = flow.If(this.plan_is_open).Then(this.wait_for_follow_up).Else(this.end)
+    wait_for_follow_up = (
+        flow.Timer(this.follow_up_due).Annotation(title=_("Väntar på uppföljningsdatum"))
+    ).Next(this.follow_up)
+    follow_up = (
+        flow.View(views.FollowUpView.as_view())
+        .Annotation(title=_("Följ upp planen"))
+        .Assign(_coordinator)
+        .Next(this.after_follow_up)
+    )
+    after_follow_up = (
+        flow.Switch()
+        .Case(this.end, this.plan_is_closed)
+        .Case(this.summon, this.needs_meeting)
+        .Default(this.wait_for_follow_up)
+    )
+    end = flow.End()
+
+    def start_from_code(self, activation, *, by, **fields):
+        sip_start(activation=activation, by=by, **fields)
+        return activation.process
+
+    def invitation_items(self, activation):
+        meeting = activation.process.sip_plan.meetings.order_by("-pk").first()
+        return [
+            {"invitation": pk}
+            for pk in meeting.invitations.filter(status=Invitation.Status.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ]
+
+    def same_data(self, activation):
+        return {"invitation": activation.task.data["invitation"]}
+
+    def wait_over(self, activation, again: bool):
+        activation.task.data["again"] = again
+
+    def asked_again(self, activation):
+        previous = activation.task.previous.order_by("-pk").first()
+        return bool(previous and previous.data.get("again"))
+
+    def plan_is_open(self, activation):
+        activation.process.sip_plan.refresh_from_db()
+        return activation.process.sip_plan.is_open
+
+    def plan_is_closed(self, activation):
+        return not self.plan_is_open(activation)
+
+    def needs_meeting(self, activation):
+        last = activation.process.sip_plan.follow_ups.order_by("-held_at", "-pk").first()
+        return last is not None and last.outcome == FollowUp.Outcome.NEXT_WITH_MEETING
+
+    def follow_up_due(self, activation):
+        due = activation.process.sip_plan.next_follow_up
+        return timezone.make_aware(dt.datetime.combine(due, dt.time(7, 0)))
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated and user_works_with_cases(user=user)

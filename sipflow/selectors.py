@@ -1,0 +1,90 @@
+"""Reads for SIP pages and overviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from directory.models import Membership, Unit, User
+from directory.selectors import user_works_with_cases
+
+from .models import Invitation, PlanVersion, SipPlan
+
+
+def sip_plan_for_user(*, user: User, pk: int) -> SipPlan:
+    """One SIP, for a user who works with cases (organisation scoping: issue 6)."""
+    if not user_works_with_cases(user=user):
+        raise Http404
+    return get_object_or_404(
+        SipPlan.objects.select_related(
+            "person", "started_by", "started_unit", "lead_unit", "coordinator", "process"
+        ),
+        pk=pk,
+    )
+
+
+def invitation_for_user(*, user: User, pk: int) -> Invitation:
+    if not user_works_with_cases(user=user):
+        raise Http404
+    return get_object_or_404(
+        Invitation.objects.select_related(
+            "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
+        ),
+        pk=pk,
+    )
+
+
+def plan_versions(*, plan: SipPlan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("lead_unit", "created_by").prefetch_related(
+        "actions__responsible_unit", "actions__responsible_organisation"
+    )
+
+
+def invitations_unanswered(*, units: QuerySet[Unit] | list[Unit], today: dt.date):
+    """Kallelser to these units still unanswered after their answer-by date."""
+    return Invitation.objects.filter(
+        unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
+    ).select_related("meeting", "unit")
+
+
+def follow_ups_overdue(*, units, today: dt.date) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units whose follow-up date has passed."""
+    return (
+        SipPlan.objects.filter(lead_unit__in=units, next_follow_up__lt=today)
+        .exclude(phase__in=[SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED])
+        .select_related("lead_unit")
+        .order_by("next_follow_up")
+    )
+
+
+def user_starter_units(*, user: User) -> QuerySet[Unit]:
+    from .services import STARTER_ROLES
+
+    return (
+        Unit.objects.filter(memberships__user=user, memberships__role__in=STARTER_ROLES)
+        .distinct()
+        .select_related("organisation")
+    )
+
+
+def user_manager_units(*, user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.MANAGER
+    ).distinct()
+
+
+def invitations_for_units(*, user: User) -> QuerySet[Invitation]:
+    """Kallelser waiting for an answer from the user's units (or their organisations)."""
+    memberships = Membership.objects.filter(user=user)
+    return (
+        Invitation.objects.filter(status=Invitation.Status.PENDING)
+        .filter(
+            Q(unit__in=memberships.values("unit"))
+            | Q(organisation__in=memberships.values("unit__organisation"))
+        )
+        .select_related("meeting", "unit", "organisation")
+        .order_by("meeting__answer_by")
+    )

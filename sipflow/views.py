@@ -1,0 +1,333 @@
+"""SIP pages: viewflow task views for each step, and pages for the plan and kallelser.
+Thin: forms collect, services decide, selectors read."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, RedirectView, TemplateView
+
+from config.views import ServiceFormMixin
+
+from . import forms, selectors, services
+from .models import Invitation, SipPlan
+
+
+def plan_url(plan: SipPlan) -> str:
+    return reverse("sip:plan", kwargs={"pk": plan.pk})
+
+
+class StepView(ServiceFormMixin, FormView):
+    """A viewflow task view: ``request.activation`` is started and holds the flow lock."""
+
+    template_name = "sipflow/step.html"
+    title = ""
+
+    @cached_property
+    def plan(self) -> SipPlan:
+        return self.request.activation.process.sip_plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plan=self.plan, title=self.title or self.request.activation.flow_task, **kwargs
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return plan_url(self.plan)
+
+
+class StartView(ServiceFormMixin, FormView):
+    template_name = "sipflow/start.html"
+    form_class = forms.StartForm
+    success_message = gettext_lazy("SIP:en är initierad. Nästa steg: samtycke och parter.")
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "units": selectors.user_starter_units(user=self.request.user),
+        }
+
+    def get_initial(self):
+        from directory.models import Person
+
+        person = Person.objects.filter(pk=self.request.GET.get("person") or None).first()
+        return {"personal_identity_number": person.personal_identity_number if person else ""}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        plan = services.sip_start(
+            activation=self.request.activation,
+            person=data["personal_identity_number"],
+            by=self.request.user,
+            unit=data["unit"],
+            origin=data["origin"],
+            social_needs=data["social_needs"],
+            health_needs=data["health_needs"],
+            coordination_reason=data["coordination_reason"],
+            informed_about_sip=data["informed_about_sip"],
+        )
+        self.request.activation.execute()
+        return plan
+
+    def get_success_url(self, plan) -> str:
+        return plan_url(plan)
+
+
+class PrepareView(StepView):
+    form_class = forms.PrepareForm
+    template_name = "sipflow/prepare.html"
+    success_message = gettext_lazy(
+        "Parterna är valda och samtycket räcker. Nästa steg: kalla till möte."
+    )
+
+    def get_initial(self):
+        plan = self.plan
+        return {
+            "lead_unit": plan.lead_unit,
+            "coordinator": plan.coordinator,
+            "units": list(plan.invited_units.all()),
+            "categories": list(plan.categories.all()),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        units = organisations = None
+        if form.is_bound and form.is_valid():
+            units = [self.plan.started_unit, *form.cleaned_data["units"]]
+            organisations = list(form.cleaned_data["organisations"])
+        context["decision"] = services.plan_consent_check(
+            plan=self.plan, at=timezone.now(), units=units, organisations=organisations
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.sip_prepare(
+            plan=self.plan,
+            by=self.request.user,
+            units=data["units"],
+            organisations=data["organisations"],
+            categories=data["categories"],
+            lead_unit=data["lead_unit"],
+            coordinator=data["coordinator"],
+            placement_related=data["placement_related"],
+            cost_allocation=data["cost_allocation"],
+            activation=self.request.activation,
+        )
+
+
+class SummonView(StepView):
+    form_class = forms.MeetingTimeForm
+    success_message = gettext_lazy("Kallelserna är skickade.")
+
+    def get_initial(self):
+        return {"answer_by": services.answer_by_default(sent_on=timezone.localdate())}
+
+    def perform(self, form):
+        return services.sip_summon(
+            plan=self.plan,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class AnswerTaskView(RedirectView):
+    """An answer task opens the kallelse page, where the unit answers."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        invitation = self.request.activation.task.data["invitation"]
+        return reverse("sip:invitation", kwargs={"pk": invitation})
+
+
+class MeetingView(StepView):
+    form_class = forms.MeetingForm
+    template_name = "sipflow/meeting.html"
+    success_message = gettext_lazy("Planen är upprättad.")
+
+    def get_initial(self):
+        return {"lead_unit": self.plan.lead_unit}
+
+    @cached_property
+    def formset(self):
+        current = self.plan.versions.order_by("-number").first()
+        initial = []
+        if current is not None:
+            initial = [
+                {
+                    "need": action.need,
+                    "action": action.action,
+                    "responsible_organisation": action.responsible_organisation,
+                    "responsible_unit": action.responsible_unit,
+                    "persons_part": action.persons_part,
+                    "starts_on": action.starts_on,
+                    "ends_on": action.ends_on,
+                }
+                for action in current.actions.all()
+            ]
+        return forms.ActionFormSet(
+            self.request.POST or None, prefix="actions", initial=initial or None
+        )
+
+    def get_context_data(self, **kwargs):
+        meeting = self.plan.meetings.order_by("-pk").first()
+        return super().get_context_data(
+            formset=self.formset,
+            meeting=meeting,
+            invitations=meeting.invitations.select_related("unit", "organisation"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        if not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        actions = [
+            services.ActionInput(**row)
+            for row in self.formset.cleaned_data
+            if row and not row.get("DELETE")
+        ]
+        return services.meeting_hold(
+            plan=self.plan,
+            by=self.request.user,
+            attendance=data["attendance"],
+            persons_goals=data["persons_goals"],
+            actions=actions,
+            lead_unit=data["lead_unit"],
+            next_follow_up=data["next_follow_up"],
+            close_reason=data["close_reason"],
+            activation=self.request.activation,
+        )
+
+
+class FollowUpView(StepView):
+    form_class = forms.FollowUpForm
+    success_message = gettext_lazy("Uppföljningen är registrerad.")
+
+    def get_form_kwargs(self):
+        version = self.plan.versions.order_by("-number").first()
+        return {**super().get_form_kwargs(), "actions": version.actions.all()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.follow_up_record(
+            plan=self.plan,
+            by=self.request.user,
+            reviews=form.reviews(),
+            outcome=data["outcome"],
+            next_follow_up=data["next_follow_up"],
+            close_reason=data["close_reason"],
+            note=data["note"],
+            activation=self.request.activation,
+        )
+
+
+class PlanDetailView(TemplateView):
+    """The SIP: its plan versions, kallelser with their answers, and the history."""
+
+    template_name = "sipflow/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        meetings = plan.meetings.prefetch_related("invitations__unit", "invitations__organisation")
+        versions = list(selectors.plan_versions(plan=plan))
+        shown = self.request.GET.get("version")
+        current = next((v for v in versions if str(v.number) == shown), None) or (
+            versions[0] if versions else None
+        )
+        return super().get_context_data(
+            plan=plan,
+            meetings=meetings,
+            versions=versions,
+            version=current,
+            history=plan.history.select_related("by", "unit"),
+            decision=services.plan_consent_check(plan=plan, at=timezone.now())
+            if plan.is_open
+            else None,
+            **kwargs,
+        )
+
+
+class InvitationView(ServiceFormMixin, FormView):
+    """Kallelsen: the invited unit accepts, declines or forwards it here."""
+
+    template_name = "sipflow/invitation.html"
+    form_class = forms.AnswerForm
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        return selectors.invitation_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        invitation = self.invitation
+        return {
+            **super().get_form_kwargs(),
+            "organisation": invitation.invitee_organisation,
+            "exclude_unit": invitation.unit,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            invitation=self.invitation,
+            meeting=self.invitation.meeting,
+            plan=self.invitation.meeting.plan,
+            **kwargs,
+        )
+
+    def perform(self, form):
+        data, user, invitation = form.cleaned_data, self.request.user, self.invitation
+        if data["answer"] == form.ACCEPT:
+            self.success_message = _("Ni har accepterat kallelsen.")
+            return services.invitation_accept(
+                invitation=invitation, by=user, attendees=data["attendees"]
+            )
+        if data["answer"] == form.DECLINE:
+            self.success_message = _("Ni har avböjt kallelsen.")
+            return services.invitation_decline(
+                invitation=invitation, by=user, reason=data["reason"], note=data["note"]
+            )
+        self.success_message = _("Kallelsen är vidarebefordrad.")
+        return services.invitation_forward(invitation=invitation, by=user, to_unit=data["to_unit"])
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("sip:invitation", kwargs={"pk": self.invitation.pk})
+
+
+class RescheduleView(ServiceFormMixin, FormView):
+    template_name = "sipflow/reschedule.html"
+    form_class = forms.MeetingTimeForm
+    success_message = gettext_lazy("Mötet är flyttat och de kallade har fått besked.")
+
+    @cached_property
+    def plan(self) -> SipPlan:
+        return selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    @cached_property
+    def meeting(self):
+        return self.plan.meetings.order_by("-pk").first()
+
+    def get_initial(self):
+        meeting = self.meeting
+        return {
+            "starts_at": meeting.starts_at,
+            "place": meeting.place,
+            "video_link": meeting.video_link,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, meeting=self.meeting, **kwargs)
+
+    def perform(self, form):
+        return services.meeting_reschedule(
+            meeting=self.meeting, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return plan_url(self.plan)
