@@ -72,6 +72,7 @@ class PeopleApplication(Application):
 sip_app = FlowAppViewset(
     SipFlow,
     icon="groups",
+    process_list_view_class=sip_views.ProcessListView,
     urlpatterns=[
         path("plan/<int:pk>/", sip_views.PlanDetailView.as_view(), name="plan"),
         path(

@@ -24,6 +24,7 @@ class SipProcess(Process):
 
     class Meta:
         proxy = True
+        ordering = ["-created"]
         verbose_name = _("SIP-process")
         verbose_name_plural = _("SIP-processer")
 

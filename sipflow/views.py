@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, RedirectView, TemplateView
+from viewflow.workflow.flow.views import DashboardProcessListView
 
 from config.views import ServiceFormMixin
 
@@ -331,3 +332,11 @@ class RescheduleView(ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None) -> str:
         return plan_url(self.plan)
+
+
+class ProcessListView(DashboardProcessListView):
+    """viewflow's process list, newest first (its annotated queryset has no order, and
+    Django ignores Meta.ordering in GROUP BY queries, so paging could repeat rows)."""
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-created", "-pk")
