@@ -19,6 +19,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "sipflow: http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@# The periodic tick (timers, reminders, consent expiry) runs beside the web server.
+	$(BIN)/python manage.py tick --loop & tick=$$!; \
+	trap 'kill $$tick 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

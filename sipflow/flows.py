@@ -20,7 +20,7 @@ from . import views
 from .backends import organisation_permission, unit_permission
 from .models import FollowUp, Invitation, SipProcess
 from .nodes import ForEachSplit, UnitView
-from .services import STARTER_ROLES, sip_start
+from .services import STARTER_ROLES, follow_up_announce, sip_start
 
 
 def _coordinator(activation):
@@ -91,7 +91,8 @@ class SipFlow(flow.Flow):
     continues = flow.If(this.plan_is_open).Then(this.wait_for_follow_up).Else(this.end)
     wait_for_follow_up = (
         flow.Timer(this.follow_up_due).Annotation(title=_("Väntar på uppföljningsdatum"))
-    ).Next(this.follow_up)
+    ).Next(this.announce_follow_up)
+    announce_follow_up = flow.Function(this.follow_up_is_due).Next(this.follow_up)
     follow_up = (
         flow.View(views.FollowUpView.as_view())
         .Annotation(title=_("Följ upp planen"))
@@ -139,6 +140,9 @@ class SipFlow(flow.Flow):
     def needs_meeting(self, activation):
         last = activation.process.sip_plan.follow_ups.order_by("-held_at", "-pk").first()
         return last is not None and last.outcome == FollowUp.Outcome.NEXT_WITH_MEETING
+
+    def follow_up_is_due(self, activation):
+        follow_up_announce(plan=activation.process.sip_plan)
 
     def follow_up_due(self, activation):
         due = activation.process.sip_plan.next_follow_up

@@ -823,6 +823,22 @@ def _close(plan: SipPlan, *, by: User, at: dt.datetime, reason: str, note: str =
 # --- Uppföljning ---------------------------------------------------------------------------
 
 
+def follow_up_announce(*, plan: SipPlan, at: dt.datetime | None = None) -> None:
+    """The follow-up date has come: tell the lead, whose inbox now holds the task."""
+    from django.urls import reverse
+
+    at = _now(at)
+    with transaction.atomic():
+        if plan.coordinator_id:
+            event_emit(
+                kind=Event.Kind.FOLLOW_UP_DUE,
+                recipient_user=plan.coordinator,
+                url=reverse("sip:plan", kwargs={"pk": plan.pk}),
+                data={"due": plan.next_follow_up.isoformat() if plan.next_follow_up else ""},
+            )
+        _history(plan, what=gettext_noop("Dags för uppföljning."), at=at)
+
+
 def follow_up_record(
     *,
     plan: SipPlan,
