@@ -64,15 +64,21 @@ def consent_register(
     valid_until = valid_until or one_year_after(valid_from)
     if valid_until < valid_from:
         raise ValidationError(
-            {"valid_until": _("Slutdatumet kan inte ligga före startdatumet.")}, code="order"
+            {
+                "valid_until": ValidationError(
+                    _("Slutdatumet kan inte ligga före startdatumet."), code="order"
+                )
+            }
         )
     if valid_until > one_year_after(valid_from):
         raise ValidationError(
             {
-                "valid_until": _("Ett samtycke gäller högst ett år, till och med %(last)s.")
-                % {"last": one_year_after(valid_from).isoformat()}
-            },
-            code="too_long",
+                "valid_until": ValidationError(
+                    _("Ett samtycke gäller högst ett år, till och med %(last)s.")
+                    % {"last": one_year_after(valid_from).isoformat()},
+                    code="too_long",
+                )
+            }
         )
     guardians = person_guardians(person=subject, on=valid_from)
     if given_by.pk != subject.pk and given_by not in guardians:
@@ -85,12 +91,20 @@ def consent_register(
     units, organisations = list(units), list(organisations)
     if not categories:
         raise ValidationError(
-            {"categories": _("Ange vilken information samtycket omfattar.")}, code="no_scope"
+            {
+                "categories": ValidationError(
+                    _("Ange vilken information samtycket omfattar."), code="no_scope"
+                )
+            }
         )
     if not units and not organisations:
         raise ValidationError(
-            {"units": _("Ange vilka enheter eller organisationer samtycket omfattar.")},
-            code="no_scope",
+            {
+                "units": ValidationError(
+                    _("Ange vilka enheter eller organisationer samtycket omfattar."),
+                    code="no_scope",
+                )
+            }
         )
     consent = Consent(
         subject=subject,
@@ -227,13 +241,17 @@ def recorded_view_create(
     ):
         raise ValidationError(
             {
-                "holder": _("%(holder)s är varken personen själv eller vårdnadshavare.")
-                % {"holder": holder}
-            },
-            code="not_entitled",
+                "holder": ValidationError(
+                    _("%(holder)s är varken personen själv eller vårdnadshavare.")
+                    % {"holder": holder},
+                    code="not_entitled",
+                )
+            }
         )
     if not view.strip():
-        raise ValidationError({"view": _("Skriv vad personen har sagt.")}, code="required")
+        raise ValidationError(
+            {"view": ValidationError(_("Skriv vad personen har sagt."), code="required")}
+        )
     recorded = RecordedView(
         subject=subject,
         holder=holder,
@@ -262,10 +280,12 @@ def committee_decision_create(
     if guardian not in guardians:
         raise ValidationError(
             {
-                "guardian": _("%(guardian)s är inte vårdnadshavare för %(child)s.")
-                % {"guardian": guardian, "child": subject}
-            },
-            code="not_guardian",
+                "guardian": ValidationError(
+                    _("%(guardian)s är inte vårdnadshavare för %(child)s.")
+                    % {"guardian": guardian, "child": subject},
+                    code="not_guardian",
+                )
+            }
         )
     if len(guardians) != 2:
         raise ValidationError(
@@ -276,7 +296,9 @@ def committee_decision_create(
             code="not_two_guardians",
         )
     if not legal_ground.strip():
-        raise ValidationError({"legal_ground": _("Ange lagrummet.")}, code="required")
+        raise ValidationError(
+            {"legal_ground": ValidationError(_("Ange lagrummet."), code="required")}
+        )
     decision = CommitteeDecision(
         subject=subject,
         guardian=guardian,

@@ -152,3 +152,22 @@ def test_events_are_only_written_inside_a_transaction():
         assert event_emit(kind=Event.Kind.ESCALATION, recipient_user=user, dedupe_key="k")
         assert event_emit(kind=Event.Kind.ESCALATION, recipient_user=user, dedupe_key="k") is None
     assert Event.objects.count() == 1
+
+
+def test_a_too_long_consent_is_refused_with_a_code_the_api_can_report(make_person):
+    from django.core.exceptions import ValidationError
+
+    person = make_person(years_ago(30))
+    with pytest.raises(ValidationError) as refused:
+        consent_register(
+            subject=person,
+            given_by=person,
+            purpose=Purpose.SIP,
+            form=Consent.Form.WRITTEN,
+            documented_by=UserFactory(),
+            categories=InformationCategory.objects.filter(code="health"),
+            units=[UnitFactory()],
+            valid_from=dt.date(2023, 3, 1),
+            valid_until=dt.date(2024, 3, 2),
+        )
+    assert refused.value.error_dict["valid_until"][0].code == "too_long"
