@@ -60,7 +60,6 @@ class ConsentForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
         label=_("Information som får delas"),
         queryset=InformationCategory.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     excluded_units = forms.ModelMultipleChoiceField(
@@ -71,7 +70,6 @@ class ConsentForm(forms.Form):
     excluded_categories = forms.ModelMultipleChoiceField(
         label=_("Undantagen information"),
         queryset=InformationCategory.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     excluded_persons = forms.CharField(

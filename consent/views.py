@@ -15,6 +15,7 @@ from directory.selectors import (
     person_for_user,
     person_guardians,
     person_search,
+    user_starts_cases,
     user_works_with_cases,
 )
 
@@ -89,6 +90,8 @@ class PersonDetailView(PersonMixin, TemplateView):
             committee_decisions=committee_decision_list(person=self.person),
             guardians_not_called=guardians_not_called_list(person=self.person),
             checks=checks,
+            may_start_sip=user_starts_cases(user=self.request.user),
+            sip_plans=self.person.sip_plans.order_by("-started_at"),
             **kwargs,
         )
 
@@ -119,7 +122,7 @@ class ConsentCreateView(ServiceFormView):
     success_message = gettext_lazy("Samtycket är registrerat.")
 
     def get_initial(self):
-        return {"valid_from": timezone.localdate(), "form": "written"}
+        return {"valid_from": timezone.localdate(), "form": "written", "purpose": "sip"}
 
     def perform(self, form):
         data = form.cleaned_data

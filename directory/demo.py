@@ -86,6 +86,7 @@ R = Membership.Role
 USERS = [
     DemoUser("sara", "Sara", "Socialsekreterare", "Barn och familj, Ludvika", R.SOCIAL_WORKER),
     DemoUser("vera", "Vera", "Vårdpersonal", "BUP Falun", R.HEALTH_STAFF),
+    DemoUser("petra", "Petra", "Primärvård", "Hälsocentral Ludvika", R.HEALTH_STAFF),
     DemoUser("carl", "Carl", "Chef", "Barn och familj, Ludvika", R.MANAGER),
     DemoUser("hugo", "Hugo", "HVB-personal", "Exempelgården, ungdomar 13–17 år", R.HVB_STAFF),
     DemoUser(

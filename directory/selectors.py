@@ -33,6 +33,14 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
 CASE_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER)
 
 
+#: Roles that may start a SIP or a placement: socialsekreterare and vårdpersonal.
+STARTER_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF)
+
+
+def user_starts_cases(*, user: User) -> bool:
+    return Membership.objects.filter(user=user, role__in=STARTER_ROLES).exists()
+
+
 def user_works_with_cases(*, user: User) -> bool:
     """Whether the user holds a role that works with people's cases."""
     return Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()

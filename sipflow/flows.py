@@ -14,13 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from directory.selectors import user_works_with_cases
+from directory.selectors import user_starts_cases, user_works_with_cases
 
 from . import views
 from .backends import organisation_permission, unit_permission
 from .models import FollowUp, Invitation, SipProcess
 from .nodes import ForEachSplit, UnitView
-from .services import STARTER_ROLES, follow_up_announce, sip_start
+from .services import follow_up_announce, sip_start
+
+#: What inbox and queue rows say about a task: whose SIP, and for a kallelse, which meeting.
+SUMMARY = "{{ process.sip_plan }}"
+ANSWER_SUMMARY = (
+    "{% load i18n %}{{ process.sip_plan }}: "
+    "{% translate 'möte' %} {{ process.sip_plan.meetings.first.starts_at|date:'Y-m-d H:i' }}, "
+    "{% translate 'svara senast' %} {{ process.sip_plan.meetings.first.answer_by|date:'Y-m-d' }}"
+)
 
 
 def _coordinator(activation):
@@ -40,25 +48,25 @@ class SipFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
     process_title = _("SIP")
     process_description = _("Samordnad individuell plan mellan kommun och region.")
-    summary_template = "{{ process.sip_plan }}"
+    process_summary_template = "{{ process.sip_plan }}"
 
     start = (
         flow.Start(views.StartView.as_view())
-        .Annotation(title=_("Initiera SIP"))
-        .Available(lambda user: user.memberships.filter(role__in=STARTER_ROLES).exists())
+        .Annotation(title=_("Initiera SIP"), summary_template=SUMMARY)
+        .Available(lambda user: user_starts_cases(user=user))
         .Next(this.prepare)
     )
     start_process = flow.StartHandle(this.start_from_code).Next(this.prepare)
 
     prepare = (
         flow.View(views.PrepareView.as_view())
-        .Annotation(title=_("Förbered: samtycke och parter"))
+        .Annotation(title=_("Förbered: samtycke och parter"), summary_template=SUMMARY)
         .Assign(lambda activation: activation.process.sip_plan.started_by)
         .Next(this.summon)
     )
     summon = (
         flow.View(views.SummonView.as_view())
-        .Annotation(title=_("Kalla till möte"))
+        .Annotation(title=_("Kalla till möte"), summary_template=SUMMARY)
         .Assign(_coordinator)
         .Next(this.send)
     )
@@ -67,13 +75,13 @@ class SipFlow(flow.Flow):
     )
     answer = (
         UnitView(views.AnswerTaskView.as_view())
-        .Annotation(title=_("Svara på kallelse"))
+        .Annotation(title=_("Svara på kallelse"), summary_template=ANSWER_SUMMARY)
         .Permission(_answer_permission)
         .Next(this.wait, task_data=this.same_data)
     )
     wait = (
         flow.Handle(this.wait_over)
-        .Annotation(title=_("Väntar på mötet"))
+        .Annotation(title=_("Väntar på mötet"), summary_template=SUMMARY)
         .Next(this.answered_again, task_data=this.same_data)
     )
     answered_again = (
@@ -83,19 +91,21 @@ class SipFlow(flow.Flow):
     )
     hold_meeting = (
         flow.View(views.MeetingView.as_view())
-        .Annotation(title=_("Håll SIP-möte och upprätta planen"))
+        .Annotation(title=_("Håll SIP-möte och upprätta planen"), summary_template=SUMMARY)
         .Assign(_coordinator)
         .Next(this.meeting_done)
     )
     meeting_done = flow.Join().Next(this.continues)
     continues = flow.If(this.plan_is_open).Then(this.wait_for_follow_up).Else(this.end)
     wait_for_follow_up = (
-        flow.Timer(this.follow_up_due).Annotation(title=_("Väntar på uppföljningsdatum"))
+        flow.Timer(this.follow_up_due).Annotation(
+            title=_("Väntar på uppföljningsdatum"), summary_template=SUMMARY
+        )
     ).Next(this.announce_follow_up)
     announce_follow_up = flow.Function(this.follow_up_is_due).Next(this.follow_up)
     follow_up = (
         flow.View(views.FollowUpView.as_view())
-        .Annotation(title=_("Följ upp planen"))
+        .Annotation(title=_("Följ upp planen"), summary_template=SUMMARY)
         .Assign(_coordinator)
         .Next(this.after_follow_up)
     )

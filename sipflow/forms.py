@@ -81,7 +81,6 @@ class PrepareForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
         label=_("Information som delas"),
         queryset=InformationCategory.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     lead_unit = UnitChoiceField(label=_("Huvudansvarig enhet"), queryset=UNITS)
@@ -194,7 +193,7 @@ class ActionForm(forms.Form):
         return data
 
 
-ActionFormSet = forms.formset_factory(ActionForm, extra=1, min_num=1, validate_min=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, min_num=1, validate_min=True)
 
 
 class FollowUpForm(forms.Form):

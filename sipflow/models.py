@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
@@ -209,7 +210,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Invitation(ConcurrentTransitionMixin, models.Model):
@@ -417,7 +418,7 @@ class FollowUp(models.Model):
         ordering = ["-held_at"]
 
     def __str__(self) -> str:
-        return f"{self.held_at:%Y-%m-%d}: {self.get_outcome_display()}"
+        return f"{timezone.localtime(self.held_at):%Y-%m-%d}: {self.get_outcome_display()}"
 
 
 class ActionReview(models.Model):
@@ -471,7 +472,7 @@ class HistoryEntry(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.text}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.text}"
 
     @property
     def text(self) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from directory.models import Membership, Unit, User
-from directory.selectors import user_works_with_cases
+from directory.selectors import STARTER_ROLES, user_works_with_cases
 
 from .models import Invitation, PlanVersion, SipPlan
 
@@ -61,8 +62,6 @@ def follow_ups_overdue(*, units, today: dt.date) -> QuerySet[SipPlan]:
 
 
 def user_starter_units(*, user: User) -> QuerySet[Unit]:
-    from .services import STARTER_ROLES
-
     return (
         Unit.objects.filter(memberships__user=user, memberships__role__in=STARTER_ROLES)
         .distinct()
@@ -88,3 +87,42 @@ def invitations_for_units(*, user: User) -> QuerySet[Invitation]:
         .select_related("meeting", "unit", "organisation")
         .order_by("meeting__answer_by")
     )
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    title: str
+    who: str
+    url: str
+
+
+def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
+    """What is waiting in this SIP, for whom, and a link where the user can act on it."""
+    from django.urls import reverse
+    from viewflow.workflow import STATUS
+    from viewflow.workflow.models import Task
+
+    from .flows import SipFlow
+
+    if plan.process_id is None:
+        return []
+    steps = []
+    tasks = Task.objects.filter(
+        process=plan.process_id,
+        flow_task_type="HUMAN",
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+    ).select_related("owner")
+    for task in tasks.order_by("pk"):
+        url = ""
+        if task.flow_task == SipFlow.answer:
+            invitation = Invitation.objects.select_related("unit", "organisation").get(
+                pk=task.data["invitation"]
+            )
+            who = str(invitation.invitee)
+            url = reverse("sip:invitation", kwargs={"pk": invitation.pk})
+        else:
+            who = str(task.owner or "")
+            if task.owner_id == user.pk:
+                url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+        steps.append(OpenStep(title=str(task.flow_task.task_title), who=who, url=url))
+    return steps

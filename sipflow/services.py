@@ -28,6 +28,7 @@ from consent.models import Consent, InformationCategory, Purpose
 from consent.policy import consent_evaluate
 from consent.rules import Action
 from directory.models import Membership, Organisation, Person, Unit, User
+from directory.selectors import STARTER_ROLES
 from notifications.models import Event
 from notifications.services import event_emit
 from notifications.workdays import add_working_days
@@ -43,7 +44,6 @@ from .models import (
     SipPlan,
 )
 
-STARTER_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF)
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 
 
@@ -89,6 +89,11 @@ def _history(
 def answer_by_default(*, sent_on: dt.date) -> dt.date:
     """Svara senast: the setting's number of working days after the kallelse is sent."""
     return add_working_days(sent_on, settings.SIP_ANSWER_WORKING_DAYS)
+
+
+def _default_answer_by(*, at: dt.datetime, starts_at: dt.datetime) -> dt.date:
+    """The default answer-by date, but never after the meeting itself."""
+    return min(answer_by_default(sent_on=timezone.localdate(at)), timezone.localdate(starts_at))
 
 
 def plan_consent_check(
@@ -340,7 +345,7 @@ def sip_summon(
     """Kalla: one kallelse per unit or huvudman; each gets its own answer task."""
     at = _now(at)
     _require_case_party(plan, by)
-    answer_by = answer_by or answer_by_default(sent_on=timezone.localdate(at))
+    answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     with _task_step(task=_open_task(plan, _flow().summon), by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
@@ -437,7 +442,7 @@ def meeting_reschedule(
     at = _now(at)
     plan = meeting.plan
     _require_case_party(plan, by)
-    answer_by = answer_by or answer_by_default(sent_on=timezone.localdate(at))
+    answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     flow = _flow()
     with flow.lock(plan.process_id), transaction.atomic():

@@ -249,6 +249,7 @@ class PlanDetailView(TemplateView):
             versions=versions,
             version=current,
             history=plan.history.select_related("by", "unit"),
+            open_steps=selectors.plan_open_steps(plan=plan, user=self.request.user),
             decision=services.plan_consent_check(plan=plan, at=timezone.now())
             if plan.is_open
             else None,
