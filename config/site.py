@@ -6,9 +6,9 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from config.views import OverviewView
 from consent import views as consent_views
 from directory.selectors import user_works_with_cases
-from directory.views import OverviewView
 from sipflow import views as sip_views
 from sipflow.flows import SipFlow
 

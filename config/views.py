@@ -6,9 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 from viewflow.workflow.exceptions import FlowLockFailed
+
+from directory.selectors import user_memberships
+from sipflow import selectors as sip_selectors
 
 CONFLICT = gettext_lazy("Någon annan ändrade ärendet samtidigt. Ladda om sidan och försök igen.")
 
@@ -47,3 +52,24 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url(result))
+
+
+class OverviewView(TemplateView):
+    """The start page: who you are, kallelser waiting for your units, and for a chef the
+    unanswered kallelser and overdue follow-ups of the units they lead."""
+
+    template_name = "directory/overview.html"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        managed = list(sip_selectors.user_manager_units(user=user))
+        return super().get_context_data(
+            memberships=user_memberships(user=user),
+            waiting=sip_selectors.invitations_for_units(user=user)[:50],
+            managed_units=managed,
+            unanswered=sip_selectors.invitations_unanswered(units=managed, today=today)
+            if managed
+            else [],
+            overdue=sip_selectors.follow_ups_overdue(units=managed, today=today) if managed else [],
+            **kwargs,
+        )

@@ -1,0 +1,58 @@
+"""The start page: kallelser waiting for a unit, and the chef's overdue lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Membership
+from sipflow import services
+from sipflow.models import Meeting, SipPlan
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_nurse_sees_the_kallelse_waiting_for_her_unit(client, world):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    meeting = world.summon(plan)
+    client.force_login(world.vera)
+    page = client.get(reverse("overview:index")).content.decode()
+    bup = meeting.invitations.get(unit=world.bup)
+    assert reverse("sip:invitation", kwargs={"pk": bup.pk}) in page
+    primary = meeting.invitations.get(unit=world.primary)
+    assert reverse("sip:invitation", kwargs={"pk": primary.pk}) not in page
+
+
+def test_the_chef_sees_unanswered_kallelser_and_overdue_follow_ups(client, world):
+    chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user
+    social_chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    meeting = world.summon(plan)
+    client.force_login(chef)
+    assert "Obesvarade kallelser" in client.get(reverse("overview:index")).content.decode()
+    assert not client.get(reverse("overview:index")).context["unanswered"]
+
+    Meeting.objects.filter(pk=meeting.pk).update(
+        answer_by=timezone.localdate() - dt.timedelta(days=1)
+    )
+    unanswered = client.get(reverse("overview:index")).context["unanswered"]
+    assert [i.unit for i in unanswered] == [world.bup]
+
+    services.invitation_accept(
+        invitation=meeting.invitations.get(unit=world.bup), by=world.vera, attendees="Vera"
+    )
+    SipPlan.objects.filter(pk=plan.pk).update(
+        next_follow_up=timezone.localdate() - dt.timedelta(days=2)
+    )
+    client.force_login(social_chef)
+    context = client.get(reverse("overview:index")).context
+    assert list(context["overdue"]) == [plan]
+    assert [i.unit for i in context["unanswered"]] == []  # primärvården is not her unit
