@@ -92,6 +92,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Organisations, units, staff and a family (also used by bench/sip_flow.py)."""
     today = timezone.localdate()
     ludvika = OrganisationFactory(name="Ludvika kommun", kind=Organisation.Kind.MUNICIPALITY)
     region = OrganisationFactory(name="Region Dalarna", kind=Organisation.Kind.REGION)
