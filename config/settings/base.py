@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sipflow",
     "placement",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
