@@ -72,7 +72,12 @@ class PeopleApplication(Application):
 sip_app = FlowAppViewset(
     SipFlow,
     icon="groups",
+    dashboard_view_class=sip_views.SipListView,
     process_list_view_class=sip_views.ProcessListView,
+    task_list_view_class=sip_views.TaskListView,
+    inbox_view_class=sip_views.InboxView,
+    queue_view_class=sip_views.QueueView,
+    archive_view_class=sip_views.ArchiveView,
     urlpatterns=[
         path("plan/<int:pk>/", sip_views.PlanDetailView.as_view(), name="plan"),
         path(

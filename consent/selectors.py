@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from directory.access import persons_visible_to
 from directory.models import Person, User
 from directory.selectors import user_works_with_cases
 
@@ -34,7 +35,8 @@ def consent_in_force(consent: Consent, *, on: dt.date) -> bool:
 
 
 def consent_for_user(*, user: User, pk: int) -> Consent:
-    if not user_works_with_cases(user=user):
+    """A consent about a person the user may see (directory.access); Http404 otherwise."""
+    if not user_works_with_cases(user=user) and not user.is_superuser:
         raise Http404
     return get_object_or_404(
         Consent.objects.select_related(
@@ -43,6 +45,7 @@ def consent_for_user(*, user: User, pk: int) -> Consent:
             "units", "organisations", "categories", "excluded_units", "excluded_categories"
         ),
         pk=pk,
+        subject__in=persons_visible_to(user=user),
     )
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -55,26 +54,29 @@ def person_search(*, user: User, query: str) -> QuerySet[Person]:
 
     Searching is how a case worker finds a person: there is no list of everyone.
     """
+    from .access import persons_visible_to
+
     query = " ".join(query.split())
     if not user_works_with_cases(user=user) or len(query) < 2:
         return Person.objects.none()
+    visible = persons_visible_to(user=user)
     try:
         number = parse_identity_number(query, today=timezone.localdate())
     except ValidationError:
         number = None
     if number is not None:
-        return Person.objects.filter(personal_identity_number=number.canonical)
+        return visible.filter(personal_identity_number=number.canonical)
     if any(char.isdigit() for char in query):
         digits = "".join(char for char in query if char.isdigit())
-        return Person.objects.filter(personal_identity_number__contains=digits)[:50]
-    matches = Person.objects.all()
+        return visible.filter(personal_identity_number__contains=digits)[:50]
+    matches = visible
     for word in query.split():
         matches = matches.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return matches.order_by("last_name", "first_name")[:50]
 
 
 def person_for_user(*, user: User, pk: int) -> Person:
-    """One person, for a user who works with cases; Http404 otherwise."""
-    if not user_works_with_cases(user=user):
-        raise Http404
-    return get_object_or_404(Person, pk=pk)
+    """One person the user may see (directory.access); Http404 otherwise."""
+    from .access import persons_visible_to
+
+    return get_object_or_404(persons_visible_to(user=user), pk=pk)

@@ -14,5 +14,9 @@ class SipflowConfig(AppConfig):
 
     def ready(self):
         from consent.signals import consent_ended
+        from directory.access import register_case_persons
+
+        from .access import case_person_ids
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
+        register_case_persons(case_person_ids)

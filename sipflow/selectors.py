@@ -6,36 +6,36 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from directory.models import Membership, Unit, User
-from directory.selectors import STARTER_ROLES, user_works_with_cases
+from directory.selectors import STARTER_ROLES
 
+from .access import PlanAccess, require_plan_access
 from .models import Invitation, PlanVersion, SipPlan
 
 
-def sip_plan_for_user(*, user: User, pk: int) -> SipPlan:
-    """One SIP, for a user who works with cases (organisation scoping: issue 6)."""
-    if not user_works_with_cases(user=user):
-        raise Http404
-    return get_object_or_404(
+def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
+    """One SIP and how the user may see it (sipflow.access); 404 or 403 otherwise."""
+    plan = get_object_or_404(
         SipPlan.objects.select_related(
             "person", "started_by", "started_unit", "lead_unit", "coordinator", "process"
         ),
         pk=pk,
     )
+    return plan, require_plan_access(user=user, plan=plan)
 
 
 def invitation_for_user(*, user: User, pk: int) -> Invitation:
-    if not user_works_with_cases(user=user):
-        raise Http404
-    return get_object_or_404(
+    """A kallelse of a SIP the user may see; 404 or 403 otherwise."""
+    invitation = get_object_or_404(
         Invitation.objects.select_related(
             "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
         ),
         pk=pk,
     )
+    require_plan_access(user=user, plan=invitation.meeting.plan)
+    return invitation
 
 
 def plan_versions(*, plan: SipPlan) -> QuerySet[PlanVersion]:

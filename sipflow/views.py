@@ -3,17 +3,27 @@ Thin: forms collect, services decide, selectors read."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, RedirectView, TemplateView
-from viewflow.workflow.flow.views import DashboardProcessListView
+from viewflow.utils import viewprop
+from viewflow.workflow.flow.views import (
+    DashboardProcessListView,
+    DashboardTaskListView,
+    FlowArchiveListView,
+    FlowInboxListView,
+    FlowQueueListView,
+)
 
 from config.views import ServiceFormMixin
+from directory.selectors import user_starts_cases
 
-from . import forms, selectors, services
+from . import access, forms, selectors, services
 from .models import Invitation, SipPlan
 
 
@@ -236,7 +246,7 @@ class PlanDetailView(TemplateView):
     template_name = "sipflow/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        plan, access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
         meetings = plan.meetings.prefetch_related("invitations__unit", "invitations__organisation")
         versions = list(selectors.plan_versions(plan=plan))
         shown = self.request.GET.get("version")
@@ -245,6 +255,7 @@ class PlanDetailView(TemplateView):
         )
         return super().get_context_data(
             plan=plan,
+            access=access,
             meetings=meetings,
             versions=versions,
             version=current,
@@ -309,7 +320,8 @@ class RescheduleView(ServiceFormMixin, FormView):
 
     @cached_property
     def plan(self) -> SipPlan:
-        return selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return plan
 
     @cached_property
     def meeting(self):
@@ -335,9 +347,61 @@ class RescheduleView(ServiceFormMixin, FormView):
         return plan_url(self.plan)
 
 
-class ProcessListView(DashboardProcessListView):
-    """viewflow's process list, newest first (its annotated queryset has no order, and
-    Django ignores Meta.ordering in GROUP BY queries, so paging could repeat rows)."""
+class SipListView(TemplateView):
+    """The SIP start page: the SIPs the user may see (replaces viewflow's kanban, which
+    lists every process of the flow)."""
+
+    template_name = "sipflow/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        plans = sorted(
+            access.plans_visible_to(user=self.request.user),
+            key=lambda plan: (not plan.is_open, plan.next_follow_up or dt.date.max, -plan.pk),
+        )
+        return super().get_context_data(
+            plans=plans, may_start=user_starts_cases(user=self.request.user), **kwargs
+        )
+
+
+class VisibleProcessesMixin:
+    """Lists only tasks and processes of SIPs the user may see (sipflow.access)."""
+
+    process_field = "process"
+
+    def visible(self, queryset):
+        ids = access.visible_process_ids(user=self.request.user)
+        return queryset.filter(**{f"{self.process_field}__in": ids})
+
+
+class ProcessListView(VisibleProcessesMixin, DashboardProcessListView):
+    """viewflow's process list, scoped and newest first (its annotated queryset has no
+    order, and Django ignores Meta.ordering in GROUP BY queries)."""
+
+    process_field = "pk"
 
     def get_queryset(self):
-        return super().get_queryset().order_by("-created", "-pk")
+        return self.visible(super().get_queryset()).order_by("-created", "-pk")
+
+
+class TaskListView(VisibleProcessesMixin, DashboardTaskListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class InboxView(VisibleProcessesMixin, FlowInboxListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class QueueView(VisibleProcessesMixin, FlowQueueListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class ArchiveView(VisibleProcessesMixin, FlowArchiveListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)

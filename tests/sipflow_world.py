@@ -98,8 +98,10 @@ def world(db) -> World:
 def build_world() -> World:
     """Organisations, units, staff and a family (also used by bench/sip_flow.py)."""
     today = timezone.localdate()
-    ludvika = OrganisationFactory(name="Ludvika kommun", kind=Organisation.Kind.MUNICIPALITY)
     region = OrganisationFactory(name="Region Dalarna", kind=Organisation.Kind.REGION)
+    ludvika = OrganisationFactory(
+        name="Ludvika kommun", kind=Organisation.Kind.MUNICIPALITY, region=region
+    )
     social = UnitFactory(organisation=ludvika, name="Barn och familj Ludvika")
     bup = UnitFactory(organisation=region, name="BUP Falun", kind=Unit.Kind.CHILD_PSYCHIATRY)
     primary = UnitFactory(
@@ -122,9 +124,10 @@ def build_world() -> World:
     ).user
     from tests.factories import person_born
 
-    child = person_born(years_ago(13, today=today, days=20), first_name="Alva", last_name="Ek")
-    mother = person_born(years_ago(40, today=today), first_name="Anna", last_name="Ek")
-    father = person_born(years_ago(42, today=today), first_name="Johan", last_name="Ek")
+    home = {"registered_municipality": ludvika, "last_name": "Ek"}
+    child = person_born(years_ago(13, today=today, days=20), first_name="Alva", **home)
+    mother = person_born(years_ago(40, today=today), first_name="Anna", **home)
+    father = person_born(years_ago(42, today=today), first_name="Johan", **home)
     for guardian in (mother, father):
         guardianship_create(child=child, guardian=guardian, on=today)
     return World(

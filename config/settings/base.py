@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    "sipflow.middleware.SipCaseAccessMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
 ]
 

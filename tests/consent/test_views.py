@@ -12,25 +12,34 @@ from consent.models import Consent, InformationCategory, RecordedView
 from directory.models import Membership
 from directory.services import guardianship_create
 from tests.conftest import years_ago
-from tests.factories import MembershipFactory, UnitFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def family(make_person):
+def kommun(db):
+    return OrganisationFactory(name="Ludvika kommun")
+
+
+@pytest.fixture
+def family(make_person, kommun):
+    """A family folkbokförd in the worker's kommun, which is what lets her see them."""
     today = timezone.localdate()
-    child = make_person(years_ago(13, today=today, days=10), first_name="Alva", last_name="Ek")
-    mother = make_person(years_ago(40, today=today), first_name="Anna", last_name="Ek")
-    father = make_person(years_ago(41, today=today), first_name="Johan", last_name="Ek")
+    home = {"last_name": "Ek", "registered_municipality": kommun}
+    child = make_person(years_ago(13, today=today, days=10), first_name="Alva", **home)
+    mother = make_person(years_ago(40, today=today), first_name="Anna", **home)
+    father = make_person(years_ago(41, today=today), first_name="Johan", **home)
     for guardian in (mother, father):
         guardianship_create(child=child, guardian=guardian, on=today)
     return child, mother, father
 
 
 @pytest.fixture
-def worker(client):
-    membership = MembershipFactory(role=Membership.Role.SOCIAL_WORKER)
+def worker(client, kommun):
+    membership = MembershipFactory(
+        role=Membership.Role.SOCIAL_WORKER, unit=UnitFactory(organisation=kommun)
+    )
     client.force_login(membership.user)
     return membership.user
 

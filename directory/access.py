@@ -1,0 +1,58 @@
+"""Who may see which person. One place, used by every selector, view, the admin and the
+tick; processes plug in their cases instead of repeating the rules.
+
+A person is visible to a user who works with cases (socialsekreterare, vårdpersonal, chef)
+when
+- the person is folkbokförd in the user's kommun, or in a kommun of the user's region
+  (the organisation responsible for them), or
+- a case about the person is visible to the user (see each process's ``access`` module:
+  its own unit's cases, and cases the unit is invited to while consent covers it).
+
+A superuser (system administrator) sees everything; every look is logged all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Q, QuerySet
+
+from .models import Organisation, Person, User
+from .selectors import CASE_ROLES
+
+#: Callables ``(user) -> iterable of person ids`` whose cases the user may see.
+_case_person_providers: list[Callable[[User], Iterable[int]]] = []
+
+
+def register_case_persons(provider: Callable[[User], Iterable[int]]) -> None:
+    """A process (SIP, placement) tells which persons' cases a user may see."""
+    if provider not in _case_person_providers:
+        _case_person_providers.append(provider)
+
+
+def user_case_organisations(*, user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        units__memberships__user=user, units__memberships__role__in=CASE_ROLES
+    ).distinct()
+
+
+def persons_visible_to(*, user: User) -> QuerySet[Person]:
+    if not user.is_authenticated or not user.is_active:
+        return Person.objects.none()
+    if user.is_superuser:
+        return Person.objects.all()
+    organisations = list(user_case_organisations(user=user).values_list("pk", "kind"))
+    if not organisations:
+        return Person.objects.none()
+    kommuner = [pk for pk, kind in organisations if kind == Organisation.Kind.MUNICIPALITY]
+    regions = [pk for pk, kind in organisations if kind == Organisation.Kind.REGION]
+    case_persons = {pk for provider in _case_person_providers for pk in provider(user)}
+    return Person.objects.filter(
+        Q(registered_municipality__in=kommuner)
+        | Q(registered_municipality__region__in=regions)
+        | Q(pk__in=case_persons)
+    )
+
+
+def person_visible(*, user: User, person: Person) -> bool:
+    return persons_visible_to(user=user).filter(pk=person.pk).exists()

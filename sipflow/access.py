@@ -1,0 +1,141 @@
+"""Who may see a SIP, and which of its information.
+
+- Staff (socialsekreterare, vårdpersonal, chef) of the unit that started the SIP or leads it,
+  and the huvudansvarig person: the whole SIP ("own").
+- Staff of a unit with a kallelse (to the unit, or to its organisation as huvudman) that is
+  not cancelled: the SIP, while the consent policy allows sharing with that unit, and only
+  the information categories the SIP shares ("invited"). Withdrawal or expiry ends it at once.
+- A superuser: everything ("admin").
+- HVB staff and administrators: nothing here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+
+from directory.models import Membership, Unit, User
+from directory.selectors import CASE_ROLES
+
+from .models import Invitation, SipPlan
+
+OWN, INVITED, ADMIN = "own", "invited", "admin"
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    kind: str
+    units: list[Unit] = field(default_factory=list)
+    categories: frozenset[str] = frozenset()
+
+    @property
+    def full(self) -> bool:
+        return self.kind in (OWN, ADMIN)
+
+    def may_see(self, category: str) -> bool:
+        return self.full or category in self.categories
+
+
+def _case_units(user: User):
+    return Unit.objects.filter(memberships__user=user, memberships__role__in=CASE_ROLES)
+
+
+def _candidate_plans(user: User):
+    """Plans the user's units started, lead, coordinate or are invited to (before consent)."""
+    units = _case_units(user)
+    return SipPlan.objects.filter(
+        Q(started_unit__in=units)
+        | Q(lead_unit__in=units)
+        | Q(coordinator=user)
+        | Q(
+            meetings__invitations__unit__in=units,
+            meetings__invitations__status__in=_LIVE_INVITATIONS,
+        )
+        | Q(
+            meetings__invitations__organisation__units__in=units,
+            meetings__invitations__status__in=_LIVE_INVITATIONS,
+        )
+    ).distinct()
+
+
+_LIVE_INVITATIONS = [
+    Invitation.Status.PENDING,
+    Invitation.Status.ACCEPTED,
+    Invitation.Status.DECLINED,
+    Invitation.Status.UNANSWERED,
+]
+
+
+def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> PlanAccess | None:
+    """How the user may see this SIP now, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return PlanAccess(kind=ADMIN)
+    at = at or timezone.now()
+    memberships = Membership.objects.filter(user=user, role__in=CASE_ROLES).select_related("unit")
+    units = {membership.unit for membership in memberships}
+    if not units:
+        return None
+    if plan.coordinator_id == user.pk or {plan.started_unit_id, plan.lead_unit_id} & {
+        unit.pk for unit in units
+    }:
+        return PlanAccess(kind=OWN, units=sorted(units, key=lambda unit: unit.pk))
+    from .services import plan_consent_check
+
+    invitations = Invitation.objects.filter(
+        meeting__plan=plan, status__in=_LIVE_INVITATIONS
+    ).filter(Q(unit__in=units) | Q(organisation__in={unit.organisation_id for unit in units}))
+    covered = []
+    for invitation in invitations.select_related("unit", "organisation"):
+        parties = (
+            {"units": [invitation.unit], "organisations": []}
+            if invitation.unit
+            else {"units": [], "organisations": [invitation.organisation]}
+        )
+        if plan_consent_check(plan=plan, at=at, **parties).consent_satisfied:
+            covered.extend(
+                [invitation.unit]
+                if invitation.unit
+                else [unit for unit in units if unit.organisation_id == invitation.organisation_id]
+            )
+    if not covered:
+        return None
+    return PlanAccess(
+        kind=INVITED,
+        units=covered,
+        categories=frozenset(plan.categories.values_list("code", flat=True)),
+    )
+
+
+def require_plan_access(*, user: User, plan: SipPlan) -> PlanAccess:
+    access = plan_access(user=user, plan=plan)
+    if access is None:
+        raise PermissionDenied
+    return access
+
+
+def plans_visible_to(*, user: User, at: dt.datetime | None = None) -> list[SipPlan]:
+    if not user.is_authenticated:
+        return []
+    candidates = SipPlan.objects.all() if user.is_superuser else _candidate_plans(user)
+    candidates = candidates.select_related("person", "lead_unit", "started_unit")
+    return [plan for plan in candidates if plan_access(user=user, plan=plan, at=at)]
+
+
+def process_visible(*, user: User, process_pk: int) -> bool:
+    plan = SipPlan.objects.filter(process_id=process_pk).first()
+    return plan is not None and plan_access(user=user, plan=plan) is not None
+
+
+def visible_process_ids(*, user: User) -> list[int]:
+    return [plan.process_id for plan in plans_visible_to(user=user) if plan.process_id]
+
+
+def case_person_ids(user: User) -> list[int]:
+    """For directory.access: the persons whose SIPs the user may see."""
+    return [plan.person_id for plan in plans_visible_to(user=user)]
