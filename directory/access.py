@@ -3,12 +3,14 @@ tick; processes plug in their cases instead of repeating the rules.
 
 A person is visible to a user who works with cases (socialsekreterare, vårdpersonal, chef)
 when
-- the person is folkbokförd in the user's kommun, or in a kommun of the user's region
-  (the organisation responsible for them), or
+- the person is folkbokförd in the user's kommun (socialtjänsten's responsibility follows
+  folkbokföringen), or
 - a case about the person is visible to the user (see each process's ``access`` module:
   its own unit's cases, and cases the unit is invited to while consent covers it).
 
-A superuser (system administrator) sees everything; every look is logged all the same.
+Region staff (vårdpersonal) thus see a person through a SIP they are part of; to start one
+they give the personnummer. A superuser (system administrator) sees everything; every look
+is logged all the same.
 """
 
 from __future__ import annotations
@@ -45,13 +47,8 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
     if not organisations:
         return Person.objects.none()
     kommuner = [pk for pk, kind in organisations if kind == Organisation.Kind.MUNICIPALITY]
-    regions = [pk for pk, kind in organisations if kind == Organisation.Kind.REGION]
     case_persons = {pk for provider in _case_person_providers for pk in provider(user)}
-    return Person.objects.filter(
-        Q(registered_municipality__in=kommuner)
-        | Q(registered_municipality__region__in=regions)
-        | Q(pk__in=case_persons)
-    )
+    return Person.objects.filter(Q(registered_municipality__in=kommuner) | Q(pk__in=case_persons))
 
 
 def person_visible(*, user: User, person: Person) -> bool:

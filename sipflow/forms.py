@@ -23,7 +23,9 @@ class DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value):
         if hasattr(value, "strftime"):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
         return value
 
 

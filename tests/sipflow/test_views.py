@@ -224,3 +224,15 @@ def test_a_starter_without_a_case_role_is_refused(client, world):
     manager = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
     client.force_login(manager)
     assert client.get(reverse("sip:start:execute")).status_code == 403
+
+
+def test_the_reschedule_page_shows_the_current_time(client, world):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    meeting = world.summon(plan)
+    client.force_login(world.sara)
+    page = client.get(reverse("sip:reschedule", kwargs={"pk": plan.pk}))
+    assert page.status_code == 200
+    local = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+    assert local in page.content.decode()

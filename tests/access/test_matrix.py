@@ -1,0 +1,212 @@
+"""The access matrix: every URL that shows or changes case data, generated from the URL
+conf, by every role, by the owning unit, an invited unit or an unrelated organisation, by
+consent active or withdrawn.
+
+A URL added to the ``people`` or ``sip`` namespaces without a rule here fails
+``test_every_case_url_is_in_the_matrix``: a new view cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from viewflow.workflow.models import Task
+
+from consent.models import Consent
+from consent.services import consent_withdraw
+from directory.models import Membership, Organisation, Unit
+from sipflow.models import SipPlan
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+CASE_NAMESPACES = ("people", "sip")
+#: Pages that list or start rather than show one case. They must not leak case data to
+#: someone without access, but they may answer 200.
+LIST_URLS = {
+    "people:index",
+    "sip:index",
+    "sip:inbox",
+    "sip:queue",
+    "sip:archive",
+    "sip:process_list",
+    "sip:task_list",
+    "sip:chart",
+    "sip:start:execute",
+    "sip:tasks_assign",
+    "sip:tasks_unassign",
+    "overview:index",
+}
+ROLES = [choice for choice, _label in Membership.Role.choices]
+CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
+PLACES = ("own", "invited", "other")
+
+
+def url_patterns():
+    """(full name, kwarg names) of every named URL, from the URL conf."""
+
+    def walk(patterns, namespaces, converters):
+        for pattern in patterns:
+            found = {**converters, **getattr(pattern.pattern, "converters", {})}
+            if isinstance(pattern, URLResolver):
+                names = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
+                yield from walk(pattern.url_patterns, names, found)
+            elif pattern.name:
+                yield ":".join([*namespaces, pattern.name]), tuple(sorted(found))
+
+    return sorted(set(walk(get_resolver().url_patterns, [], {})))
+
+
+def case_urls():
+    return [
+        (name, kwargs)
+        for name, kwargs in url_patterns()
+        if name.split(":")[0] in CASE_NAMESPACES or name in LIST_URLS
+    ]
+
+
+def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
+    """The case objects each URL is about; None for a URL the matrix does not know."""
+    if not kwarg_names:
+        return {}
+    if kwarg_names == ("person_pk",):
+        return {"person_pk": case["person"].pk}
+    if kwarg_names == ("pk",):
+        by_name = {
+            "people:consent_detail": case["consent"],
+            "people:consent_withdraw": case["consent"],
+            "sip:plan": case["plan"],
+            "sip:reschedule": case["plan"],
+            "sip:invitation": case["invitation"],
+        }
+        return {"pk": by_name[name].pk} if name in by_name else None
+    if kwarg_names == ("process_pk",):
+        return {"process_pk": case["plan"].process_id}
+    if kwarg_names == ("process_pk", "task_pk"):
+        node = name.split(":")[1]
+        tasks = Task.objects.filter(process=case["plan"].process_id)
+        task = tasks.filter(flow_task__endswith=f".{node}").first() or tasks.first()
+        return {"process_pk": case["plan"].process_id, "task_pk": task.pk}
+    return None
+
+
+def test_every_case_url_is_in_the_matrix(world):
+    case = build_case(world)
+    unknown = [name for name, kwargs in case_urls() if kwargs_for(name, kwargs, case) is None]
+    assert unknown == []
+    assert len(case_urls()) > 80  # viewflow's task pages are in it
+
+
+def build_case(world):
+    consents = world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    meeting = world.summon(plan)
+    return {
+        "person": world.child,
+        "consent": consents[0],
+        "consents": consents,
+        "plan": SipPlan.objects.get(pk=plan.pk),
+        "invitation": meeting.invitations.get(unit=world.bup),
+    }
+
+
+def staff(world) -> dict[tuple[str, str], Client]:
+    """One logged-in client per role and place."""
+    falun = OrganisationFactory(name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY)
+    units = {
+        "own": world.social,
+        "invited": world.bup,
+        "other": UnitFactory(organisation=falun, name="Barn och familj Falun"),
+    }
+    clients = {}
+    for place, unit in units.items():
+        for role in ROLES:
+            user = MembershipFactory(unit=unit, role=role).user
+            client = Client()
+            client.force_login(user)
+            clients[(role, place)] = client
+    return clients
+
+
+def expected_access(role: str, place: str, consent: str) -> bool:
+    if role not in CASE_ROLES:
+        return False
+    return place == "own" or (place == "invited" and consent == "active")
+
+
+@pytest.mark.parametrize("consent", ["active", "withdrawn"])
+def test_access_matrix(world, consent):
+    case = build_case(world)
+    if consent == "withdrawn":
+        consent_withdraw(
+            consent=case["consents"][0],
+            withdrawn_by=world.mother,
+            form=Consent.Form.ORAL,
+            documented_by=world.sara,
+        )
+    secrets = [world.child.personal_identity_number, "Alva Ek"]
+    failures = []
+    urls = [(name, kwargs_for(name, kwargs, case)) for name, kwargs in case_urls()]
+    for (role, place), client in staff(world).items():
+        allowed = expected_access(role, place, consent)
+        for name, kwargs in urls:
+            url = reverse(name, kwargs=kwargs)
+            response = client.get(url, {"q": "Alva"} if name == "people:index" else None)
+            status = response.status_code
+            body = response.content.decode(errors="replace") if status == 200 else ""
+            if status >= 500:
+                failures.append(f"{role}/{place}: {name} gave {status}")
+            elif name in LIST_URLS or not kwargs:
+                if not allowed and any(secret in body for secret in secrets):
+                    failures.append(f"{role}/{place}: {name} leaks the person")
+            elif allowed and name in {"people:person_detail", "sip:plan", "sip:invitation"}:
+                if status != 200:
+                    failures.append(f"{role}/{place}: {name} refused ({status})")
+            elif not allowed and status not in (403, 404):
+                failures.append(f"{role}/{place}: {name} answered {status}")
+            if not allowed and kwargs and name not in LIST_URLS:
+                post = client.post(url, {})
+                if post.status_code not in (403, 404, 405):
+                    failures.append(f"{role}/{place}: POST {name} answered {post.status_code}")
+    assert failures == []
+    assert SipPlan.objects.get(pk=case["plan"].pk).history.count() == (case["plan"].history.count())
+
+
+def test_the_invited_unit_sees_only_the_shared_categories(client, world):
+    case = build_case(world)
+    client.force_login(world.vera)
+    page = client.get(reverse("sip:plan", kwargs={"pk": case["plan"].pk})).content.decode()
+    assert "Utredning av sömnproblem på BUP" in page  # health: shared
+    assert "Stöd i familjen" in page  # social: shared
+    plan = case["plan"]
+    plan.categories.set(plan.categories.filter(code="health"))
+    page = client.get(reverse("sip:plan", kwargs={"pk": plan.pk})).content.decode()
+    assert "Stöd i familjen" not in page
+    assert "Utredning av sömnproblem på BUP" in page
+
+
+def test_withdrawal_ends_an_invited_units_access_at_once(client, world):
+    case = build_case(world)
+    client.force_login(world.vera)
+    url = reverse("sip:plan", kwargs={"pk": case["plan"].pk})
+    assert client.get(url).status_code == 200
+    consent_withdraw(
+        consent=case["consents"][1],
+        withdrawn_by=world.father,
+        form=Consent.Form.WRITTEN,
+        documented_by=world.sara,
+    )
+    assert client.get(url).status_code == 403
+    assert client.get(
+        reverse("people:person_detail", kwargs={"person_pk": world.child.pk})
+    ).status_code in (403, 404)
+
+
+def test_a_unit_of_the_same_region_that_is_not_invited_sees_nothing(client, world):
+    case = build_case(world)
+    nurse = MembershipFactory(unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF).user
+    client.force_login(nurse)
+    assert client.get(reverse("sip:plan", kwargs={"pk": case["plan"].pk})).status_code == 403
+    assert Unit.objects.filter(pk=world.adult_psych.pk, organisation=world.region).exists()
