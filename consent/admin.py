@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from directory.access import PersonScopedAdminMixin
+
 from .models import (
     CommitteeDecision,
     Consent,
@@ -11,7 +13,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PersonScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -53,3 +53,19 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
 
 def person_visible(*, user: User, person: Person) -> bool:
     return persons_visible_to(user=user).filter(pk=person.pk).exists()
+
+
+class PersonScopedAdminMixin:
+    """Admin pages for case data show only people the staff member may see (a superuser
+    sees all). ``person_field`` is the lookup from the model to the person."""
+
+    person_field = "subject"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = persons_visible_to(user=request.user)
+        if self.person_field is None:
+            return queryset.filter(pk__in=visible)
+        return queryset.filter(**{f"{self.person_field}__in": visible})

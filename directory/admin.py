@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .access import PersonScopedAdminMixin
 from .models import Guardianship, Membership, Organisation, Person, Relative, Unit, User
 
 ADDRESS_FIELDS = ("street_address", "postal_code", "city")
@@ -101,7 +102,9 @@ class RelativeInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonScopedAdminMixin, admin.ModelAdmin):
+    person_field = None
+
     list_display = (
         "last_name",
         "first_name",

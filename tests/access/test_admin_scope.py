@@ -1,0 +1,39 @@
+"""The admin uses the same scoping as the pages: staff see only people they may see."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from directory.models import Membership, Organisation
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_staff(unit):
+    user = MembershipFactory(unit=unit, role=Membership.Role.SOCIAL_WORKER).user
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_person", "view_consent"])
+    )
+    return user
+
+
+def test_admin_person_list_is_scoped(client, world):
+    world.consent_all()
+    falun = OrganisationFactory(name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY)
+    client.force_login(admin_staff(UnitFactory(organisation=falun)))
+    page = client.get(reverse("admin:directory_person_changelist"))
+    assert page.status_code == 200
+    assert "Alva" not in page.content.decode()
+    detail = client.get(reverse("admin:directory_person_change", args=[world.child.pk]))
+    assert detail.status_code in (302, 404)
+    consents = client.get(reverse("admin:consent_consent_changelist")).content.decode()
+    assert "Alva" not in consents
+
+    client.force_login(admin_staff(world.social))
+    page = client.get(reverse("admin:directory_person_changelist"))
+    assert "Alva" in page.content.decode()
