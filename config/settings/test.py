@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import AUTHENTICATION_BACKENDS, DATABASES
 
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured(
@@ -20,3 +20,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# django-axes stays on; only the test client's login() (no request) passes its backend.
+AUTHENTICATION_BACKENDS = ["config.security.AxesBackendForTests", *AUTHENTICATION_BACKENDS[1:]]
+AXES_VERBOSE = False
