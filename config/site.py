@@ -6,6 +6,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from audit import views as audit_views
 from config.views import OverviewView
 from consent import views as consent_views
 from directory.selectors import user_works_with_cases
@@ -58,6 +59,15 @@ class PeopleApplication(Application):
         "<int:person_pk>/vardnadshavare-kallas-inte/ny/",
         consent_views.GuardiansNotCalledCreateView.as_view(),
         name="guardians_not_called_create",
+    )
+    access_log_path = path(
+        "<int:person_pk>/atkomstlogg/",
+        audit_views.PersonAccessLogView.as_view(),
+        name="access_log",
+    )
+    samples_path = path("stickprov/", audit_views.SampleListView.as_view(), name="samples")
+    sample_detail_path = path(
+        "stickprov/<int:pk>/", audit_views.SampleDetailView.as_view(), name="sample_detail"
     )
     consent_detail_path = path(
         "samtycke/<int:pk>/", consent_views.ConsentDetailView.as_view(), name="consent_detail"

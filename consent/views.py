@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from config.views import ServiceFormMixin
+from directory.models import Membership
 from directory.selectors import (
     person_for_user,
     person_guardians,
@@ -91,6 +92,7 @@ class PersonDetailView(PersonMixin, TemplateView):
             guardians_not_called=guardians_not_called_list(person=self.person),
             checks=checks,
             may_start_sip=user_starts_cases(user=self.request.user),
+            is_manager=self.request.user.memberships.filter(role=Membership.Role.MANAGER).exists(),
             sip_plans=self.person.sip_plans.order_by("-started_at"),
             **kwargs,
         )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Q, QuerySet
 
-from .models import Organisation, Person, User
+from .models import Organisation, Person, Unit, User
 from .selectors import CASE_ROLES
 
 #: Callables ``(user) -> iterable of person ids`` whose cases the user may see.
@@ -69,3 +69,18 @@ class PersonScopedAdminMixin:
         if self.person_field is None:
             return queryset.filter(pk__in=visible)
         return queryset.filter(**{f"{self.person_field}__in": visible})
+
+
+#: Callables ``(unit) -> iterable of person ids`` whose cases belong to the unit.
+_unit_case_providers: list[Callable[[Unit], Iterable[int]]] = []
+
+
+def register_unit_cases(provider: Callable[[Unit], Iterable[int]]) -> None:
+    if provider not in _unit_case_providers:
+        _unit_case_providers.append(provider)
+
+
+def unit_case_persons(*, unit: Unit) -> QuerySet[Person]:
+    """The people whose cases the unit owns (started or leads), for its chef's review."""
+    ids = {pk for provider in _unit_case_providers for pk in provider(unit)}
+    return Person.objects.filter(pk__in=ids)

@@ -139,3 +139,12 @@ def visible_process_ids(*, user: User) -> list[int]:
 def case_person_ids(user: User) -> list[int]:
     """For directory.access: the persons whose SIPs the user may see."""
     return [plan.person_id for plan in plans_visible_to(user=user)]
+
+
+def unit_case_person_ids(unit: Unit) -> list[int]:
+    """For directory.access: the persons whose SIPs the unit started or leads."""
+    return list(
+        SipPlan.objects.filter(Q(started_unit=unit) | Q(lead_unit=unit))
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

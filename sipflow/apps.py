@@ -14,9 +14,10 @@ class SipflowConfig(AppConfig):
 
     def ready(self):
         from consent.signals import consent_ended
-        from directory.access import register_case_persons
+        from directory.access import register_case_persons, register_unit_cases
 
-        from .access import case_person_ids
+        from .access import case_person_ids, unit_case_person_ids
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
         register_case_persons(case_person_ids)
+        register_unit_cases(unit_case_person_ids)

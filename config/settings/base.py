@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "sipflow.middleware.SipCaseAccessMiddleware",
+    "config.access_log.AccessLogMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",

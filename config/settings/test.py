@@ -23,3 +23,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # django-axes stays on; only the test client's login() (no request) passes its backend.
 AUTHENTICATION_BACKENDS = ["config.security.AxesBackendForTests", *AUTHENTICATION_BACKENDS[1:]]
 AXES_VERBOSE = False
+
+#: The test runner flushes the database after transactional tests (audit flush command).
+AUDIT_LOG_FLUSHABLE = True

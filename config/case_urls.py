@@ -1,0 +1,63 @@
+"""What a case URL is about: the object, the person, and the purpose to log.
+
+The access log (audit) asks this for every request; the access matrix test asks which URLs
+exist. A URL in a case namespace that this module cannot place is logged without an object,
+and fails the matrix test until it is added here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from consent.models import Consent
+from directory.models import Person
+from sipflow.models import Invitation, SipPlan
+
+CASE_NAMESPACES = ("people", "sip", "audit")
+
+
+@dataclass(frozen=True)
+class CaseSubject:
+    obj: Any
+    person: Person | None
+    purpose: str
+
+
+def case_subject(resolver_match) -> CaseSubject | None:
+    """The case object and person a request is about, or None for pages that are not
+    about one case (lists, start pages)."""
+    if resolver_match is None or not resolver_match.namespaces:
+        return None
+    if resolver_match.namespaces[0] not in CASE_NAMESPACES:
+        return None
+    name, kwargs = resolver_match.view_name, resolver_match.kwargs
+    if "person_pk" in kwargs:
+        person = Person.objects.filter(pk=kwargs["person_pk"]).first()
+        return CaseSubject(person, person, name)
+    if name in ("people:consent_detail", "people:consent_withdraw"):
+        consent = Consent.objects.select_related("subject").filter(pk=kwargs["pk"]).first()
+        return CaseSubject(consent, consent.subject if consent else None, name)
+    if name in ("sip:plan", "sip:reschedule"):
+        plan = SipPlan.objects.select_related("person").filter(pk=kwargs["pk"]).first()
+        return CaseSubject(plan, plan.person if plan else None, name)
+    if name == "sip:invitation":
+        invitation = (
+            Invitation.objects.select_related("meeting__plan__person")
+            .filter(pk=kwargs["pk"])
+            .first()
+        )
+        person = invitation.meeting.plan.person if invitation else None
+        return CaseSubject(invitation, person, name)
+    if "process_pk" in kwargs:
+        plan = SipPlan.objects.select_related("person").filter(process_id=kwargs["process_pk"])
+        plan = plan.first()
+        purpose = name
+        if "task_pk" in kwargs:
+            from viewflow.workflow.models import Task
+
+            task = Task.objects.filter(pk=kwargs["task_pk"]).first()
+            if task is not None:
+                purpose = f"{name}: {task.flow_task.task_title}"
+        return CaseSubject(plan, plan.person if plan else None, purpose)
+    return None

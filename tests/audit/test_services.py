@@ -1,0 +1,131 @@
+"""Recording: what goes into an entry, and the hash chain it builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from audit.chain import GENESIS_HASH, entry_digest
+from audit.models import AccessLogEntry
+from audit.selectors import VerifyResult, audit_verify
+from audit.services import access_log_record
+from tests.audit.conftest import AT
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+VIEW = AccessLogEntry.Action.VIEW
+
+
+def test_an_entry_says_what_where_when_by_whom_and_about_whom(staff):
+    entry = access_log_record(
+        user=staff.vera,
+        action=VIEW,
+        obj=staff.child,
+        purpose="SIP-möte",
+        path="/personer/1/",
+        at=AT,
+    )
+    entry.refresh_from_db()
+    assert entry.at == AT
+    assert (entry.user, entry.username) == (staff.vera, "vera")
+    assert (entry.unit, entry.organisation) == (staff.bup, staff.region)
+    assert entry.action == "view"
+    assert (entry.object_type, entry.object_id) == ("directory.person", str(staff.child.pk))
+    assert entry.person == staff.child
+    assert (entry.purpose, entry.path) == ("SIP-möte", "/personer/1/")
+
+
+def test_the_unit_defaults_to_the_users_first_and_can_be_given(staff):
+    second = UnitFactory(organisation=staff.kommun)
+    staff.sara.memberships.create(unit=second, role="manager")
+    assert access_log_record(user=staff.sara, action=VIEW).unit == staff.social
+    chosen = access_log_record(user=staff.sara, action=VIEW, unit=second)
+    assert (chosen.unit, chosen.organisation) == (second, staff.kommun)
+    loner = access_log_record(user=UserFactory(), action=VIEW)
+    assert (loner.unit, loner.organisation) == (None, None)
+
+
+def test_the_object_and_the_person_are_recorded_separately(staff):
+    entry = access_log_record(
+        user=staff.sara, action="update", obj=staff.social, person=staff.adult
+    )
+    assert (entry.object_type, entry.object_id) == ("directory.unit", str(staff.social.pk))
+    assert entry.person == staff.adult
+
+
+def test_the_system_itself_is_logged_without_a_user(staff):
+    entry = access_log_record(user=None, action="export", person=staff.adult)
+    assert (entry.user, entry.username, entry.unit) == (None, "", None)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"action": "delete"},
+        {"action": VIEW, "user": AnonymousUser()},
+        {"action": VIEW, "purpose": "x" * 301},
+        {"action": VIEW, "at": dt.datetime(2026, 11, 23, 10, 0)},
+    ],
+)
+def test_bad_input_is_refused(staff, kwargs):
+    with pytest.raises(ValueError):
+        access_log_record(**{"user": staff.sara, **kwargs})
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_long_path_is_cut(staff):
+    entry = access_log_record(user=staff.sara, action=VIEW, path="/" + "a" * 600)
+    entry.refresh_from_db()
+    assert len(entry.path) == 500
+    assert audit_verify().ok
+
+
+def test_recording_builds_a_valid_chain(staff):
+    entries = [
+        access_log_record(
+            user=user, action=VIEW, person=staff.child, at=AT + dt.timedelta(seconds=n)
+        )
+        for n, user in enumerate([staff.sara, staff.vera, staff.carl, staff.sara])
+    ]
+    assert entries[0].previous_hash == GENESIS_HASH
+    for before, after in itertools.pairwise(entries):
+        assert after.previous_hash == before.entry_hash
+    for entry in AccessLogEntry.objects.all():
+        assert entry.entry_hash == entry_digest(entry, entry.previous_hash)
+    assert audit_verify() == VerifyResult(checked=4, first_broken_pk=None, reason="")
+
+
+def test_the_digest_covers_every_field(staff):
+    entry = access_log_record(user=staff.sara, action=VIEW, obj=staff.child, purpose="p", at=AT)
+    original = entry_digest(entry, entry.previous_hash)
+    for field, value in [
+        ("at", AT + dt.timedelta(microseconds=1)),
+        ("user_id", staff.vera.pk),
+        ("username", "vera"),
+        ("unit_id", staff.bup.pk),
+        ("organisation_id", staff.region.pk),
+        ("action", "print"),
+        ("object_type", "directory.unit"),
+        ("object_id", "0"),
+        ("person_id", staff.adult.pk),
+        ("purpose", "q"),
+        ("path", "/x/"),
+    ]:
+        changed = AccessLogEntry.objects.get(pk=entry.pk)
+        setattr(changed, field, value)
+        assert entry_digest(changed, entry.previous_hash) != original, field
+    assert entry_digest(entry, "1" * 64) != original
+
+
+def test_the_digest_does_not_depend_on_the_time_zone_of_at(staff):
+    entry = access_log_record(user=staff.sara, action=VIEW, at=AT)
+    entry.at = AT.astimezone(dt.timezone(dt.timedelta(hours=-5)))
+    assert entry_digest(entry, entry.previous_hash) == entry.entry_hash
+
+
+def test_an_empty_log_verifies():
+    result = audit_verify()
+    assert (result.checked, result.first_broken_pk, result.ok) == (0, None, True)
