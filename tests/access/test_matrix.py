@@ -69,11 +69,18 @@ def url_patterns():
     return sorted(set(walk(get_resolver().url_patterns, [], {})))
 
 
+#: Admin pages of models that hold case data. The staff pages are for administrators:
+#: everyone in the matrix is sent to the admin login; test_admin_scope covers staff.
+CASE_ADMIN_MODELS = ("admin:directory_person_", "admin:consent_", "admin:audit_", "admin:sipflow_")
+
+
 def case_urls():
     return [
         (name, kwargs)
         for name, kwargs in url_patterns()
-        if name.split(":")[0] in CASE_NAMESPACES or name in LIST_URLS
+        if name.split(":")[0] in CASE_NAMESPACES
+        or name in LIST_URLS
+        or name.startswith(CASE_ADMIN_MODELS)
     ]
 
 
@@ -81,6 +88,9 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
     """The case objects each URL is about; None for a URL the matrix does not know."""
     if not kwarg_names:
         return {}
+    if name.startswith("admin:") and kwarg_names == ("object_id",):
+        obj = case["person"] if "directory_person" in name else case["consent"]
+        return {"object_id": obj.pk}
     if kwarg_names == ("person_pk",):
         return {"person_pk": case["person"].pk}
     if kwarg_names == ("pk",):
@@ -184,6 +194,10 @@ def test_access_matrix(world, consent):
             body = response.content.decode(errors="replace") if status == 200 else ""
             if status >= 500:
                 failures.append(f"{role}/{place}: {name} gave {status}")
+            elif name.startswith("admin:"):
+                if status != 302 or not response["Location"].startswith("/admin/login/"):
+                    failures.append(f"{role}/{place}: {name} answered {status}")
+                continue
             elif name in LIST_URLS or not kwargs:
                 if not allowed and any(secret in body for secret in secrets):
                     failures.append(f"{role}/{place}: {name} leaks the person")
