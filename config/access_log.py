@@ -7,7 +7,7 @@ from __future__ import annotations
 from audit.models import AccessLogEntry
 from audit.services import access_log_record
 
-from .case_urls import CASE_NAMESPACES, case_subject
+from .case_urls import CASE_NAMESPACES, case_subject, purpose_of
 
 CREATING_VIEWS = ("_create", "start:execute")
 
@@ -35,7 +35,7 @@ class AccessLogMiddleware:
             return response  # refused, or a form with errors: nothing was read or changed
         subject = case_subject(match)
         query = request.GET.get("q", "")
-        purpose = subject.purpose if subject else match.view_name
+        purpose = subject.purpose if subject else purpose_of(match.view_name)
         if query:
             purpose = f"{purpose} ({query[:100]})"
         access_log_record(

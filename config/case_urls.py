@@ -10,11 +10,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from consent.models import Consent
 from directory.models import Person
 from sipflow.models import Invitation, SipPlan
 
 CASE_NAMESPACES = ("people", "sip", "audit")
+
+#: The purpose a look or change is logged with, in Swedish as the log is kept; the URL name
+#: where a page is not listed here.
+PURPOSES = {
+    "people:index": "Sökning av person",
+    "people:person_detail": "Personens samtycken och inställningar",
+    "people:consent_create": "Registrera samtycke",
+    "people:view_create": "Dokumentera inställning",
+    "people:committee_decision_create": "Registrera nämndbeslut",
+    "people:guardians_not_called_create": "Vårdnadshavare kallas inte",
+    "people:consent_detail": "Samtycke",
+    "people:consent_withdraw": "Återkalla samtycke",
+    "people:access_log": "Granskning av åtkomstloggen",
+    "people:samples": "Stickprov i åtkomstloggen",
+    "people:sample_detail": "Stickprov i åtkomstloggen",
+    "sip:plan": "SIP",
+    "sip:reschedule": "Flytta SIP-möte",
+    "sip:invitation": "Kallelse till SIP-möte",
+    "sip:process_detail": "SIP-process",
+    "sip:process_chart": "SIP-processens karta",
+}
+
+
+def purpose_of(view_name: str) -> str:
+    return PURPOSES.get(view_name, view_name)
 
 
 @dataclass(frozen=True)
@@ -34,13 +61,13 @@ def case_subject(resolver_match) -> CaseSubject | None:
     name, kwargs = resolver_match.view_name, resolver_match.kwargs
     if "person_pk" in kwargs:
         person = Person.objects.filter(pk=kwargs["person_pk"]).first()
-        return CaseSubject(person, person, name)
+        return CaseSubject(person, person, purpose_of(name))
     if name in ("people:consent_detail", "people:consent_withdraw"):
         consent = Consent.objects.select_related("subject").filter(pk=kwargs["pk"]).first()
-        return CaseSubject(consent, consent.subject if consent else None, name)
+        return CaseSubject(consent, consent.subject if consent else None, purpose_of(name))
     if name in ("sip:plan", "sip:reschedule"):
         plan = SipPlan.objects.select_related("person").filter(pk=kwargs["pk"]).first()
-        return CaseSubject(plan, plan.person if plan else None, name)
+        return CaseSubject(plan, plan.person if plan else None, purpose_of(name))
     if name == "sip:invitation":
         invitation = (
             Invitation.objects.select_related("meeting__plan__person")
@@ -48,16 +75,17 @@ def case_subject(resolver_match) -> CaseSubject | None:
             .first()
         )
         person = invitation.meeting.plan.person if invitation else None
-        return CaseSubject(invitation, person, name)
+        return CaseSubject(invitation, person, purpose_of(name))
     if "process_pk" in kwargs:
         plan = SipPlan.objects.select_related("person").filter(process_id=kwargs["process_pk"])
         plan = plan.first()
-        purpose = name
+        purpose = purpose_of(name)
         if "task_pk" in kwargs:
             from viewflow.workflow.models import Task
 
             task = Task.objects.filter(pk=kwargs["task_pk"]).first()
             if task is not None:
-                purpose = f"{name}: {task.flow_task.task_title}"
+                with translation.override("sv"):  # the log is kept in Swedish
+                    purpose = f"SIP-uppgift: {task.flow_task.task_title}"
         return CaseSubject(plan, plan.person if plan else None, purpose)
     return None

@@ -36,7 +36,7 @@ def test_reading_a_case_page_is_logged_with_who_where_what_and_why(client, world
         "sipflow.sipplan",
         str(case.pk),
     )
-    assert entry.purpose == "sip:plan"
+    assert entry.purpose == "SIP"
     assert entry.path == reverse("sip:plan", kwargs={"pk": case.pk})
 
 
