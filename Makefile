@@ -19,9 +19,11 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "sipflow: http://127.0.0.1:8000 (Ctrl-C stops it)"
-	@# The periodic tick (timers, reminders, consent expiry) runs beside the web server.
+	@# The worker (e-mail delivery) and the periodic tick (timers, reminders, digests,
+	@# consent expiry) run beside the web server and stop with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/python manage.py tick --loop & tick=$$!; \
-	trap 'kill $$tick 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$tick 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

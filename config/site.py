@@ -10,6 +10,7 @@ from audit import views as audit_views
 from config.views import OverviewView
 from consent import views as consent_views
 from directory.selectors import user_works_with_cases
+from notifications import views as notification_views
 from sipflow import views as sip_views
 from sipflow.flows import SipFlow
 
@@ -79,6 +80,22 @@ class PeopleApplication(Application):
     )
 
 
+class NotificationsApplication(Application):
+    """Notiser: the user's in-app notifications."""
+
+    title = _("Notiser")
+    icon = "notifications"
+    app_name = "notifications"
+
+    menu_template_name = None
+
+    index_path = path("", notification_views.NotificationListView.as_view(), name="index")
+    open_path = path("<int:pk>/", notification_views.NotificationOpenView.as_view(), name="open")
+    read_all_path = path(
+        "las-alla/", notification_views.NotificationsReadAllView.as_view(), name="read_all"
+    )
+
+
 sip_app = FlowAppViewset(
     SipFlow,
     icon="groups",
@@ -103,7 +120,7 @@ sip_app = FlowAppViewset(
 site = Site(
     title="sipflow",
     primary_color="#1d4f7c",
-    viewsets=[OverviewApplication(), PeopleApplication(), sip_app],
+    viewsets=[OverviewApplication(), PeopleApplication(), sip_app, NotificationsApplication()],
     # Inside the site, so that login and password pages carry its title and colours.
     urlpatterns=[path("accounts/", AuthViewset(with_profile_view=False).urls)],
 )

@@ -12,6 +12,7 @@ VIEWFLOW_STRINGS = [
     gettext_noop("Cancel"),
     gettext_noop("Edit"),
     gettext_noop("Filter"),
+    gettext_noop("Log out"),
     gettext_noop("Login"),
     gettext_noop("Logout"),
     gettext_noop("Pick an action"),

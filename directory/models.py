@@ -100,6 +100,16 @@ class Unit(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     email = models.EmailField(_("funktionsbrevlåda"), blank=True)
+    mail_to_mailbox = models.BooleanField(
+        _("e-post till funktionsbrevlådan"),
+        default=True,
+        help_text=_("Händelser till enheten skickas till funktionsbrevlådan."),
+    )
+    mail_to_members = models.BooleanField(
+        _("e-post till medarbetarna"),
+        default=False,
+        help_text=_("Händelser till enheten skickas också till varje medarbetare."),
+    )
 
     class Meta:
         verbose_name = _("enhet")

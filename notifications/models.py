@@ -3,6 +3,8 @@ the state change that causes it. Delivery (in-app, e-mail) reads from here."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,7 @@ class Event(models.Model):
         INVITATION_RESCHEDULED = "invitation_rescheduled", _("Möte flyttat")
         INVITATION_CANCELLED = "invitation_cancelled", _("Kallelse återkallad")
         INVITATION_UNANSWERED = "invitation_unanswered", _("Kallelse obesvarad")
+        ANSWER_DUE_SOON = "answer_due_soon", _("Kallelse att besvara snart")
         ANSWER_RECEIVED = "answer_received", _("Svar på kallelse")
         FOLLOW_UP_DUE = "follow_up_due", _("Uppföljning att göra")
         CONSENT_EXPIRING = "consent_expiring", _("Samtycke går snart ut")
@@ -68,3 +71,77 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    @property
+    def meeting_time(self) -> dt.datetime | None:
+        """The meeting a kallelse event is about, as an aware datetime."""
+        value = self.data.get("starts_at")
+        return dt.datetime.fromisoformat(value) if value else None
+
+
+class Notification(models.Model):
+    """In-app notis: one event as one user sees it, read or unread."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    read_at = models.DateTimeField(_("läst"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notis")
+        verbose_name_plural = _("notiser")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_once_per_user")
+        ]
+        indexes = [
+            models.Index(fields=["user"], name="notification_unread", condition=Q(read_at=None))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.event}"
+
+
+class Delivery(models.Model):
+    """One e-mail of one event to one address. The worker sends it, retrying with back-off;
+    it is recorded as sent exactly once, or ends as failed with its error."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        SENT = "sent", _("Skickad")
+        FAILED = "failed", _("Misslyckad")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    to = models.EmailField(_("till"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-postleverans")
+        verbose_name_plural = _("e-postleveranser")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "to"], name="delivery_once_per_address"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.to} ({self.get_status_display()})"

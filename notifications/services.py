@@ -1,14 +1,32 @@
-"""Writes to the outbox."""
+"""Writes to the outbox, and the worker that delivers it.
+
+``event_emit`` writes the event, its in-app notifications and its pending e-mails in the
+caller's transaction: a change that rolls back leaves nothing to send. After commit the
+worker (``deliver_outbox``, a django-tasks task; also run by the tick for retries) sends the
+e-mails one by one, each under a row lock, with back-off on failure.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from directory.models import Unit, User
 
-from .models import Event
+from .models import Delivery, Event, Notification
+
+log = logging.getLogger(__name__)
+
+#: After this many failed attempts a delivery is marked failed (visible in the admin).
+MAX_ATTEMPTS = 8
+#: Back-off: 1, 2, 4, … minutes, at most an hour.
+BACKOFF_CAP = dt.timedelta(hours=1)
 
 
 class OutsideTransaction(RuntimeError):
@@ -24,11 +42,9 @@ def event_emit(
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
 ) -> Event | None:
-    """Write one event to the outbox, inside the caller's transaction.
-
-    With a ``dedupe_key`` the event is written once however often it is emitted; a repeat
-    returns None.
-    """
+    """Write one event to the outbox, with its notifications and e-mails, inside the
+    caller's transaction. With a ``dedupe_key`` the event is written once however often it
+    is emitted; a repeat returns None."""
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("event_emit must run inside transaction.atomic()")
     if recipient_user is None and recipient_unit is None:
@@ -41,14 +57,111 @@ def event_emit(
         data=data or {},
         dedupe_key=dedupe_key,
     )
-    if dedupe_key is None:
-        event.save()
-        return event
     try:
         with transaction.atomic():
             event.save()
     except IntegrityError:
-        if Event.objects.filter(dedupe_key=dedupe_key).exists():
+        if dedupe_key is not None and Event.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+    _fan_out(event)
+    transaction.on_commit(_enqueue_delivery)
     return event
+
+
+def _fan_out(event: Event) -> None:
+    users: list[User] = []
+    addresses: list[str] = []
+    if event.recipient_user is not None:
+        users.append(event.recipient_user)
+        addresses.append(event.recipient_user.email)
+    if event.recipient_unit is not None:
+        unit = event.recipient_unit
+        members = list(
+            User.objects.filter(memberships__unit=unit, is_active=True).distinct().order_by("pk")
+        )
+        users += members
+        if unit.mail_to_mailbox:
+            addresses.append(unit.email)
+        if unit.mail_to_members:
+            addresses += [member.email for member in members]
+    Notification.objects.bulk_create(
+        [Notification(user=user, event=event) for user in dict.fromkeys(users)],
+        ignore_conflicts=True,
+    )
+    Delivery.objects.bulk_create(
+        [Delivery(event=event, to=address) for address in dict.fromkeys(addresses) if address],
+        ignore_conflicts=True,
+    )
+
+
+def _enqueue_delivery() -> None:
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.enqueue()
+    except Exception:  # the tick retries; a queue hiccup must not break the change
+        log.exception("could not enqueue the outbox delivery")
+
+
+def notification_mark_read(*, notification: Notification, by: User) -> Notification:
+    if notification.user_id != by.pk:
+        raise PermissionError("not your notification")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
+        notification.refresh_from_db()
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def deliveries_send(*, now: dt.datetime | None = None, limit: int = 200) -> DeliveryResult:
+    """Send due e-mails. Each is locked while it is sent (other workers skip it) and marked
+    sent in the same transaction, so it is recorded as sent exactly once; if the worker dies
+    before the commit, the row stays pending and is sent on the next run."""
+    from .messages import email_for_event
+
+    sent = retried = failed = 0
+    site_url = settings.SITE_URL.rstrip("/")
+    for _ in range(limit):
+        now_ = now or timezone.now()
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .select_related("event")
+                .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now_)
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if delivery is None:
+                break
+            try:
+                email_for_event(event=delivery.event, to=[delivery.to], site_url=site_url).send()
+            except Exception as error:
+                delivery.attempts += 1
+                delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.status = Delivery.Status.FAILED
+                    failed += 1
+                else:
+                    delivery.next_attempt_at = now_ + backoff(delivery.attempts)
+                    retried += 1
+            else:
+                delivery.attempts += 1
+                delivery.status, delivery.sent_at = Delivery.Status.SENT, now_
+                sent += 1
+            delivery.save()
+    return DeliveryResult(sent=sent, retried=retried, failed=failed)

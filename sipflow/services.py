@@ -401,9 +401,12 @@ def _meeting_data(meeting: Meeting) -> dict[str, str]:
     local = timezone.localtime(meeting.starts_at)
     return {
         "meeting": str(meeting.pk),
+        "uid": str(meeting.uid),
         "starts_at": local.isoformat(),
         "answer_by": meeting.answer_by.isoformat(),
         "sequence": str(meeting.sequence),
+        "place": meeting.place,
+        "video_link": meeting.video_link,
     }
 
 

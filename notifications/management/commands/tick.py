@@ -1,5 +1,7 @@
-"""The periodic tick: fire viewflow's due timers (follow-ups coming due), remind unanswered
-kallelser, and expire consents / send 30-day reminders. ``--loop`` runs it every minute."""
+"""The periodic tick: fire viewflow's due timers (follow-ups coming due), expire consents and
+send their 30-day reminders, remind kallelser before and after their answer-by date, send
+each chef's daily digest of overdue work, and deliver (or retry) the outbox's e-mails.
+``--loop`` runs it every minute."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from django.core.management.base import BaseCommand
 from viewflow.workflow.timers import fire_due_timers
 
 from consent.services import consent_sweep
+from notifications.deadlines import answer_due_soon_remind, escalation_digests_send
+from notifications.services import deliveries_send
 from sipflow.services import invitation_remind_unanswered
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,9 @@ def tick() -> dict[str, int]:
         ("timers", fire_due_timers),
         ("consents", lambda: consent_sweep().expired),
         ("unanswered", invitation_remind_unanswered),
+        ("due_soon", answer_due_soon_remind),
+        ("digests", escalation_digests_send),
+        ("mail", lambda: deliveries_send().sent),
     ):
         try:
             results[name] = int(step() or 0)

@@ -1,0 +1,89 @@
+"""Due and overdue work, computed by the periodic tick: reminders before a deadline and one
+daily digest per chef of what is overdue in their units (escalation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import Membership, Unit, User
+
+from .models import Event
+from .services import event_emit
+from .workdays import add_working_days
+
+
+def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
+    """Kallelser still unanswered whose answer-by date is today or the next working day:
+    one reminder to the unit (before the deadline; after it, the unanswered reminder)."""
+    from sipflow.models import Invitation
+    from sipflow.services import _meeting_data
+
+    today = timezone.localdate(at or timezone.now())
+    horizon = add_working_days(today, 1)
+    due = Invitation.objects.filter(
+        status=Invitation.Status.PENDING,
+        unit__isnull=False,
+        meeting__answer_by__gte=today,
+        meeting__answer_by__lte=horizon,
+    ).select_related("meeting", "unit")
+    reminded = 0
+    for invitation in due:
+        with transaction.atomic():
+            event = event_emit(
+                kind=Event.Kind.ANSWER_DUE_SOON,
+                recipient_unit=invitation.unit,
+                url=reverse("sip:invitation", kwargs={"pk": invitation.pk}),
+                data=_meeting_data(invitation.meeting),
+                dedupe_key=f"answer-due-soon:{invitation.pk}:{invitation.meeting.answer_by}",
+            )
+            reminded += event is not None
+    return reminded
+
+
+def overdue_counts(*, units: list[Unit], today: dt.date) -> dict[str, int]:
+    """What is overdue in these units; no personal data, only counts."""
+    from sipflow.selectors import follow_ups_overdue, invitations_unanswered
+
+    return {
+        "unanswered": invitations_unanswered(units=units, today=today).count(),
+        "overdue_follow_ups": follow_ups_overdue(units=units, today=today).count(),
+    }
+
+
+#: The digest goes out with the first tick after this hour (local time), once a day.
+DIGEST_HOUR = 7
+
+
+def escalation_digests_send(*, at: dt.datetime | None = None) -> int:
+    """One digest per chef per day, listing what is overdue in the units they lead."""
+    at = at or timezone.now()
+    if timezone.localtime(at).hour < DIGEST_HOUR:
+        return 0
+    today = timezone.localdate(at)
+    chefs = User.objects.filter(
+        memberships__role=Membership.Role.MANAGER, is_active=True
+    ).distinct()
+    sent = 0
+    for chef in chefs:
+        units = list(
+            Unit.objects.filter(
+                memberships__user=chef, memberships__role=Membership.Role.MANAGER
+            ).distinct()
+        )
+        counts = overdue_counts(units=units, today=today)
+        if not any(counts.values()):
+            continue
+        with transaction.atomic():
+            event = event_emit(
+                kind=Event.Kind.ESCALATION,
+                recipient_user=chef,
+                url=reverse("overview:index"),
+                data={"date": today.isoformat(), **counts},
+                dedupe_key=f"digest:{chef.pk}:{today.isoformat()}",
+            )
+            sent += event is not None
+    return sent

@@ -1,0 +1,67 @@
+"""The header's notifications counter, and that our copy of viewflow's base page differs
+from the installed one only by it (so a viewflow upgrade cannot silently drift)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import viewflow
+from django.db import transaction
+from django.urls import reverse
+
+from notifications.models import Event
+from notifications.services import event_emit
+from tests.factories import MembershipFactory
+
+OURS = Path(__file__).resolve().parents[2] / "templates" / "viewflow" / "base_page.html"
+THEIRS = Path(viewflow.__file__).parent / "templates" / "viewflow" / "base_page.html"
+
+
+def test_our_base_page_is_viewflows_plus_the_counter():
+    ours = OURS.read_text(encoding="utf-8")
+    ours = re.sub(r"\{% comment %\}.*?\{% endcomment %\}\n", "", ours, flags=re.S)
+    ours = re.sub(
+        r"                  \{% if user.is_authenticated %\}\n\s*\{# sipflow:.*?"
+        r"                  \{% endif %\}\n",
+        "",
+        ours,
+        count=1,
+        flags=re.S,
+    )
+    assert ours == THEIRS.read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_the_header_counts_unread_notifications(client):
+    user = MembershipFactory().user
+    client.force_login(user)
+    assert "notifications_none" in client.get(reverse("overview:index")).content.decode()
+    with transaction.atomic():
+        event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_user=user, url="/")
+        event_emit(kind=Event.Kind.ANSWER_RECEIVED, recipient_user=user, url="/")
+    page = client.get(reverse("overview:index")).content.decode()
+    assert '<span class="sipflow-unread">2</span>' in page
+    assert "2 olästa notiser" in page
+
+    listing = client.get(reverse("notifications:index")).content.decode()
+    assert "Uppföljning att göra" in listing
+    notification = user.notifications.get(event__kind=Event.Kind.FOLLOW_UP_DUE)
+    assert client.get(reverse("notifications:open", kwargs={"pk": notification.pk})).url == "/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    client.post(reverse("notifications:read_all"))
+    assert not user.notifications.filter(read_at=None).exists()
+
+
+@pytest.mark.django_db
+def test_no_one_opens_someone_elses_notification(client):
+    owner, other = MembershipFactory().user, MembershipFactory().user
+    with transaction.atomic():
+        event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_user=owner, url="/")
+    client.force_login(other)
+    notification = owner.notifications.get()
+    assert (
+        client.get(reverse("notifications:open", kwargs={"pk": notification.pk})).status_code == 404
+    )
