@@ -14,9 +14,8 @@ from typing import Any
 
 import icalendar
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from .models import Event
+from .models import Event, aware_datetime
 
 #: The calendar method for each event that sends, moves or cancels a meeting.
 _METHODS = {
@@ -89,11 +88,4 @@ def meeting_calendar(
 
 
 def _starts_at(data: dict[str, Any]) -> dt.datetime | None:
-    value = data.get("starts_at")
-    try:
-        moment = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if moment is None:
-        return None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return aware_datetime(data.get("starts_at"))

@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import formats, timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .ical import calendar_method, meeting_calendar
-from .models import Event
+from .models import Event, aware_datetime
 
 #: E-mails go out from the worker, which has no user language.
 EMAIL_LANGUAGE = "sv"
@@ -269,14 +269,7 @@ def _format_date(value: dt.date) -> str:
     return formats.date_format(value, "j F Y")
 
 
-def _datetime(value: Any) -> dt.datetime | None:
-    try:
-        moment = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    if moment is None:
-        return None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+_datetime = aware_datetime
 
 
 def _date(value: Any) -> dt.date | None:

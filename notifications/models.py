@@ -4,12 +4,26 @@ the state change that causes it. Delivery (in-app, e-mail) reads from here."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+
+
+def aware_datetime(value: Any) -> dt.datetime | None:
+    """An ISO date-time from an event's data, aware (local time if it had no offset), or
+    None when it is missing or unreadable."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Event(models.Model):
@@ -75,8 +89,7 @@ class Event(models.Model):
     @property
     def meeting_time(self) -> dt.datetime | None:
         """The meeting a kallelse event is about, as an aware datetime."""
-        value = self.data.get("starts_at")
-        return dt.datetime.fromisoformat(value) if value else None
+        return aware_datetime(self.data.get("starts_at"))
 
 
 class Notification(models.Model):
