@@ -249,7 +249,7 @@ def _count(value: Any) -> int:
 def _when_line(when: _When, data: dict[str, Any]) -> str | None:
     value = data.get(when.key)
     if when.with_time:
-        moment = _datetime(value)
+        moment = aware_datetime(value)
         text = moment and _format_datetime(moment)
     else:
         day = _date(value)
@@ -267,9 +267,6 @@ def _format_datetime(value: dt.datetime) -> str:
 def _format_date(value: dt.date) -> str:
     """``7 december 2026``."""
     return formats.date_format(value, "j F Y")
-
-
-_datetime = aware_datetime
 
 
 def _date(value: Any) -> dt.date | None:
