@@ -364,9 +364,15 @@ class SipListView(TemplateView):
 
 
 class VisibleProcessesMixin:
-    """Lists only tasks and processes of SIPs the user may see (sipflow.access)."""
+    """Lists only tasks and processes of SIPs the user may see (sipflow.access), with a
+    Swedish column header for the task's summary (viewflow shows the attribute name)."""
 
     process_field = "process"
+
+    def brief(self, task):
+        return task.brief
+
+    brief.short_description = gettext_lazy("Sammanfattning")
 
     def visible(self, queryset):
         ids = access.visible_process_ids(user=self.request.user)

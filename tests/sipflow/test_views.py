@@ -236,3 +236,15 @@ def test_the_reschedule_page_shows_the_current_time(client, world):
     assert page.status_code == 200
     local = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
     assert local in page.content.decode()
+
+
+def test_the_queue_is_in_swedish(client, world):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    world.summon(plan)
+    client.force_login(world.vera)
+    page = client.get(reverse("sip:queue")).content.decode()
+    assert "Sammanfattning" in page
+    assert "1–1 av 1" in page
+    assert "Brief" not in page
