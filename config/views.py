@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
+from psycopg.errors import InFailedSqlTransaction, LockNotAvailable
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from directory.selectors import user_memberships
@@ -27,9 +28,20 @@ def add_service_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def is_lock_conflict(error: BaseException) -> bool:
+    """A row lock someone else holds (NOWAIT), or the aborted transaction it leaves."""
+    while error is not None:
+        if isinstance(error, (LockNotAvailable, InFailedSqlTransaction, FlowLockFailed)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 class ServiceFormMixin:
-    """``perform(form)`` calls one service in a savepoint, so a refused step leaves nothing
-    half-written; its errors come back onto the form in the user's language."""
+    """``perform(form)`` calls one service; services are atomic themselves, so a refused
+    step leaves nothing half-written. No transaction is opened here: the flow lock must be
+    taken outermost (a NOWAIT lock inside an open transaction aborts it on contention).
+    Errors come back onto the form in the user's language."""
 
     success_message = ""
 
@@ -41,12 +53,18 @@ class ServiceFormMixin:
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                result = self.perform(form)
+            result = self.perform(form)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         except (ConcurrentTransition, FlowLockFailed):
+            form.add_error(None, CONFLICT)
+            return self.form_invalid(form)
+        except DatabaseError as error:
+            if not is_lock_conflict(error):
+                raise
+            if transaction.get_connection().in_atomic_block:
+                raise  # viewflow's own task view holds the transaction: let it roll back
             form.add_error(None, CONFLICT)
             return self.form_invalid(form)
         if self.success_message:

@@ -14,7 +14,7 @@ from directory.models import Organisation, Person, Unit
 from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
 
-from .models import CommitteeDecision, Consent, GuardiansNotCalled, RecordedView
+from .models import CommitteeDecision, Consent, GuardiansNotCalled, Purpose, RecordedView
 from .rules import (
     CHILD,
     CHILD_VIEW_AGE,
@@ -125,7 +125,10 @@ def _missing_for(
             else [_("%(child)s (barnet) har inte samtyckt.") % {"child": person}]
         )
     # GUARDIANS
-    if GuardiansNotCalled.objects.filter(subject=person, purpose=purpose).exists():
+    # Not calling the guardians, and a nämnd decision without one of them, are for SIP and
+    # öppna insatser (öppenvård, HSL insatser; 004 ≈L705-715), never for a placement.
+    voluntary = purpose == Purpose.SIP
+    if voluntary and GuardiansNotCalled.objects.filter(subject=person, purpose=purpose).exists():
         tasks.append(
             _(
                 "Vårdnadshavarna har inte kallats men har rätt till information om planerade "
@@ -138,7 +141,8 @@ def _missing_for(
         return [_("Ingen vårdnadshavare är registrerad för %(child)s.") % {"child": person}]
     missing = [guardian for guardian in guardians if guardian.pk not in consenting]
     if (
-        len(missing) == 1
+        voluntary
+        and len(missing) == 1
         and len(guardians) == 2
         and CommitteeDecision.objects.filter(
             subject=person, guardian=missing[0], purpose=purpose, decided_on__lte=on

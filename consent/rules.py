@@ -75,6 +75,8 @@ RULES: tuple[Rule, ...] = (
         actions=frozenset({Action.PLACEMENT_LVU}),
         alternatives=((),),
         guardian_views=True,
+        # Care is decided under 3 § before 20 and ends at 21 at the latest (LVU 21 §): the
+        # steps of an ongoing LVU placement are allowed until then.
         max_age=21,
         source="LVU (1990:52) 1-3 §§; 004 ≈L783-922, fotnot 28",
         effective_from=dt.date(1990, 7, 1),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,12 @@ from .models import (
     Consent,
     GuardiansNotCalled,
     InformationCategory,
+    Purpose,
     RecordedView,
 )
 from .signals import consent_ended
+
+log = logging.getLogger(__name__)
 
 #: Days before the end of a consent that the case worker is reminded.
 EXPIRY_REMINDER_DAYS = 30
@@ -190,19 +194,24 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
     expired = reminded = 0
     due = Consent.objects.filter(status=Consent.Status.ACTIVE, valid_until__lt=today)
     for pk in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            consent = (
-                Consent.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Consent.Status.ACTIVE)
-                .first()
-            )
-            if consent is None:
-                continue
-            consent.expire()
-            consent.save()
-            _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
-            consent_ended.send(sender=Consent, consent=consent, reason="expired", at=at)
-            expired += 1
+        try:
+            with transaction.atomic():
+                consent = (
+                    Consent.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, status=Consent.Status.ACTIVE)
+                    .first()
+                )
+                if consent is None:
+                    continue
+                consent.expire()
+                consent.save()
+                _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
+                consent_ended.send(sender=Consent, consent=consent, reason="expired", at=at)
+                expired += 1
+        except DatabaseError:
+            # A case it halts is being changed right now (its flow lock is taken): this
+            # consent is tried again on the next tick; the others go on.
+            log.warning("consent %s: expiry postponed, its case is locked", pk, exc_info=True)
     soon = Consent.objects.filter(
         status=Consent.Status.ACTIVE,
         valid_until__gte=today,
@@ -276,6 +285,14 @@ def committee_decision_create(
     recorded_by: User,
 ) -> CommitteeDecision:
     """Socialnämndens beslut to go ahead without one vårdnadshavare's consent."""
+    if purpose != Purpose.SIP:
+        raise ValidationError(
+            {
+                "purpose": ValidationError(
+                    _("Gäller bara SIP och öppna insatser, inte placering."), code="voluntary_only"
+                )
+            }
+        )
     guardians = person_guardians(person=subject, on=decided_on)
     if guardian not in guardians:
         raise ValidationError(
@@ -323,6 +340,14 @@ def guardians_not_called_create(
     at: dt.datetime | None = None,
 ) -> GuardiansNotCalled:
     """Record that the guardians are not called, for safety or by the child's own will."""
+    if purpose != Purpose.SIP:
+        raise ValidationError(
+            {
+                "purpose": ValidationError(
+                    _("Gäller bara SIP och öppna insatser, inte placering."), code="voluntary_only"
+                )
+            }
+        )
     at = at or timezone.now()
     if subject.age_on(timezone.localdate(at)) >= AGE_OF_MAJORITY:
         raise ValidationError(

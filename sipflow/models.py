@@ -312,7 +312,11 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
     def reset(self) -> None:
         """The meeting moved: the invitee answers again."""
 
-    @transition(field=status, source=Status.PENDING, target=Status.CANCELLED)
+    @transition(
+        field=status,
+        source=[Status.PENDING, Status.ACCEPTED, Status.DECLINED],
+        target=Status.CANCELLED,
+    )
     def cancel(self) -> None:
         pass
 

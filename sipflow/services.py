@@ -937,26 +937,29 @@ def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
         if not plan.is_open:
             return plan
         base = plan_consent_check(plan=plan, at=at, units=[plan.started_unit], organisations=[])
-        if not base.allowed:
+        if not base.consent_satisfied:
             _halt(plan, at=at, reasons=base.reasons)
             return plan
-        pending = Invitation.objects.select_for_update().filter(
-            meeting__plan=plan, status=Invitation.Status.PENDING
+        live = Invitation.objects.select_for_update().filter(
+            meeting__plan=plan,
+            meeting__held_at__isnull=True,
+            status__in=[
+                Invitation.Status.PENDING,
+                Invitation.Status.ACCEPTED,
+                Invitation.Status.DECLINED,
+            ],
         )
-        for invitation in pending:
-            decision = plan_consent_check(
-                plan=plan,
-                at=at,
-                units=_parties_of(invitation),
-                organisations=[invitation.organisation] if invitation.organisation else [],
-            )
-            if decision.allowed:
+        for invitation in live:
+            if _party_covered(plan, at=at, unit=invitation.unit, org=invitation.organisation):
                 continue
             invitation.cancel()
             invitation.save()
-            answer = _open_task(plan, flow.answer, invitation=invitation.pk)
-            with answer.activation() as act:
-                act.cancel()
+            # Its branch waits as an answer task (pending) or a wait handle (answered).
+            for task in Task.objects.filter(
+                process=plan.process, status__in=OPEN, data__invitation=invitation.pk
+            ):
+                with task.activation() as act:
+                    act.cancel()
             _tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
             _history(
                 plan,
@@ -967,7 +970,21 @@ def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
                 at=at,
                 invitee=invitation.invitee,
             )
+        # A party the consent no longer covers is no longer called to later meetings, and
+        # no longer blocks the SIP's own steps.
+        for unit in list(plan.invited_units.all()):
+            if not _party_covered(plan, at=at, unit=unit, org=None):
+                plan.invited_units.remove(unit)
+        for organisation in list(plan.invited_organisations.all()):
+            if not _party_covered(plan, at=at, unit=None, org=organisation):
+                plan.invited_organisations.remove(organisation)
     return plan
+
+
+def _party_covered(plan: SipPlan, *, at: dt.datetime, unit, org) -> bool:
+    return plan_consent_check(
+        plan=plan, at=at, units=[unit] if unit else [], organisations=[org] if org else []
+    ).consent_satisfied
 
 
 def _halt(plan: SipPlan, *, at: dt.datetime, reasons: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -69,6 +70,10 @@ class StartView(ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
+        with transaction.atomic():  # a refused start leaves no process behind
+            return self._start(data)
+
+    def _start(self, data):
         plan = services.sip_start(
             activation=self.request.activation,
             person=data["personal_identity_number"],

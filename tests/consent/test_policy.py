@@ -18,7 +18,7 @@ from consent.models import (
 )
 from consent.policy import consent_evaluate
 from consent.rules import PURPOSE_OF, Action
-from consent.services import consent_register, consent_withdraw
+from consent.services import committee_decision_create, consent_register, consent_withdraw
 from directory.services import guardianship_create
 from tests.conftest import TODAY, years_ago
 from tests.factories import UnitFactory, UserFactory
@@ -227,3 +227,38 @@ def test_no_consent_lasts_over_a_year(world, make_person):
     assert "högst ett år" in str(error.value)
     consent = world.consent(adult, adult, Action.SIP)
     assert consent.valid_until == dt.date(2027, 11, 23)
+
+
+def test_neither_a_committee_decision_nor_not_calling_guardians_opens_a_placement(world):
+    """Review finding: both are for SIP and öppna insatser only (004 ≈L705-715)."""
+    child = world.child(13)
+    world.consent(child, world.mother, Action.PLACEMENT_SOL)
+    world.view(child, child, Action.PLACEMENT_SOL)
+    CommitteeDecision.objects.create(
+        subject=child,
+        guardian=world.father,
+        purpose=Purpose.PLACEMENT,
+        legal_ground="SoL",
+        decided_on=TODAY,
+        recorded_by=world.user,
+    )
+    GuardiansNotCalled.objects.create(
+        subject=child,
+        purpose=Purpose.PLACEMENT,
+        reason=GuardiansNotCalled.Reason.SAFETY,
+        recorded_at=AT,
+        recorded_by=world.user,
+    )
+    decision = world.evaluate(child, Action.PLACEMENT_SOL)
+    assert not decision.allowed
+    assert decision.missing_consents == ["Vårdnadshavare Johan Far har inte samtyckt."]
+    with pytest.raises(ValidationError) as refused:
+        committee_decision_create(
+            subject=child,
+            guardian=world.father,
+            purpose=Purpose.PLACEMENT,
+            legal_ground="SoL",
+            decided_on=TODAY,
+            recorded_by=world.user,
+        )
+    assert refused.value.error_dict["purpose"][0].code == "voluntary_only"

@@ -361,3 +361,47 @@ def test_unanswered_invitations_are_reminded_once(world):
 def test_answer_by_defaults_to_ten_working_days(world, settings):
     settings.SIP_ANSWER_WORKING_DAYS = 10
     assert services.answer_by_default(sent_on=dt.date(2026, 12, 18)) == dt.date(2027, 1, 8)
+
+
+def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_sip(world):
+    """Review finding: the SIP must go on without the party the consent no longer covers."""
+    world.consent_all(units=[world.social, world.bup])
+    extra = [
+        consent_register(
+            subject=world.child,
+            given_by=guardian,
+            purpose=Purpose.SIP,
+            form=Consent.Form.WRITTEN,
+            documented_by=world.sara,
+            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
+            units=[world.primary],
+        )
+        for guardian in (world.mother, world.father)
+    ]
+    plan = world.start()
+    world.prepare(plan)
+    meeting = world.summon(plan)
+    primary = meeting.invitations.get(unit=world.primary)
+    services.invitation_accept(invitation=primary, by=world.petra, attendees="Petra")
+    consent_withdraw(
+        consent=extra[1], withdrawn_by=world.father, form="oral", documented_by=world.sara
+    )
+    primary.refresh_from_db()
+    assert primary.status == Invitation.Status.CANCELLED
+    assert list(plan.invited_units.all()) == [world.bup]
+
+    services.invitation_accept(
+        invitation=meeting.invitations.get(unit=world.bup), by=world.vera, attendees="Vera"
+    )
+    services.meeting_hold(
+        plan=plan,
+        by=world.sara,
+        attendance="Alla",
+        persons_goals="Mål",
+        actions=action_rows(world),
+        lead_unit=world.social,
+        next_follow_up=timezone.localdate() + dt.timedelta(days=30),
+    )
+    plan.refresh_from_db()
+    assert plan.phase == SipPlan.Phase.MEETING_HELD
+    assert open_tasks(plan, SipFlow.wait_for_follow_up).exists()
