@@ -19,21 +19,19 @@ class AccessLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
-        if (
-            match is None
-            or not match.namespaces
-            or match.namespaces[0] not in CASE_NAMESPACES
-            or not request.user.is_authenticated
-        ):
+        if match is None or not match.namespaces or not request.user.is_authenticated:
+            return response
+        subject = getattr(request, "case_subject", None) or case_subject(match)
+        if match.namespaces[0] not in CASE_NAMESPACES and subject is None:
             return response
         if request.method == "GET" and response.status_code == 200:
             action = AccessLogEntry.Action.VIEW
         elif request.method == "POST" and response.status_code in (301, 302, 303):
             creating = match.view_name.endswith(CREATING_VIEWS)
+            creating = creating or match.view_name.endswith("_add")
             action = AccessLogEntry.Action.CREATE if creating else AccessLogEntry.Action.UPDATE
         else:
             return response  # refused, or a form with errors: nothing was read or changed
-        subject = case_subject(match)
         query = request.GET.get("q", "")
         purpose = subject.purpose if subject else purpose_of(match.view_name)
         if query:

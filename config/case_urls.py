@@ -51,11 +51,45 @@ class CaseSubject:
     purpose: str
 
 
+#: Admin pages of models holding case data, and how to find the person of an object.
+ADMIN_CASE_MODELS = {
+    "directory_person": lambda obj: obj,
+    "consent_consent": lambda obj: obj.subject,
+    "consent_recordedview": lambda obj: obj.subject,
+    "consent_committeedecision": lambda obj: obj.subject,
+    "consent_guardiansnotcalled": lambda obj: obj.subject,
+    "audit_accesslogentry": lambda obj: obj.person,
+    "audit_samplereview": lambda obj: None,
+}
+
+
+def admin_case_subject(resolver_match) -> CaseSubject | None:
+    """An admin page of a case model (list, view, change, history, delete), or None."""
+    from django.apps import apps
+
+    name = resolver_match.url_name or ""
+    for prefix, person_of in ADMIN_CASE_MODELS.items():
+        if not name.startswith(prefix + "_"):
+            continue
+        action = name[len(prefix) + 1 :]
+        purpose = f"Administration: {prefix.replace('_', '.')} ({action})"
+        object_id = resolver_match.kwargs.get("object_id")
+        if object_id is None:
+            return CaseSubject(None, None, purpose)
+        app_label, model_name = prefix.split("_", 1)
+        model = apps.get_model(app_label, model_name)
+        obj = model._default_manager.filter(pk=object_id).first()
+        return CaseSubject(obj, person_of(obj) if obj else None, purpose)
+    return None
+
+
 def case_subject(resolver_match) -> CaseSubject | None:
     """The case object and person a request is about, or None for pages that are not
     about one case (lists, start pages)."""
     if resolver_match is None or not resolver_match.namespaces:
         return None
+    if resolver_match.namespaces[0] == "admin":
+        return admin_case_subject(resolver_match)
     if resolver_match.namespaces[0] not in CASE_NAMESPACES:
         return None
     name, kwargs = resolver_match.view_name, resolver_match.kwargs

@@ -105,6 +105,8 @@ sip_app = FlowAppViewset(
     inbox_view_class=sip_views.InboxView,
     queue_view_class=sip_views.QueueView,
     archive_view_class=sip_views.ArchiveView,
+    tasks_assign_view_class=sip_views.BulkAssignView,
+    tasks_unassign_view_class=sip_views.BulkUnassignView,
     urlpatterns=[
         path("plan/<int:pk>/", sip_views.PlanDetailView.as_view(), name="plan"),
         path(

@@ -8,17 +8,22 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from directory.access import persons_visible_to
+from directory.access import person_fully_visible, persons_visible_to
 from directory.models import Person, User
 from directory.selectors import user_works_with_cases
 
-from .models import CommitteeDecision, Consent, GuardiansNotCalled, RecordedView
+from .models import CommitteeDecision, Consent, GuardiansNotCalled, Purpose, RecordedView
 
 
-def consent_list(*, person: Person) -> QuerySet[Consent]:
-    """Every consent about the person, in force or not, newest first: its history."""
+def _purposes(queryset, purposes):
+    return queryset if purposes is None else queryset.filter(purpose__in=purposes)
+
+
+def consent_list(*, person: Person, purposes: list[str] | None = None) -> QuerySet[Consent]:
+    """Every consent about the person (for ``purposes``, or all), in force or not, newest
+    first: its history."""
     return (
-        Consent.objects.filter(subject=person)
+        _purposes(Consent.objects.filter(subject=person), purposes)
         .select_related("given_by", "documented_by", "withdrawal_documented_by")
         .prefetch_related(
             "units", "organisations", "categories", "excluded_units", "excluded_categories"
@@ -35,10 +40,11 @@ def consent_in_force(consent: Consent, *, on: dt.date) -> bool:
 
 
 def consent_for_user(*, user: User, pk: int) -> Consent:
-    """A consent about a person the user may see (directory.access); Http404 otherwise."""
+    """A consent about a person the user may see (directory.access); Http404 otherwise.
+    Someone who sees the person only through an invited SIP sees only SIP consents."""
     if not user_works_with_cases(user=user) and not user.is_superuser:
         raise Http404
-    return get_object_or_404(
+    consent = get_object_or_404(
         Consent.objects.select_related(
             "subject", "given_by", "documented_by", "withdrawal_documented_by"
         ).prefetch_related(
@@ -47,15 +53,26 @@ def consent_for_user(*, user: User, pk: int) -> Consent:
         pk=pk,
         subject__in=persons_visible_to(user=user),
     )
+    if consent.purpose != Purpose.SIP and not person_fully_visible(
+        user=user, person=consent.subject
+    ):
+        raise Http404
+    return consent
 
 
-def recorded_view_list(*, person: Person) -> QuerySet[RecordedView]:
-    return RecordedView.objects.filter(subject=person).select_related("holder", "recorded_by")
+def recorded_view_list(*, person: Person, purposes=None) -> QuerySet[RecordedView]:
+    return _purposes(RecordedView.objects.filter(subject=person), purposes).select_related(
+        "holder", "recorded_by"
+    )
 
 
-def committee_decision_list(*, person: Person) -> QuerySet[CommitteeDecision]:
-    return CommitteeDecision.objects.filter(subject=person).select_related("guardian")
+def committee_decision_list(*, person: Person, purposes=None) -> QuerySet[CommitteeDecision]:
+    return _purposes(CommitteeDecision.objects.filter(subject=person), purposes).select_related(
+        "guardian"
+    )
 
 
-def guardians_not_called_list(*, person: Person) -> QuerySet[GuardiansNotCalled]:
-    return GuardiansNotCalled.objects.filter(subject=person).select_related("recorded_by")
+def guardians_not_called_list(*, person: Person, purposes=None) -> QuerySet[GuardiansNotCalled]:
+    return _purposes(GuardiansNotCalled.objects.filter(subject=person), purposes).select_related(
+        "recorded_by"
+    )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from config.views import ServiceFormMixin
+from consent.models import Purpose
+from directory.access import person_fully_visible
 from directory.models import Membership
 from directory.selectors import (
     person_for_user,
@@ -72,13 +74,17 @@ class PersonDetailView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         now = timezone.now()
-        consents = list(consent_list(person=self.person))
+        # Someone who sees the person only through a SIP they are invited to sees the SIP's
+        # part: SIP consents and records, not placements or the person's other cases.
+        full = person_fully_visible(user=self.request.user, person=self.person)
+        purposes = None if full else [Purpose.SIP]
+        consents = list(consent_list(person=self.person, purposes=purposes))
+        actions = [(Action.SIP, _("SIP"))]
+        if full:
+            actions.append((Action.PLACEMENT_SOL, _("Placering enligt SoL")))
         checks = [
             (label, consent_evaluate(action=action, person=self.person, at=now))
-            for action, label in (
-                (Action.SIP, _("SIP")),
-                (Action.PLACEMENT_SOL, _("Placering enligt SoL")),
-            )
+            for action, label in actions
         ]
         return super().get_context_data(
             person=self.person,
@@ -87,13 +93,13 @@ class PersonDetailView(PersonMixin, TemplateView):
             guardians=self.guardians,
             consents_in_force=[c for c in consents if consent_in_force(c, on=today)],
             consents_earlier=[c for c in consents if not consent_in_force(c, on=today)],
-            views=recorded_view_list(person=self.person),
-            committee_decisions=committee_decision_list(person=self.person),
-            guardians_not_called=guardians_not_called_list(person=self.person),
+            views=recorded_view_list(person=self.person, purposes=purposes),
+            committee_decisions=committee_decision_list(person=self.person, purposes=purposes),
+            guardians_not_called=guardians_not_called_list(person=self.person, purposes=purposes),
             checks=checks,
             may_start_sip=user_starts_cases(user=self.request.user),
             is_manager=self.request.user.memberships.filter(role=Membership.Role.MANAGER).exists(),
-            sip_plans=self.person.sip_plans.order_by("-started_at"),
+            sip_plans=self.person.sip_plans.order_by("-started_at") if full else [],
             **kwargs,
         )
 

@@ -51,6 +51,15 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(Q(registered_municipality__in=kommuner) | Q(pk__in=case_persons))
 
 
+def person_fully_visible(*, user: User, person: Person) -> bool:
+    """Everything about the person (all consents and records): their kommun's staff and a
+    superuser. Others who see the person through a case see only that case's part."""
+    if user.is_superuser:
+        return True
+    kommuner = user_case_organisations(user=user).filter(kind=Organisation.Kind.MUNICIPALITY)
+    return person.registered_municipality_id in set(kommuner.values_list("pk", flat=True))
+
+
 def person_visible(*, user: User, person: Person) -> bool:
     return persons_visible_to(user=user).filter(pk=person.pk).exists()
 

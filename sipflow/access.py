@@ -81,28 +81,37 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
     units = {membership.unit for membership in memberships}
     if not units:
         return None
-    if plan.coordinator_id == user.pk or {plan.started_unit_id, plan.lead_unit_id} & {
-        unit.pk for unit in units
-    }:
-        return PlanAccess(kind=OWN, units=sorted(units, key=lambda unit: unit.pk))
     from .services import plan_consent_check
+
+    def covers(unit: Unit) -> bool:
+        return plan_consent_check(
+            plan=plan, at=at, units=[unit], organisations=[]
+        ).consent_satisfied
+
+    ordered = sorted(units, key=lambda unit: unit.pk)
+    if plan.started_unit_id in {unit.pk for unit in units}:
+        return PlanAccess(kind=OWN, units=ordered)
+    # A lead unit or coordinator from another organisation leads the SIP on the strength of
+    # the consent: without it they see no more than anyone else outside.
+    leading = [unit for unit in units if unit.pk == plan.lead_unit_id]
+    if plan.coordinator_id == user.pk:
+        leading = ordered
+    if any(covers(unit) for unit in leading):
+        return PlanAccess(kind=OWN, units=ordered)
 
     invitations = Invitation.objects.filter(
         meeting__plan=plan, status__in=_LIVE_INVITATIONS
     ).filter(Q(unit__in=units) | Q(organisation__in={unit.organisation_id for unit in units}))
     covered = []
     for invitation in invitations.select_related("unit", "organisation"):
-        parties = (
-            {"units": [invitation.unit], "organisations": []}
+        # A kallelse to a huvudman reaches each of the user's units there that the consent
+        # covers and does not exclude.
+        candidates = (
+            [invitation.unit]
             if invitation.unit
-            else {"units": [], "organisations": [invitation.organisation]}
+            else [unit for unit in ordered if unit.organisation_id == invitation.organisation_id]
         )
-        if plan_consent_check(plan=plan, at=at, **parties).consent_satisfied:
-            covered.extend(
-                [invitation.unit]
-                if invitation.unit
-                else [unit for unit in units if unit.organisation_id == invitation.organisation_id]
-            )
+        covered += [unit for unit in candidates if unit not in covered and covers(unit)]
     if not covered:
         return None
     return PlanAccess(

@@ -6,6 +6,7 @@ that SIP now (sipflow.access)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from viewflow.workflow.models import Task
 
 from .access import process_visible
 
@@ -33,6 +34,15 @@ class SipCaseAccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         process_pk = process_pk_of(request.resolver_match)
-        if process_pk is not None and not process_visible(user=request.user, process_pk=process_pk):
+        if process_pk is None:
+            return None
+        task_pk = view_kwargs.get("task_pk")
+        # viewflow loads the task by its own pk: it must belong to the process checked.
+        if (
+            task_pk is not None
+            and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists()
+        ):
+            raise PermissionDenied
+        if not process_visible(user=request.user, process_pk=process_pk):
             raise PermissionDenied
         return None

@@ -559,7 +559,7 @@ def invitation_accept(
         raise ValidationError({"attendees": _("Ange vem eller vilka som kommer.")})
     with _answering(invitation, by=by, at=at) as (act, invitation):
         plan = invitation.meeting.plan
-        _require_consent(plan, at=at, units=_parties_of(invitation), organisations=[])
+        _require_answering_unit_covered(invitation, by=by, at=at)
         invitation.accept()
         invitation.attendees, invitation.answered_by, invitation.answered_at = (
             attendees.strip(),
@@ -581,8 +581,20 @@ def invitation_accept(
     return invitation
 
 
-def _parties_of(invitation: Invitation) -> list[Unit]:
-    return [invitation.unit] if invitation.unit else []
+def _require_answering_unit_covered(invitation: Invitation, *, by: User, at: dt.datetime):
+    """The invited unit, or for a huvudman one of the answering user's units in it, must be
+    covered (and not excluded) by the consent."""
+    plan = invitation.meeting.plan
+    units = (
+        [invitation.unit]
+        if invitation.unit
+        else list(Unit.objects.filter(memberships__user=by, organisation=invitation.organisation))
+    )
+    decisions = [
+        plan_consent_check(plan=plan, at=at, units=[unit], organisations=[]) for unit in units
+    ]
+    if not any(decision.consent_satisfied for decision in decisions):
+        raise ConsentMissing(decisions[0]) if decisions else PermissionDenied()
 
 
 def invitation_decline(

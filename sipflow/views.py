@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, RedirectView, TemplateView
 from viewflow.utils import viewprop
 from viewflow.workflow.flow.views import (
+    BulkAssignTasksActionView,
+    BulkUnassignTasksActionView,
     DashboardProcessListView,
     DashboardTaskListView,
     FlowArchiveListView,
@@ -21,6 +23,7 @@ from viewflow.workflow.flow.views import (
     FlowQueueListView,
 )
 
+from config.case_urls import CaseSubject
 from config.views import ServiceFormMixin
 from directory.selectors import user_starts_cases
 
@@ -63,9 +66,13 @@ class StartView(ServiceFormMixin, FormView):
         }
 
     def get_initial(self):
-        from directory.models import Person
+        from directory.access import persons_visible_to
 
-        person = Person.objects.filter(pk=self.request.GET.get("person") or None).first()
+        person = (
+            persons_visible_to(user=self.request.user)
+            .filter(pk=self.request.GET.get("person") or None)
+            .first()
+        )
         return {"personal_identity_number": person.personal_identity_number if person else ""}
 
     def perform(self, form):
@@ -86,6 +93,8 @@ class StartView(ServiceFormMixin, FormView):
             informed_about_sip=data["informed_about_sip"],
         )
         self.request.activation.execute()
+        # The access log records the new SIP and its person (config.access_log).
+        self.request.case_subject = CaseSubject(plan, plan.person, "Initiera SIP")
         return plan
 
     def get_success_url(self, plan) -> str:
@@ -416,3 +425,17 @@ class ArchiveView(VisibleProcessesMixin, FlowArchiveListView):
     @viewprop
     def queryset(self):
         return self.visible(super().queryset)
+
+
+class BulkAssignView(VisibleProcessesMixin, BulkAssignTasksActionView):
+    """viewflow's bulk "take tasks", limited to tasks of SIPs the user may see."""
+
+    def get_queryset(self):
+        self.queryset = self.visible(self.model._default_manager.all())
+        return super().get_queryset()
+
+
+class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
+    def get_queryset(self):
+        self.queryset = self.visible(self.model._default_manager.all())
+        return super().get_queryset()
