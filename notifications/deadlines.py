@@ -18,7 +18,7 @@ from .workdays import add_working_days
 
 def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     """Kallelser still unanswered whose answer-by date is today or the next working day:
-    one reminder to the unit (before the deadline; after it, the unanswered reminder)."""
+    one reminder to each invited unit (for a huvudman, its units), before the deadline."""
     from sipflow.models import Invitation
     from sipflow.services import _meeting_data
 
@@ -26,21 +26,28 @@ def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     horizon = add_working_days(today, 1)
     due = Invitation.objects.filter(
         status=Invitation.Status.PENDING,
-        unit__isnull=False,
         meeting__answer_by__gte=today,
         meeting__answer_by__lte=horizon,
-    ).select_related("meeting", "unit")
+    ).select_related("meeting", "unit", "organisation")
     reminded = 0
     for invitation in due:
-        with transaction.atomic():
-            event = event_emit(
-                kind=Event.Kind.ANSWER_DUE_SOON,
-                recipient_unit=invitation.unit,
-                url=reverse("sip:invitation", kwargs={"pk": invitation.pk}),
-                data=_meeting_data(invitation.meeting),
-                dedupe_key=f"answer-due-soon:{invitation.pk}:{invitation.meeting.answer_by}",
-            )
-            reminded += event is not None
+        units = (
+            [invitation.unit]
+            if invitation.unit
+            else list(Unit.objects.filter(organisation=invitation.organisation))
+        )
+        for unit in units:
+            with transaction.atomic():
+                event = event_emit(
+                    kind=Event.Kind.ANSWER_DUE_SOON,
+                    recipient_unit=unit,
+                    url=reverse("sip:invitation", kwargs={"pk": invitation.pk}),
+                    data=_meeting_data(invitation.meeting),
+                    dedupe_key=(
+                        f"answer-due-soon:{invitation.pk}:{unit.pk}:{invitation.meeting.answer_by}"
+                    ),
+                )
+                reminded += event is not None
     return reminded
 
 

@@ -128,10 +128,21 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
+#: A message claimed by a worker is not claimed again for this long (longer than any send).
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
 def deliveries_send(*, now: dt.datetime | None = None, limit: int = 200) -> DeliveryResult:
-    """Send due e-mails. Each is locked while it is sent (other workers skip it) and marked
-    sent in the same transaction, so it is recorded as sent exactly once; if the worker dies
-    before the commit, the row stays pending and is sent on the next run."""
+    """Send due e-mails.
+
+    Each message is first claimed in its own committed transaction: the attempt is counted
+    and the message is not due again for ``CLAIM_LEASE``, so another worker skips it and a
+    message that kills the worker is retried later and ends failed instead of blocking the
+    queue. It is then sent, and marked sent (once, guarded by its status) or given its error
+    and a back-off. A worker that dies between the mail server's acceptance and the mark
+    would send that one message again after the lease: at-least-once at that instant, which
+    no mail protocol lets us close.
+    """
     from .messages import email_for_event
 
     sent = retried = failed = 0
@@ -148,20 +159,29 @@ def deliveries_send(*, now: dt.datetime | None = None, limit: int = 200) -> Deli
             )
             if delivery is None:
                 break
-            try:
-                email_for_event(event=delivery.event, to=[delivery.to], site_url=site_url).send()
-            except Exception as error:
-                delivery.attempts += 1
-                delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if delivery.attempts >= MAX_ATTEMPTS:
-                    delivery.status = Delivery.Status.FAILED
-                    failed += 1
-                else:
-                    delivery.next_attempt_at = now_ + backoff(delivery.attempts)
-                    retried += 1
-            else:
-                delivery.attempts += 1
-                delivery.status, delivery.sent_at = Delivery.Status.SENT, now_
-                sent += 1
-            delivery.save()
+            delivery.attempts += 1
+            delivery.next_attempt_at = now_ + CLAIM_LEASE
+            if delivery.attempts > MAX_ATTEMPTS:
+                delivery.status = Delivery.Status.FAILED
+                delivery.last_error = delivery.last_error or "the worker stopped while sending"
+                failed += 1
+            delivery.save(update_fields=["attempts", "next_attempt_at", "status", "last_error"])
+            if delivery.status == Delivery.Status.FAILED:
+                continue
+        try:
+            email_for_event(event=delivery.event, to=[delivery.to], site_url=site_url).send()
+        except Exception as error:
+            ended = delivery.attempts >= MAX_ATTEMPTS
+            Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+                status=Delivery.Status.FAILED if ended else Delivery.Status.PENDING,
+                next_attempt_at=now_ + backoff(delivery.attempts),
+            )
+            failed += ended
+            retried += not ended
+        else:
+            Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+                status=Delivery.Status.SENT, sent_at=now_
+            )
+            sent += 1
     return DeliveryResult(sent=sent, retried=retried, failed=failed)

@@ -31,7 +31,7 @@ from directory.models import Membership, Organisation, Person, Unit, User
 from directory.selectors import STARTER_ROLES
 from notifications.models import Event
 from notifications.services import event_emit
-from notifications.workdays import add_working_days
+from notifications.workdays import add_working_days, is_working_day
 
 from .models import (
     ActionReview,
@@ -45,6 +45,8 @@ from .models import (
 )
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+#: Reminders go out from this hour on working days.
+REMINDER_HOUR = 7
 
 
 class ConsentMissing(ValidationError):
@@ -682,8 +684,12 @@ def invitation_forward(
 
 def invitation_remind_unanswered(*, at: dt.datetime | None = None) -> int:
     """Kallelser unanswered after their answer-by date: one reminder event to the unit, and
-    the flag (``reminded_at``) the chef's overview shows. Run by the periodic tick."""
+    the flag (``reminded_at``) the chef's overview shows. Run by the periodic tick; it
+    reminds on working days from 07:00, not at midnight or over a weekend."""
     at = _now(at)
+    local = timezone.localtime(at)
+    if not is_working_day(local.date()) or local.hour < REMINDER_HOUR:
+        return 0
     due = Invitation.objects.filter(
         status=Invitation.Status.PENDING,
         reminded_at__isnull=True,

@@ -3,6 +3,7 @@ a visible failure, and nothing lost when the worker dies."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Delivery, Event, Notification
-from notifications.services import MAX_ATTEMPTS, deliveries_send, event_emit
+from notifications.services import CLAIM_LEASE, MAX_ATTEMPTS, deliveries_send, event_emit
 from sipflow import services
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.notifications.flaky_backend import FlakyBackend
@@ -114,7 +115,7 @@ def test_the_worker_dies_mid_batch_and_nothing_is_lost_or_doubled(flaky):
         deliveries_send(now=timezone.now())
     assert Delivery.objects.get(to="b@example.se").status == Delivery.Status.PENDING
 
-    deliveries_send(now=timezone.now())
+    deliveries_send(now=timezone.now() + CLAIM_LEASE)  # the killed one, after its lease
     counts = Counter(to for message in flaky.sent for to in message.to)
     assert counts == {"a@example.se": 1, "b@example.se": 1, "c@example.se": 1}
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
@@ -167,3 +168,19 @@ def test_a_reschedule_mails_an_invitation_with_a_higher_sequence(world, mailoutb
         body = message.body + message.subject
         assert "Alva" not in body and world.child.personal_identity_number not in body
     assert sorted(sequences) == [0, 1]
+
+
+def test_a_message_that_kills_the_worker_every_time_ends_failed_without_blocking(flaky):
+    """Review finding: a poison message must not hold up the queue behind it."""
+    emit_to("poison@example.se", "b@example.se")
+    now = timezone.now()
+    for _ in range(MAX_ATTEMPTS + 1):
+        flaky.reset(die_on="poison@example.se")
+        flaky.sent = []
+        with contextlib.suppress(SystemExit):
+            deliveries_send(now=now)
+        now += CLAIM_LEASE
+    assert Delivery.objects.get(to="b@example.se").status == Delivery.Status.SENT
+    poison = Delivery.objects.get(to="poison@example.se")
+    assert poison.status == Delivery.Status.FAILED
+    assert poison.attempts == MAX_ATTEMPTS + 1

@@ -64,3 +64,29 @@ def test_a_reminder_goes_out_before_the_answer_by_date_once(world):
     assert (
         Event.objects.filter(kind=Event.Kind.ANSWER_DUE_SOON, recipient_unit=world.bup).count() == 1
     )
+
+
+def test_a_huvudman_gets_the_reminder_in_each_of_its_units(world):
+    from consent.models import Consent, InformationCategory, Purpose
+    from consent.services import consent_register
+
+    world.consent_all(units=[world.social])
+    for guardian in (world.mother, world.father):
+        consent_register(
+            subject=world.child,
+            given_by=guardian,
+            purpose=Purpose.SIP,
+            form=Consent.Form.WRITTEN,
+            documented_by=world.sara,
+            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
+            organisations=[world.region],
+        )
+    plan = world.start()
+    world.prepare(plan, units=[], organisations=[world.region])
+    meeting = world.summon(plan)
+    assert answer_due_soon_remind(at=morning(meeting.answer_by)) == 3  # the region's 3 units
+    assert set(
+        Event.objects.filter(kind=Event.Kind.ANSWER_DUE_SOON).values_list(
+            "recipient_unit", flat=True
+        )
+    ) == {world.bup.pk, world.primary.pk, world.adult_psych.pk}

@@ -345,9 +345,17 @@ def test_unanswered_invitations_are_reminded_once(world):
     plan = world.start()
     world.prepare(plan)
     meeting = world.summon(plan)
-    after = timezone.make_aware(dt.datetime.combine(meeting.answer_by, dt.time(12))) + dt.timedelta(
-        days=1
-    )
+    from notifications.workdays import add_working_days
+
+    next_working_day = add_working_days(meeting.answer_by, 1)
+
+    def at(day, hour):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    saturday = meeting.answer_by + dt.timedelta(days=(5 - meeting.answer_by.weekday()) % 7 or 7)
+    assert services.invitation_remind_unanswered(at=at(saturday, 12)) == 0  # not on weekends
+    assert services.invitation_remind_unanswered(at=at(next_working_day, 6)) == 0  # nor at night
+    after = at(next_working_day, 9)
     assert services.invitation_remind_unanswered(at=after) == 2
     assert services.invitation_remind_unanswered(at=after) == 0
     assert (
