@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from .identity_numbers import luhn_check_digit
 from .models import Guardianship, Membership, Organisation, Person, Unit, User
@@ -108,6 +109,12 @@ PEOPLE = [
 ]
 
 
+def _mailbox(unit_name: str) -> str:
+    """A fictitious functional mailbox, so that `make run` prints the unit's e-mails."""
+    slug = slugify(unit_name.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+    return f"{slug}@sipflow.invalid"
+
+
 def demo_identity_number(*, birth_date: dt.date, legal_sex: str) -> str:
     """A fictitious but valid number: serial 98x, odd last serial digit for men."""
     sex_digit = 1 if legal_sex == Person.LegalSex.MALE else 2
@@ -158,7 +165,7 @@ def seed_demo(*, today: dt.date) -> SeedSummary:
         units[demo_unit.name], _created = Unit.objects.get_or_create(
             organisation=Organisation.objects.get(name=demo_unit.organisation),
             name=demo_unit.name,
-            defaults={"kind": demo_unit.kind},
+            defaults={"kind": demo_unit.kind, "email": _mailbox(demo_unit.name)},
         )
 
     for demo_user in USERS:

@@ -41,6 +41,8 @@ def test_seed_demo_creates_dalarna_and_its_15_kommuner():
 def test_seed_demo_has_units_of_every_kind_and_both_kinds_of_hvb_provider():
     call_command("seed_demo")
     assert set(Unit.objects.values_list("kind", flat=True)) >= set(Unit.Kind.values) - {"other"}
+    # A functional mailbox each, so that `make run` prints the units' e-mails.
+    assert not Unit.objects.filter(email="").exists()
     providers = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
     assert set(providers.values_list("provider_ownership", flat=True)) == {"private", "municipal"}
     assert Organisation.objects.filter(kind=Organisation.Kind.SCHOOL).exists()
