@@ -15,6 +15,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from directory.selectors import user_memberships
 from sipflow import selectors as sip_selectors
+from sipflow.access import plan_access
 
 CONFLICT = gettext_lazy("Någon annan ändrade ärendet samtidigt. Ladda om sidan och försök igen.")
 
@@ -83,7 +84,11 @@ class OverviewView(TemplateView):
         managed = list(sip_selectors.user_manager_units(user=user))
         return super().get_context_data(
             memberships=user_memberships(user=user),
-            waiting=sip_selectors.invitations_for_units(user=user)[:50],
+            waiting=[
+                invitation
+                for invitation in sip_selectors.invitations_for_units(user=user)[:50]
+                if plan_access(user=user, plan=invitation.meeting.plan) is not None
+            ],
             managed_units=managed,
             unanswered=sip_selectors.invitations_unanswered(units=managed, today=today)
             if managed

@@ -84,7 +84,7 @@ def invitations_for_units(*, user: User) -> QuerySet[Invitation]:
             Q(unit__in=memberships.values("unit"))
             | Q(organisation__in=memberships.values("unit__organisation"))
         )
-        .select_related("meeting", "unit", "organisation")
+        .select_related("meeting__plan", "unit", "organisation")
         .order_by("meeting__answer_by")
     )
 

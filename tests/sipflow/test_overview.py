@@ -56,3 +56,19 @@ def test_the_chef_sees_unanswered_kallelser_and_overdue_follow_ups(client, world
     context = client.get(reverse("overview:index")).context
     assert list(context["overdue"]) == [plan]
     assert [i.unit for i in context["unanswered"]] == []  # primärvården is not her unit
+
+
+def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, world):
+    from consent.models import Consent
+
+    consents = world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    world.summon(plan)
+    client.force_login(world.vera)
+    assert client.get(reverse("overview:index")).context["waiting"]
+    Consent.objects.filter(pk=consents[0].pk).update(
+        valid_from=timezone.localdate() - dt.timedelta(days=100),
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
+    )
+    assert client.get(reverse("overview:index")).context["waiting"] == []
