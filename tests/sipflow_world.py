@@ -35,10 +35,10 @@ class World:
     mother: Person
     father: Person
 
-    def consent_all(self, *, units=None, at=None) -> list[Consent]:
-        """Both guardians consent for the SIP units; the child's view is recorded."""
-        units = units or [self.social, self.bup, self.primary]
-        consents = [
+    def guardians_consent(self, *, at=None, **scope) -> list[Consent]:
+        """Both guardians consent to a SIP with this scope (units, organisations, exclusions),
+        sharing health and social information."""
+        return [
             consent_register(
                 subject=self.child,
                 given_by=guardian,
@@ -46,11 +46,19 @@ class World:
                 form=Consent.Form.WRITTEN,
                 documented_by=self.sara,
                 categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-                units=units,
                 at=at,
+                **scope,
             )
             for guardian in (self.mother, self.father)
         ]
+
+    def consent_all(self, *, units=None, at=None, **scope) -> list[Consent]:
+        """Both guardians consent for the SIP units; the child's view is recorded."""
+        if units is None and not scope:
+            units = [self.social, self.bup, self.primary]
+        if units is not None:
+            scope["units"] = units
+        consents = self.guardians_consent(at=at, **scope)
         recorded_view_create(
             subject=self.child,
             holder=self.child,

@@ -101,37 +101,11 @@ def test_starting_a_sip_is_logged_with_its_person(client, world):
     assert Task.objects.filter(process=plan.process_id, flow_task=SipFlow.prepare).exists()
 
 
-def _consent_for(world, **scope):
-    from consent.models import Consent, InformationCategory, Purpose
-    from consent.services import consent_register, recorded_view_create
-
-    consents = [
-        consent_register(
-            subject=world.child,
-            given_by=guardian,
-            purpose=Purpose.SIP,
-            form=Consent.Form.WRITTEN,
-            documented_by=world.sara,
-            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-            **scope,
-        )
-        for guardian in (world.mother, world.father)
-    ]
-    recorded_view_create(
-        subject=world.child,
-        holder=world.child,
-        purpose=Purpose.SIP,
-        view="Ja",
-        recorded_by=world.sara,
-    )
-    return consents
-
-
 def test_a_unit_excluded_from_the_consent_gets_nothing_through_its_huvudman(client, world):
     from sipflow import services
 
-    _consent_for(
-        world, units=[world.social], organisations=[world.region], excluded_units=[world.bup]
+    world.consent_all(
+        units=[world.social], organisations=[world.region], excluded_units=[world.bup]
     )
     plan = world.start()
     world.prepare(plan, units=[], organisations=[world.region])

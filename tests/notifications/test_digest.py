@@ -67,20 +67,8 @@ def test_a_reminder_goes_out_before_the_answer_by_date_once(world):
 
 
 def test_a_huvudman_gets_the_reminder_in_each_of_its_units(world):
-    from consent.models import Consent, InformationCategory, Purpose
-    from consent.services import consent_register
-
     world.consent_all(units=[world.social])
-    for guardian in (world.mother, world.father):
-        consent_register(
-            subject=world.child,
-            given_by=guardian,
-            purpose=Purpose.SIP,
-            form=Consent.Form.WRITTEN,
-            documented_by=world.sara,
-            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-            organisations=[world.region],
-        )
+    world.guardians_consent(organisations=[world.region])
     plan = world.start()
     world.prepare(plan, units=[], organisations=[world.region])
     meeting = world.summon(plan)

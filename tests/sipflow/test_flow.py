@@ -11,8 +11,8 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
-from consent.models import Consent, InformationCategory, Purpose
-from consent.services import consent_register, consent_withdraw
+from consent.models import Consent
+from consent.services import consent_withdraw
 from notifications.models import Event
 from sipflow import services
 from sipflow.flows import SipFlow
@@ -162,16 +162,7 @@ def test_decline_needs_a_reason(world):
 def test_a_principal_cannot_decline_as_unknown_but_forwards(world):
     """The person is unknown to the region: the huvudman decides who attends (RULES §1)."""
     world.consent_all(units=[world.social])
-    for guardian in (world.mother, world.father):
-        consent_register(
-            subject=world.child,
-            given_by=guardian,
-            purpose=Purpose.SIP,
-            form=Consent.Form.WRITTEN,
-            documented_by=world.sara,
-            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-            organisations=[world.region],
-        )
+    world.guardians_consent(organisations=[world.region])
     plan = world.start()
     world.prepare(plan, units=[], organisations=[world.region])
     to_region = world.summon(plan).invitations.get()
@@ -299,18 +290,7 @@ def test_withdrawn_consent_halts_the_sip_and_cancels_its_tasks(world):
 
 def test_a_unit_dropped_from_the_consent_loses_its_pending_invitation(world):
     world.consent_all(units=[world.social, world.bup])
-    extra = [
-        consent_register(
-            subject=world.child,
-            given_by=guardian,
-            purpose=Purpose.SIP,
-            form=Consent.Form.WRITTEN,
-            documented_by=world.sara,
-            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-            units=[world.primary],
-        )
-        for guardian in (world.mother, world.father)
-    ]
+    extra = world.guardians_consent(units=[world.primary])
     plan = world.start()
     world.prepare(plan)
     meeting = world.summon(plan)
@@ -374,18 +354,7 @@ def test_answer_by_defaults_to_ten_working_days(world, settings):
 def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_sip(world):
     """Review finding: the SIP must go on without the party the consent no longer covers."""
     world.consent_all(units=[world.social, world.bup])
-    extra = [
-        consent_register(
-            subject=world.child,
-            given_by=guardian,
-            purpose=Purpose.SIP,
-            form=Consent.Form.WRITTEN,
-            documented_by=world.sara,
-            categories=InformationCategory.objects.filter(code__in=["health", "social"]),
-            units=[world.primary],
-        )
-        for guardian in (world.mother, world.father)
-    ]
+    extra = world.guardians_consent(units=[world.primary])
     plan = world.start()
     world.prepare(plan)
     meeting = world.summon(plan)
