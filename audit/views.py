@@ -12,23 +12,16 @@ from django.views.generic import FormView, TemplateView
 
 from config.views import ServiceFormMixin
 from directory.access import unit_case_persons
-from directory.models import Membership, Unit
-from directory.selectors import person_for_user
+from directory.selectors import person_for_user, user_managed_units
 
 from . import forms, services
 from .models import SampleReview
 from .selectors import person_access_log
 
 
-def managed_units(user):
-    return Unit.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.MANAGER
-    ).distinct()
-
-
 class ManagerRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not managed_units(request.user).exists():
+        if not user_managed_units(user=request.user).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -55,11 +48,11 @@ class SampleListView(ManagerRequiredMixin, ServiceFormMixin, FormView):
     success_message = gettext_lazy("Stickprovet är draget. Granska och signera det.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "units": managed_units(self.request.user)}
+        return {**super().get_form_kwargs(), "units": user_managed_units(user=self.request.user)}
 
     def get_context_data(self, **kwargs):
         samples = SampleReview.objects.filter(
-            unit__in=managed_units(self.request.user)
+            unit__in=user_managed_units(user=self.request.user)
         ).select_related("unit", "drawn_by", "signed_off_by")
         return super().get_context_data(samples=samples.order_by("-drawn_at"), **kwargs)
 
@@ -88,7 +81,7 @@ class SampleDetailView(ManagerRequiredMixin, ServiceFormMixin, FormView):
         return get_object_or_404(
             SampleReview.objects.select_related("unit", "drawn_by", "signed_off_by"),
             pk=self.kwargs["pk"],
-            unit__in=managed_units(self.request.user),
+            unit__in=user_managed_units(user=self.request.user),
         )
 
     def get_context_data(self, **kwargs):

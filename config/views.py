@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransition
 from psycopg.errors import InFailedSqlTransaction, LockNotAvailable
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from directory.selectors import user_memberships
+from directory.selectors import user_managed_units, user_memberships
 from sipflow import selectors as sip_selectors
 from sipflow.access import plan_access
 
@@ -81,7 +81,7 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        managed = list(sip_selectors.user_manager_units(user=user))
+        managed = list(user_managed_units(user=user))
         return super().get_context_data(
             memberships=user_memberships(user=user),
             waiting=[

@@ -43,6 +43,11 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def _is_self_or_guardian(person: Person, *, subject: Person, on: dt.date) -> bool:
+    """The person the matter is about, or one of their vårdnadshavare on ``on``."""
+    return person.pk == subject.pk or person in person_guardians(person=subject, on=on)
+
+
 @transaction.atomic
 def consent_register(
     *,
@@ -84,8 +89,7 @@ def consent_register(
                 )
             }
         )
-    guardians = person_guardians(person=subject, on=valid_from)
-    if given_by.pk != subject.pk and given_by not in guardians:
+    if not _is_self_or_guardian(given_by, subject=subject, on=valid_from):
         raise ValidationError(
             _("%(giver)s är varken personen själv eller vårdnadshavare för %(subject)s.")
             % {"giver": given_by, "subject": subject},
@@ -245,9 +249,7 @@ def recorded_view_create(
 ) -> RecordedView:
     """Dokumentera inställning: the child's, a guardian's or the person's own view."""
     at = at or timezone.now()
-    if holder.pk != subject.pk and holder not in person_guardians(
-        person=subject, on=timezone.localdate(at)
-    ):
+    if not _is_self_or_guardian(holder, subject=subject, on=timezone.localdate(at)):
         raise ValidationError(
             {
                 "holder": ValidationError(
@@ -274,6 +276,19 @@ def recorded_view_create(
     return recorded
 
 
+def _require_voluntary(purpose: str) -> None:
+    """A nämnd decision without one guardian, or not calling the guardians, is for SIP and
+    öppna insatser only (004 ≈L705-715), never for a placement."""
+    if purpose != Purpose.SIP:
+        raise ValidationError(
+            {
+                "purpose": ValidationError(
+                    _("Gäller bara SIP och öppna insatser, inte placering."), code="voluntary_only"
+                )
+            }
+        )
+
+
 @transaction.atomic
 def committee_decision_create(
     *,
@@ -285,14 +300,7 @@ def committee_decision_create(
     recorded_by: User,
 ) -> CommitteeDecision:
     """Socialnämndens beslut to go ahead without one vårdnadshavare's consent."""
-    if purpose != Purpose.SIP:
-        raise ValidationError(
-            {
-                "purpose": ValidationError(
-                    _("Gäller bara SIP och öppna insatser, inte placering."), code="voluntary_only"
-                )
-            }
-        )
+    _require_voluntary(purpose)
     guardians = person_guardians(person=subject, on=decided_on)
     if guardian not in guardians:
         raise ValidationError(
@@ -340,14 +348,7 @@ def guardians_not_called_create(
     at: dt.datetime | None = None,
 ) -> GuardiansNotCalled:
     """Record that the guardians are not called, for safety or by the child's own will."""
-    if purpose != Purpose.SIP:
-        raise ValidationError(
-            {
-                "purpose": ValidationError(
-                    _("Gäller bara SIP och öppna insatser, inte placering."), code="voluntary_only"
-                )
-            }
-        )
+    _require_voluntary(purpose)
     at = at or timezone.now()
     if subject.age_on(timezone.localdate(at)) >= AGE_OF_MAJORITY:
         raise ValidationError(

@@ -13,11 +13,11 @@ from django.views.generic import FormView, TemplateView
 from config.views import ServiceFormMixin
 from consent.models import Purpose
 from directory.access import person_fully_visible
-from directory.models import Membership
 from directory.selectors import (
     person_for_user,
     person_guardians,
     person_search,
+    user_managed_units,
     user_starts_cases,
     user_works_with_cases,
 )
@@ -98,7 +98,7 @@ class PersonDetailView(PersonMixin, TemplateView):
             guardians_not_called=guardians_not_called_list(person=self.person, purposes=purposes),
             checks=checks,
             may_start_sip=user_starts_cases(user=self.request.user),
-            is_manager=self.request.user.memberships.filter(role=Membership.Role.MANAGER).exists(),
+            is_manager=user_managed_units(user=self.request.user).exists(),
             sip_plans=self.person.sip_plans.order_by("-started_at") if full else [],
             **kwargs,
         )

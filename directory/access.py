@@ -60,10 +60,6 @@ def person_fully_visible(*, user: User, person: Person) -> bool:
     return person.registered_municipality_id in set(kommuner.values_list("pk", flat=True))
 
 
-def person_visible(*, user: User, person: Person) -> bool:
-    return persons_visible_to(user=user).filter(pk=person.pk).exists()
-
-
 class PersonScopedAdminMixin:
     """Admin pages for case data show only people the staff member may see (a superuser
     sees all). ``person_field`` is the lookup from the model to the person."""

@@ -40,13 +40,16 @@ def user_starts_cases(*, user: User) -> bool:
     return Membership.objects.filter(user=user, role__in=STARTER_ROLES).exists()
 
 
+def user_managed_units(*, user: User) -> QuerySet[Unit]:
+    """The units the user is chef of."""
+    return Unit.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.MANAGER
+    ).distinct()
+
+
 def user_works_with_cases(*, user: User) -> bool:
     """Whether the user holds a role that works with people's cases."""
     return Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()
-
-
-def user_units(*, user: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(memberships__user=user).distinct().select_related("organisation")
 
 
 def person_search(*, user: User, query: str) -> QuerySet[Person]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Membership, Unit, User
+from directory.selectors import user_managed_units
 
 from .models import Event
 from .services import event_emit
@@ -20,6 +21,7 @@ def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     """Kallelser still unanswered whose answer-by date is today or the next working day:
     one reminder to each invited unit (for a huvudman, its units), before the deadline."""
     from sipflow.models import Invitation
+    from sipflow.selectors import invitation_recipient_units
     from sipflow.services import _meeting_data
 
     today = timezone.localdate(at or timezone.now())
@@ -31,12 +33,7 @@ def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     ).select_related("meeting", "unit", "organisation")
     reminded = 0
     for invitation in due:
-        units = (
-            [invitation.unit]
-            if invitation.unit
-            else list(Unit.objects.filter(organisation=invitation.organisation))
-        )
-        for unit in units:
+        for unit in invitation_recipient_units(invitation=invitation):
             with transaction.atomic():
                 event = event_emit(
                     kind=Event.Kind.ANSWER_DUE_SOON,
@@ -76,11 +73,7 @@ def escalation_digests_send(*, at: dt.datetime | None = None) -> int:
     ).distinct()
     sent = 0
     for chef in chefs:
-        units = list(
-            Unit.objects.filter(
-                memberships__user=chef, memberships__role=Membership.Role.MANAGER
-            ).distinct()
-        )
+        units = list(user_managed_units(user=chef))
         counts = overdue_counts(units=units, today=today)
         if not any(counts.values()):
             continue

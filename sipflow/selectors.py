@@ -38,6 +38,13 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
     return invitation
 
 
+def invitation_recipient_units(*, invitation: Invitation) -> list[Unit]:
+    """Who hears about a kallelse: the invited unit, or every unit of the huvudman."""
+    if invitation.unit_id:
+        return [invitation.unit]
+    return list(Unit.objects.filter(organisation=invitation.organisation_id))
+
+
 def plan_versions(*, plan: SipPlan) -> QuerySet[PlanVersion]:
     return plan.versions.select_related("lead_unit", "created_by").prefetch_related(
         "actions__responsible_unit", "actions__responsible_organisation"
@@ -67,12 +74,6 @@ def user_starter_units(*, user: User) -> QuerySet[Unit]:
         .distinct()
         .select_related("organisation")
     )
-
-
-def user_manager_units(*, user: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.MANAGER
-    ).distinct()
 
 
 def invitations_for_units(*, user: User) -> QuerySet[Invitation]:

@@ -43,6 +43,7 @@ from .models import (
     PlanVersion,
     SipPlan,
 )
+from .selectors import invitation_recipient_units
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 #: Reminders go out from this hour on working days.
@@ -419,11 +420,7 @@ def _invitation_url(invitation: Invitation) -> str:
 
 
 def _tell_invitee(invitation: Invitation, *, kind: str) -> None:
-    units = (
-        [invitation.unit]
-        if invitation.unit
-        else list(Unit.objects.filter(organisation=invitation.organisation))
-    )
+    units = invitation_recipient_units(invitation=invitation)
     for unit in units:
         event_emit(
             kind=kind,
@@ -505,7 +502,7 @@ def _require_invitee(invitation: Invitation, by: User) -> None:
 
 
 @contextmanager
-def _answering(invitation: Invitation, *, by: User, at: dt.datetime):
+def _answering(invitation: Invitation, *, by: User):
     """Lock the flow, then the kallelse; check it is still open; yield its task's activation."""
     plan = invitation.meeting.plan
     flow = _flow()
@@ -559,7 +556,7 @@ def invitation_accept(
     at = _now(at)
     if not attendees.strip():
         raise ValidationError({"attendees": _("Ange vem eller vilka som kommer.")})
-    with _answering(invitation, by=by, at=at) as (act, invitation):
+    with _answering(invitation, by=by) as (act, invitation):
         plan = invitation.meeting.plan
         _require_answering_unit_covered(invitation, by=by, at=at)
         invitation.accept()
@@ -605,7 +602,7 @@ def invitation_decline(
     """Decline with a required reason. A huvudman cannot decline because the person is
     unknown to it: it decides who attends, or forwards the kallelse to the right unit."""
     at = _now(at)
-    with _answering(invitation, by=by, at=at) as (act, invitation):
+    with _answering(invitation, by=by) as (act, invitation):
         if reason == DeclineReason.UNKNOWN and invitation.organisation_id:
             raise ValidationError(
                 {
@@ -646,7 +643,7 @@ def invitation_forward(
     from .backends import unit_permission
 
     at = _now(at)
-    with _answering(invitation, by=by, at=at) as (act, invitation):
+    with _answering(invitation, by=by) as (act, invitation):
         organisation = invitation.invitee_organisation
         if to_unit.organisation_id != organisation.pk:
             raise ValidationError(
