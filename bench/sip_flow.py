@@ -9,8 +9,10 @@ It creates (and afterwards drops) the database named in DATABASE_URL, migrates i
 the organisations and staff once, then for each round: a new 13-year-old with two
 guardians, both guardians' consents and the child's view, start, förbered, kalla (two
 units), two answers, the meeting with a two-row plan, the follow-up timer, and the
-follow-up that closes the SIP. It prints the median and 90th percentile time and the SQL
-statement count of each step.
+follow-up that closes the SIP. Each round also completes one bare viewflow human task
+(``bench/bare_engine.py``) in the same database, so the engine's own cost is measured under
+the same conditions. It prints the median and 90th percentile time, the SQL statement count
+of each step, and each step's median as a multiple of the bare task's median.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
 def main() -> None:
@@ -51,6 +53,7 @@ def run(rounds, connection, capture) -> None:
     from viewflow.workflow.models import Task
     from viewflow.workflow.timers import fire_due_timers
 
+    from bench.bare_engine import bare_task_completion, summary
     from directory.services import guardianship_create
     from sipflow import services
     from sipflow.flows import SipFlow
@@ -60,6 +63,8 @@ def run(rounds, connection, capture) -> None:
     from tests.sipflow_world import build_world
 
     world = build_world()
+    bare_ms: list[float] = []
+    bare_sql = 0
     timings: dict[str, list[float]] = {}
     queries: dict[str, list[int]] = {}
 
@@ -143,13 +148,26 @@ def run(rounds, connection, capture) -> None:
         total.append((time.perf_counter() - round_started) * 1000)
         plan.refresh_from_db()
         assert plan.phase == SipPlan.Phase.CLOSED
+        ms, sql = bare_task_completion(
+            by=world.sara, rounds=1, connection=connection, capture=capture
+        )
+        bare_ms += ms
+        bare_sql = max(bare_sql, sql)
 
     print(f"{rounds} SIPs on {connection.vendor} ({connection.settings_dict['NAME']})")
-    print(f"{'step':28} {'median ms':>10} {'p90 ms':>8} {'SQL':>5}")
+    bare_median, bare_p90 = summary(bare_ms)
+    print(f"{'step':28} {'median ms':>10} {'p90 ms':>8} {'SQL':>5} {'× bare':>7}")
+    print(
+        f"{'bare viewflow human task':28} {bare_median:10.1f} {bare_p90:8.1f} {bare_sql:5} {1:7.2f}"
+    )
     for name, values in timings.items():
-        p90 = statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
-        print(f"{name:28} {statistics.median(values):10.1f} {p90:8.1f} {max(queries[name]):5}")
-    print(f"{'whole SIP, with the family':28} {statistics.median(total):10.1f}")
+        median, p90 = summary(values)
+        ratio = median / bare_median
+        print(f"{name:28} {median:10.1f} {p90:8.1f} {max(queries[name]):5} {ratio:7.2f}")
+    whole = statistics.median(total)
+    print(
+        f"{'whole SIP, with the family':28} {whole:10.1f} {'':8} {'':5} {whole / bare_median:7.2f}"
+    )
 
 
 if __name__ == "__main__":
