@@ -9,8 +9,9 @@ when
   its own unit's cases, and cases the unit is invited to while consent covers it).
 
 Region staff (vårdpersonal) thus see a person through a SIP they are part of; to start one
-they give the personnummer. A superuser (system administrator) sees everything; every look
-is logged all the same.
+they give the personnummer. Administrators (directory.backends) see no one. A superuser sees
+everything, in an emergency: every request a superuser makes is logged as such
+(config.emergency_access).
 """
 
 from __future__ import annotations

@@ -36,15 +36,48 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ("organisation",)
 
 
+#: What only a superuser sets: an administrator cannot make anyone (themselves included) a
+#: superuser or hand out permissions beyond the roles.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
+def _own_account(request, obj) -> bool:
+    return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
+
+
 class MembershipInline(admin.TabularInline):
+    """An administrator gives others their roles, never themselves: a role in a unit is what
+    opens its cases."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ("unit",)
+
+    def has_add_permission(self, request, obj=None):
+        return not _own_account(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _own_account(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _own_account(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + SUPERUSER_ONLY_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        """A superuser's account (and password) is changed by a superuser only."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 class GuardianshipFormSet(BaseInlineFormSet):

@@ -53,7 +53,11 @@ class DemoUser:
     last_name: str
     unit: str
     role: str
-    is_superuser: bool = False
+
+    @property
+    def is_staff(self) -> bool:
+        """Administrators work in the Django admin (directory.backends gives the rights)."""
+        return self.role == Membership.Role.ADMIN
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,8 @@ USERS = [
     DemoUser("petra", "Petra", "Primärvård", "Hälsocentral Ludvika", R.HEALTH_STAFF),
     DemoUser("carl", "Carl", "Chef", "Barn och familj, Ludvika", R.MANAGER),
     DemoUser("hugo", "Hugo", "HVB-personal", "Exempelgården, ungdomar 13–17 år", R.HVB_STAFF),
-    DemoUser(
-        "admin", "Ada", "Administratör", "Barn och familj, Ludvika", R.ADMIN, is_superuser=True
-    ),
+    # Not a superuser: superusers are for emergencies, and every request they make is logged.
+    DemoUser("admin", "Ada", "Administratör", "Barn och familj, Ludvika", R.ADMIN),
 ]
 
 F, M = Person.LegalSex.FEMALE, Person.LegalSex.MALE
@@ -137,7 +140,8 @@ class SeedSummary:
 
 @transaction.atomic
 def seed_demo(*, today: dt.date) -> SeedSummary:
-    """Create the demo data; running it again changes nothing but the demo passwords."""
+    """Create the demo data; running it again changes nothing but the demo users' passwords
+    and admin flags."""
     region = _organisation(REGION[0], kind=Organisation.Kind.REGION, code=REGION[1])
     municipalities = {
         name: _organisation(
@@ -175,12 +179,12 @@ def seed_demo(*, today: dt.date) -> SeedSummary:
                 "first_name": demo_user.first_name,
                 "last_name": demo_user.last_name,
                 "email": f"{demo_user.username}@sipflow.invalid",
-                "is_staff": demo_user.is_superuser,
-                "is_superuser": demo_user.is_superuser,
             },
         )
         user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        # Also demotes the superuser `admin` that earlier versions of the demo created.
+        user.is_staff, user.is_superuser = demo_user.is_staff, False
+        user.save(update_fields=["password", "is_staff", "is_superuser"])
         Membership.objects.get_or_create(user=user, unit=units[demo_user.unit], role=demo_user.role)
 
     people: dict[str, Person] = {}

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory.models import Unit, User
+from directory.selectors import CASE_ROLES
 
 from .models import Delivery, Event, Notification
 
@@ -77,8 +78,13 @@ def _fan_out(event: Event) -> None:
         addresses.append(event.recipient_user.email)
     if event.recipient_unit is not None:
         unit = event.recipient_unit
+        # The unit's case workers: its administrators and HVB staff see no SIP.
         members = list(
-            User.objects.filter(memberships__unit=unit, is_active=True).distinct().order_by("pk")
+            User.objects.filter(
+                memberships__unit=unit, memberships__role__in=CASE_ROLES, is_active=True
+            )
+            .distinct()
+            .order_by("pk")
         )
         users += members
         if unit.mail_to_mailbox:

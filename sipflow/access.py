@@ -5,7 +5,8 @@
 - Staff of a unit with a kallelse (to the unit, or to its organisation as huvudman) that is
   not cancelled: the SIP, while the consent policy allows sharing with that unit, and only
   the information categories the SIP shares ("invited"). Withdrawal or expiry ends it at once.
-- A superuser: everything ("admin").
+- A superuser: everything ("admin"), in an emergency; every request is logged as such
+  (config.emergency_access).
 - HVB staff and administrators: nothing here.
 """
 

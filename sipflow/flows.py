@@ -160,3 +160,10 @@ class SipFlow(flow.Flow):
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated and user_works_with_cases(user=user)
+
+    def has_manage_permission(self, user, obj=None):
+        """Nobody, superusers included: viewflow's manage actions (undo, cancel or revive a
+        task, cancel the process) move the tasks without the SIP's phase and history. A SIP
+        ends through its own steps, or halts when its consent ends (sipflow.services);
+        SipManageActionsMiddleware tells whoever tries why."""
+        return False

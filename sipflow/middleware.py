@@ -6,6 +6,7 @@ that SIP now (sipflow.access)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from viewflow.workflow.models import Task
 
 from .access import process_visible
@@ -46,3 +47,36 @@ class SipCaseAccessMiddleware:
         if not process_visible(user=request.user, process_pk=process_pk):
             raise PermissionDenied
         return None
+
+
+#: viewflow's manage actions on a task, by URL name in the task's node namespace.
+MANAGE_TASK_ACTIONS = {"undo", "cancel", "revive"}
+
+
+def is_manage_action(resolver_match) -> bool:
+    """Undo, cancel or revive a task, or cancel the process (SipFlow.has_manage_permission)."""
+    if resolver_match is None or "sip" not in resolver_match.namespaces:
+        return False
+    if resolver_match.url_name == "process_cancel":
+        return True
+    return resolver_match.url_name in MANAGE_TASK_ACTIONS and "task_pk" in resolver_match.kwargs
+
+
+class SipManageActionsMiddleware:
+    """Refuses viewflow's manage actions for everyone, with a page that says why; viewflow
+    itself refuses them too (SipFlow.has_manage_permission), with a bare 403. Listed after
+    SipCaseAccessMiddleware: someone who may not see the SIP learns nothing more here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_manage_action(request.resolver_match):
+            return None
+        from .models import SipPlan
+
+        plan = SipPlan.objects.filter(process_id=process_pk_of(request.resolver_match)).first()
+        return TemplateResponse(request, "sipflow/manage_refused.html", {"plan": plan}, status=403)

@@ -44,3 +44,15 @@ class UnitView(flow.View):
     """A human task queued for one unit (or huvudman), by a per-unit permission."""
 
     activation_class = UnitViewActivation
+
+    def can_assign(self, user, task):
+        """Only a member of the unit (or huvudman) the task is queued for. Django grants a
+        superuser every permission, and a task taken by someone outside the unit is one that
+        nobody in it can answer or give back (giving back is a manage action)."""
+        from .backends import UnitPermissionBackend
+
+        if task.owner_permission and not UnitPermissionBackend().has_perm(
+            user, task.owner_permission
+        ):
+            return False
+        return super().can_assign(user, task)

@@ -89,8 +89,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.emergency_access.SuperuserAccessLogMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "sipflow.middleware.SipCaseAccessMiddleware",
+    "sipflow.middleware.SipManageActionsMiddleware",
     "config.access_log.AccessLogMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
@@ -132,6 +134,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sipflow.backends.UnitPermissionBackend",
+    "directory.backends.AdministratorPermissionBackend",
 ]
 
 #: Default number of working days to answer a SIP kallelse (no source sets one: RULES §1).

@@ -47,6 +47,7 @@ def test_axes_guards_every_login_first_and_answers_a_lockout_last():
         "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
         "sipflow.backends.UnitPermissionBackend",
+        "directory.backends.AdministratorPermissionBackend",
     ]
     assert base.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert "axes" in base.INSTALLED_APPS

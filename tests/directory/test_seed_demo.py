@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.demo import DEMO_PASSWORD, MUNICIPALITIES, USERS
@@ -78,3 +79,21 @@ def test_seed_demo_refuses_to_run_where_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_admin_administers_the_directory_and_is_no_superuser(client):
+    call_command("seed_demo")
+    assert not User.objects.filter(is_superuser=True).exists()
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff
+    assert admin.memberships.filter(role=Membership.Role.ADMIN).exists()
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.get(reverse("admin:directory_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:directory_unit_changelist")).status_code == 200
+    assert client.get(reverse("admin:directory_person_changelist")).status_code == 403
+    assert client.get(reverse("admin:consent_consent_changelist")).status_code == 403
+    assert client.get(reverse("admin:audit_accesslogentry_changelist")).status_code == 403
+    # The superuser `admin` of an earlier demo is demoted by the next seed.
+    User.objects.filter(username="admin").update(is_superuser=True)
+    call_command("seed_demo")
+    assert not User.objects.get(username="admin").is_superuser
