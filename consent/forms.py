@@ -93,6 +93,9 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    withdrawn_by = PersonChoiceField(
+        queryset=Person.objects.none(), roles={}, label=_("Vem återkallar samtycket")
+    )
     form = forms.ChoiceField(
         label=_("Hur återkallelsen lämnades"),
         choices=Consent.Form.choices,
@@ -101,6 +104,15 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Jag har kontrollerat att det är den som lämnade samtycket som återkallar det"),
     )
+
+    def __init__(self, *args, person: Person, guardians: list[Person], giver: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [person.pk, *[guardian.pk for guardian in guardians], giver.pk]
+        self.fields["withdrawn_by"].queryset = Person.objects.filter(pk__in=choices)
+        roles = person_choices(person=person, guardians=guardians)
+        roles.setdefault(giver.pk, str(_("lämnade samtycket")))
+        self.fields["withdrawn_by"].roles = roles
+        self.fields["withdrawn_by"].initial = giver.pk
 
 
 class RecordedViewForm(forms.Form):
@@ -123,6 +135,8 @@ class CommitteeDecisionForm(forms.Form):
         queryset=Person.objects.none(),
         roles={},
         label=_("Vårdnadshavare vars samtycke saknas"),
+        required=False,
+        help_text=_("Lämna tomt när vårdnadshavarna inte kallas."),
     )
     purpose = forms.ChoiceField(label=_("Ändamål"), choices=Purpose.choices)
     legal_ground = forms.CharField(

@@ -143,13 +143,21 @@ class Consent(ConcurrentTransitionMixin, models.Model):
 
 
 class CommitteeDecision(models.Model):
-    """Socialnämndens beslut to act without one vårdnadshavare's consent (004 ≈L705-710)."""
+    """Socialnämndens beslut to act without one vårdnadshavare's consent (004 ≈L705-710),
+    or, with no ``guardian``, for a child whose vårdnadshavare are not called and who cannot
+    consent alone (004 ≈L712-715; RULES.md §2)."""
 
     subject = models.ForeignKey(
         Person, verbose_name=_("barn"), on_delete=models.PROTECT, related_name="+"
     )
     guardian = models.ForeignKey(
-        Person, verbose_name=_("vårdnadshavare"), on_delete=models.PROTECT, related_name="+"
+        Person,
+        verbose_name=_("vårdnadshavare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Tomt när vårdnadshavarna inte kallas."),
     )
     purpose = models.CharField(_("ändamål"), max_length=20, choices=Purpose.choices)
     legal_ground = models.CharField(

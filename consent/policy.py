@@ -1,23 +1,40 @@
 """The one question every transition asks: may this happen now, for this person, with
-these actors and this information?"""
+these actors and this information?
+
+A refusal says exactly what is missing: each ``Reason`` names its code, whose consent (or
+view) it is about, the unit or organisation and the information categories concerned, and
+renders the Swedish sentence the user reads.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from directory.models import Organisation, Person, Unit
 from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
 
-from .models import CommitteeDecision, Consent, GuardiansNotCalled, Purpose, RecordedView
+from .models import (
+    CommitteeDecision,
+    Consent,
+    GuardiansNotCalled,
+    InformationCategory,
+    Purpose,
+    RecordedView,
+)
 from .rules import (
     CHILD,
     CHILD_VIEW_AGE,
+    COMMITTEE,
+    GUARDIANS,
+    GUARDIANS_NOT_CALLED,
     PURPOSE_OF,
     SELF,
     Rule,
@@ -25,55 +42,247 @@ from .rules import (
 )
 
 
+class ReasonCode(StrEnum):
+    """Why a step is refused. Stable codes: an API reports them as they are."""
+
+    NO_RULE = "no_rule"  # no row of the table allows the action at this age and date
+    NO_CONSENT = "no_consent"  # the person has given no consent in force in the matter
+    PARTY_NOT_COVERED = "party_not_covered"  # no consent names the unit/organisation
+    PARTY_EXCLUDED = "party_excluded"  # the consent names the unit as excluded
+    CATEGORY_NOT_COVERED = "category_not_covered"  # information outside the consent
+    CATEGORY_EXCLUDED = "category_excluded"  # information the consent excludes
+    NO_GUARDIAN = "no_guardian"  # a child with no vårdnadshavare registered
+    COMMITTEE_DECISION_MISSING = "committee_decision_missing"  # no nämnd decision
+    VIEW_MISSING = "view_missing"  # an inställning that must be recorded is not
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One thing that is missing for a step.
+
+    ``person`` is whose consent or view is missing (the subject for ``no_rule``,
+    ``no_guardian`` and ``committee_decision_missing``), ``whose`` their part (SELF, CHILD
+    or GUARDIANS: a vårdnadshavare). ``unit`` or ``organisation`` is the party concerned and
+    ``categories`` the information, where the reason is about them.
+    """
+
+    code: ReasonCode
+    person: Person
+    whose: str = ""
+    unit: Unit | None = None
+    organisation: Organisation | None = None
+    categories: tuple[InformationCategory, ...] = ()
+
+    @property
+    def party(self) -> Unit | Organisation | None:
+        return self.unit or self.organisation
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        return tuple(category.code for category in self.categories)
+
+    @property
+    def text(self) -> str:
+        """The Swedish (or the active language's) sentence for the user."""
+        return _render(self)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     rule: Rule | None
-    missing_consents: list[str] = field(default_factory=list)
-    missing_views: list[str] = field(default_factory=list)
+    consent_reasons: tuple[Reason, ...] = ()
+    view_reasons: tuple[Reason, ...] = ()
     tasks: list[str] = field(default_factory=list)
 
     @property
     def consent_satisfied(self) -> bool:
-        return self.rule is not None and not self.missing_consents
+        return self.rule is not None and not self.consent_reasons
+
+    @property
+    def refusals(self) -> tuple[Reason, ...]:
+        """Every structured reason: the missing consents first, then the missing views."""
+        return self.consent_reasons + self.view_reasons
+
+    @property
+    def missing_consents(self) -> list[str]:
+        return [reason.text for reason in self.consent_reasons]
+
+    @property
+    def missing_views(self) -> list[str]:
+        return [reason.text for reason in self.view_reasons]
 
     @property
     def reasons(self) -> list[str]:
         return self.missing_consents + self.missing_views
 
 
-def _covers(
-    consent: Consent,
-    *,
-    units: Sequence[Unit],
-    organisations: Sequence[Organisation],
-    categories: Sequence[str],
-) -> bool:
-    unit_ids = {unit.pk for unit in consent.units.all()}
-    organisation_ids = {organisation.pk for organisation in consent.organisations.all()}
-    excluded_units = {unit.pk for unit in consent.excluded_units.all()}
-    codes = {category.code for category in consent.categories.all()}
-    excluded_codes = {category.code for category in consent.excluded_categories.all()}
-    return (
-        all(
-            unit.pk not in excluded_units
-            and (unit.pk in unit_ids or unit.organisation_id in organisation_ids)
-            for unit in units
+# --- Rendering ---------------------------------------------------------------------------
+
+
+def _giver(reason: Reason) -> str:
+    if reason.whose == GUARDIANS:
+        return _("vårdnadshavare %(person)s") % {"person": reason.person}
+    if reason.whose == CHILD:
+        return _("%(person)s (barnet)") % {"person": reason.person}
+    return str(reason.person)
+
+
+def _category_list(categories: Sequence[InformationCategory]) -> str:
+    return get_text_list([f"”{category.name}”" for category in categories], _("och"))
+
+
+def _render(reason: Reason) -> str:
+    code, person = reason.code, reason.person
+    if code == ReasonCode.NO_RULE:
+        return _("Ingen regel tillåter den här åtgärden för %(person)s.") % {"person": person}
+    if code == ReasonCode.NO_GUARDIAN:
+        return _("Ingen vårdnadshavare är registrerad för %(child)s.") % {"child": person}
+    if code == ReasonCode.COMMITTEE_DECISION_MISSING:
+        return _(
+            "Vårdnadshavarna kallas inte och %(child)s kan inte själv samtycka: det krävs ett "
+            "beslut av socialnämnden med angivet lagrum."
+        ) % {"child": person}
+    if code == ReasonCode.VIEW_MISSING:
+        if reason.whose == CHILD:
+            message = _("Barnets inställning (%(person)s) är inte dokumenterad.")
+        elif reason.whose == GUARDIANS:
+            message = _("Vårdnadshavare %(person)s inställning är inte dokumenterad.")
+        else:
+            message = _("%(person)s inställning är inte dokumenterad.")
+        return message % {"person": person}
+    if code == ReasonCode.NO_CONSENT:
+        if reason.whose == GUARDIANS:
+            return _("Vårdnadshavare %(guardian)s har inte samtyckt.") % {"guardian": person}
+        if reason.whose == CHILD:
+            return _("%(child)s (barnet) har inte samtyckt.") % {"child": person}
+        return _("%(person)s har inte samtyckt.") % {"person": person}
+    params = {
+        "giver": _giver(reason),
+        "party": reason.party,
+        "categories": _category_list(reason.categories),
+    }
+    if code == ReasonCode.PARTY_NOT_COVERED:
+        return _("Samtycket från %(giver)s omfattar inte %(party)s.") % params
+    if code == ReasonCode.PARTY_EXCLUDED:
+        return _("Samtycket från %(giver)s undantar %(party)s.") % params
+    if code == ReasonCode.CATEGORY_NOT_COVERED:
+        if reason.party is None:
+            return _("Samtycket från %(giver)s omfattar inte informationen %(categories)s.") % (
+                params
+            )
+        return (
+            _("Samtycket från %(giver)s till %(party)s omfattar inte informationen %(categories)s.")
+            % params
         )
-        and all(organisation.pk in organisation_ids for organisation in organisations)
-        and all(code in codes and code not in excluded_codes for code in categories)
+    if reason.party is None:  # CATEGORY_EXCLUDED
+        return _("Samtycket från %(giver)s undantar informationen %(categories)s.") % params
+    return (
+        _("Samtycket från %(giver)s till %(party)s undantar informationen %(categories)s.") % params
     )
 
 
-def _consenting(
-    *, subject: Person, purpose: str, on: dt.date, units, organisations, categories
-) -> set[int]:
-    """Ids of the people whose consents in this matter are in force and cover the step.
+# --- Scope ---------------------------------------------------------------------------------
 
-    A person may have given several consents (BUP first, primärvården later): each party
-    must be covered, with all the information shared, by one of them. A consent past its
-    end date counts as expired at once, whatever its stored status.
-    """
+
+@dataclass(frozen=True)
+class _Party:
+    unit: Unit | None = None
+    organisation: Organisation | None = None
+
+
+def _reaches(consent: Consent, party: _Party) -> bool:
+    """The consent names the party (a unit directly or through its organisation, an
+    organisation as a whole only by itself) and does not exclude it."""
+    if party.unit is not None:
+        unit = party.unit
+        return unit.pk not in {u.pk for u in consent.excluded_units.all()} and (
+            unit.pk in {u.pk for u in consent.units.all()}
+            or unit.organisation_id in {o.pk for o in consent.organisations.all()}
+        )
+    if party.organisation is not None:
+        return party.organisation.pk in {o.pk for o in consent.organisations.all()}
+    return True
+
+
+class _Scope:
+    """The parties and information of one step, and the categories by code."""
+
+    def __init__(self, *, units, organisations, categories: Sequence[str]):
+        self.parties = [_Party(unit=unit) for unit in units] + [
+            _Party(organisation=organisation) for organisation in organisations
+        ]
+        self.codes = list(dict.fromkeys(categories))
+        self._categories: dict[str, InformationCategory] | None = None
+
+    def categories(self, codes: Sequence[str]) -> tuple[InformationCategory, ...]:
+        if self._categories is None:
+            self._categories = {
+                category.code: category
+                for category in InformationCategory.objects.filter(code__in=self.codes)
+            }
+        return tuple(
+            self._categories.get(code) or InformationCategory(code=code, name=code)
+            for code in codes
+        )
+
+    def gaps(self, giver: Person, whose: str, given: list[Consent]) -> list[Reason]:
+        """What the giver's consents in force leave out of this step: nothing when each
+        party is covered, with all the information shared, by one of them."""
+        if not given:
+            return [Reason(ReasonCode.NO_CONSENT, person=giver, whose=whose)]
+        reasons: list[Reason] = []
+        for party in self.parties or [_Party()]:
+            reasons += self._party_gaps(giver, whose, given, party)
+        return reasons
+
+    def _party_gaps(self, giver, whose, given, party: _Party) -> list[Reason]:
+        who = {
+            "person": giver,
+            "whose": whose,
+            "unit": party.unit,
+            "organisation": party.organisation,
+        }
+        reaching = [consent for consent in given if _reaches(consent, party)]
+        if not reaching:
+            excluded = party.unit is not None and any(
+                party.unit.pk in {u.pk for u in consent.excluded_units.all()} for consent in given
+            )
+            code = ReasonCode.PARTY_EXCLUDED if excluded else ReasonCode.PARTY_NOT_COVERED
+            return [Reason(code, **who)]
+        # The consent that comes closest says what is missing.
+        best: tuple[list[str], list[str]] | None = None
+        for consent in reaching:
+            excluded_codes = {category.code for category in consent.excluded_categories.all()}
+            covered = {category.code for category in consent.categories.all()}
+            excluded = [code for code in self.codes if code in excluded_codes]
+            missing = [
+                code for code in self.codes if code not in covered and code not in excluded_codes
+            ]
+            if not excluded and not missing:
+                return []
+            if best is None or len(excluded) + len(missing) < sum(map(len, best)):
+                best = (excluded, missing)
+        excluded, missing = best
+        reasons = []
+        if excluded:
+            reasons.append(
+                Reason(ReasonCode.CATEGORY_EXCLUDED, categories=self.categories(excluded), **who)
+            )
+        if missing:
+            reasons.append(
+                Reason(ReasonCode.CATEGORY_NOT_COVERED, categories=self.categories(missing), **who)
+            )
+        return reasons
+
+
+def _consents_by_giver(*, subject: Person, purpose: str, on: dt.date) -> dict[int, list[Consent]]:
+    """The consents in force in this matter, by who gave them. A person may have given
+    several (BUP first, primärvården later). A consent past its end date counts as expired
+    at once, whatever its stored status."""
     consents = Consent.objects.filter(
         subject=subject,
         purpose=purpose,
@@ -86,20 +295,15 @@ def _consenting(
     by_giver: dict[int, list[Consent]] = {}
     for consent in consents:
         by_giver.setdefault(consent.given_by_id, []).append(consent)
-    parties = [([unit], []) for unit in units] + [
-        ([], [organisation]) for organisation in organisations
-    ]
-    return {
-        giver
-        for giver, given in by_giver.items()
-        if all(
-            any(
-                _covers(consent, units=unit, organisations=organisation, categories=categories)
-                for consent in given
-            )
-            for unit, organisation in parties or [([], [])]
-        )
-    }
+    return by_giver
+
+
+def _conditions(*, person: Person, purpose: str, at: dt.datetime) -> frozenset[str]:
+    """The conditions of the rule table that hold for the person in this matter."""
+    not_called = GuardiansNotCalled.objects.filter(
+        subject=person, purpose=purpose, recorded_at__lte=at
+    ).exists()
+    return frozenset({GUARDIANS_NOT_CALLED} if not_called else ())
 
 
 def _missing_for(
@@ -107,41 +311,30 @@ def _missing_for(
     *,
     person: Person,
     guardians: list[Person],
-    consenting: set[int],
+    consents: dict[int, list[Consent]],
+    scope: _Scope,
     purpose: str,
     on: dt.date,
-    tasks: list[str],
-) -> list[str]:
-    if requirement == SELF:
-        return (
-            []
-            if person.pk in consenting
-            else [_("%(person)s har inte samtyckt.") % {"person": person}]
-        )
-    if requirement == CHILD:
-        return (
-            []
-            if person.pk in consenting
-            else [_("%(child)s (barnet) har inte samtyckt.") % {"child": person}]
-        )
+) -> list[Reason]:
+    if requirement in (SELF, CHILD):
+        return scope.gaps(person, requirement, consents.get(person.pk, []))
+    if requirement == COMMITTEE:
+        decided = CommitteeDecision.objects.filter(
+            subject=person, guardian__isnull=True, purpose=purpose, decided_on__lte=on
+        ).exists()
+        return [] if decided else [Reason(ReasonCode.COMMITTEE_DECISION_MISSING, person=person)]
     # GUARDIANS
-    # Not calling the guardians, and a nämnd decision without one of them, are for SIP and
-    # öppna insatser (öppenvård, HSL insatser; 004 ≈L705-715), never for a placement.
-    voluntary = purpose == Purpose.SIP
-    if voluntary and GuardiansNotCalled.objects.filter(subject=person, purpose=purpose).exists():
-        tasks.append(
-            _(
-                "Vårdnadshavarna har inte kallats men har rätt till information om planerade "
-                "insatser tills %(child)s fyller 18 år."
-            )
-            % {"child": person}
-        )
-        return []
     if not guardians:
-        return [_("Ingen vårdnadshavare är registrerad för %(child)s.") % {"child": person}]
-    missing = [guardian for guardian in guardians if guardian.pk not in consenting]
+        return [Reason(ReasonCode.NO_GUARDIAN, person=person)]
+    gaps = {
+        guardian: scope.gaps(guardian, GUARDIANS, consents.get(guardian.pk, []))
+        for guardian in guardians
+    }
+    missing = [guardian for guardian in guardians if gaps[guardian]]
+    # A nämnd decision without one of two guardians is for SIP and öppna insatser
+    # (öppenvård, HSL insatser; 004 ≈L705-710), never for a placement.
     if (
-        voluntary
+        purpose == Purpose.SIP
         and len(missing) == 1
         and len(guardians) == 2
         and CommitteeDecision.objects.filter(
@@ -149,10 +342,7 @@ def _missing_for(
         ).exists()
     ):
         return []
-    return [
-        _("Vårdnadshavare %(guardian)s har inte samtyckt.") % {"guardian": guardian}
-        for guardian in missing
-    ]
+    return [reason for guardian in missing for reason in gaps[guardian]]
 
 
 def consent_evaluate(
@@ -172,66 +362,58 @@ def consent_evaluate(
     """
     on = timezone.localdate(at)
     age = person.age_on(on)
-    rule = rule_for(action=action, age=age, on=on)
+    purpose = PURPOSE_OF[action]
+    conditions = _conditions(person=person, purpose=purpose, at=at)
+    rule = rule_for(action=action, age=age, on=on, conditions=conditions)
     if rule is None:
         return Decision(
             allowed=False,
             rule=None,
-            missing_consents=[
-                _("Ingen regel tillåter den här åtgärden för %(person)s.") % {"person": person}
-            ],
+            consent_reasons=(Reason(ReasonCode.NO_RULE, person=person),),
         )
-    purpose = PURPOSE_OF[action]
     guardians = person_guardians(person=person, on=on)
-    consenting = _consenting(
-        subject=person,
-        purpose=purpose,
-        on=on,
-        units=units,
-        organisations=organisations,
-        categories=categories,
-    )
-    tasks: list[str] = []
+    consents = _consents_by_giver(subject=person, purpose=purpose, on=on)
+    scope = _Scope(units=units, organisations=organisations, categories=categories)
     options = [
         [
-            message
+            reason
             for requirement in alternative
-            for message in _missing_for(
+            for reason in _missing_for(
                 requirement,
                 person=person,
                 guardians=guardians,
-                consenting=consenting,
+                consents=consents,
+                scope=scope,
                 purpose=purpose,
                 on=on,
-                tasks=tasks,
             )
         ]
         for alternative in rule.alternatives
     ]
-    missing_consents = min(options, key=len)
+    consent_reasons = tuple(min(options, key=len))
+    tasks = [rule.task % {"child": person}] if rule.task else []
 
     holders: list[tuple[Person, str]] = []
     if CHILD_VIEW_AGE <= age < AGE_OF_MAJORITY:
-        holders.append((person, _("Barnets inställning (%(person)s) är inte dokumenterad.")))
+        holders.append((person, CHILD))
     if rule.guardian_views:
-        holders += [
-            (guardian, _("Vårdnadshavare %(person)s inställning är inte dokumenterad."))
-            for guardian in guardians
-        ]
+        holders += [(guardian, GUARDIANS) for guardian in guardians]
     if rule.own_view:
-        holders.append((person, _("%(person)s inställning är inte dokumenterad.")))
+        holders.append((person, SELF))
     recorded = set(
         RecordedView.objects.filter(subject=person, purpose=purpose).values_list(
             "holder_id", flat=True
         )
     )
-    missing_views = [
-        message % {"person": holder} for holder, message in holders if holder.pk not in recorded
-    ]
+    view_reasons = tuple(
+        Reason(ReasonCode.VIEW_MISSING, person=holder, whose=whose)
+        for holder, whose in holders
+        if holder.pk not in recorded
+    )
     return Decision(
-        allowed=not missing_consents and not missing_views,
+        allowed=not consent_reasons and not view_reasons,
         rule=rule,
-        missing_consents=missing_consents,
-        missing_views=missing_views,
+        consent_reasons=consent_reasons,
+        view_reasons=view_reasons,
         tasks=tasks,
     )

@@ -7,15 +7,16 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from directory.access import person_fully_visible, persons_visible_to
 from directory.models import Organisation, Person, Unit, User
 from directory.rules import AGE_OF_MAJORITY
-from directory.selectors import person_guardians
+from directory.selectors import person_guardians, units_reached, user_works_with_cases
 from notifications.models import Event
 from notifications.services import event_emit
 
@@ -48,6 +49,39 @@ def _is_self_or_guardian(person: Person, *, subject: Person, on: dt.date) -> boo
     return person.pk == subject.pk or person in person_guardians(person=subject, on=on)
 
 
+def _require_documenter(user: User, *, subject: Person, purpose: str) -> None:
+    """Consents, withdrawals, views and decisions are documented by staff with a case role
+    (socialsekreterare, vårdpersonal, chef) who may see the person: not HVB staff, not an
+    administrator without a case role. Someone who sees the person only through a SIP they
+    are called to documents for the SIP, not for a placement they may not see."""
+    if not user_works_with_cases(user=user) or not (
+        persons_visible_to(user=user).filter(pk=subject.pk).exists()
+    ):
+        raise PermissionDenied(
+            _(
+                "Bara socialsekreterare, vårdpersonal och chefer som arbetar med personen kan "
+                "dokumentera samtycken, inställningar och beslut."
+            )
+        )
+    if purpose != Purpose.SIP and not person_fully_visible(user=user, person=subject):
+        raise PermissionDenied(
+            _("Du ser personen bara genom en SIP och kan bara dokumentera för SIP:en.")
+        )
+
+
+def _tell_named_units(*, consent: Consent, kind: str) -> None:
+    """Tell every unit the consent names, and every unit of an organisation it names as a
+    whole, except the units it excludes. No personal data in ``data``."""
+    url = reverse("people:consent_detail", kwargs={"pk": consent.pk})
+    data = {"purpose": consent.get_purpose_display()}
+    for unit in units_reached(
+        units=consent.units.all(),
+        organisations=consent.organisations.all(),
+        excluded=consent.excluded_units.all(),
+    ):
+        event_emit(kind=kind, recipient_unit=unit, url=url, data=data)
+
+
 @transaction.atomic
 def consent_register(
     *,
@@ -67,7 +101,11 @@ def consent_register(
     document=None,
     at: dt.datetime | None = None,
 ) -> Consent:
-    """Register one person's consent. At most a year; a year by default."""
+    """Register one person's consent. At most a year; a year by default.
+
+    The units and organisations it names are told at once, in the same transaction, so that
+    they can communicate before the first meeting (004 ≈L676-678)."""
+    _require_documenter(documented_by, subject=subject, purpose=purpose)
     at = at or timezone.now()
     valid_from = valid_from or timezone.localdate(at)
     valid_until = valid_until or one_year_after(valid_from)
@@ -134,6 +172,7 @@ def consent_register(
     consent.organisations.set(organisations)
     consent.excluded_units.set(excluded_units)
     consent.excluded_categories.set(excluded_categories)
+    _tell_named_units(consent=consent, kind=Event.Kind.CONSENT_REGISTERED)
     return consent
 
 
@@ -146,7 +185,13 @@ def consent_withdraw(
     documented_by: User,
     at: dt.datetime | None = None,
 ) -> Consent:
-    """Återkallelse: takes effect at once. Only the one who gave the consent withdraws it."""
+    """Återkallelse: takes effect at once. Only the one who gave the consent withdraws it;
+    staff with a case role document it."""
+    _require_documenter(documented_by, subject=consent.subject, purpose=consent.purpose)
+    if form not in Consent.Form.values:
+        raise ValidationError(
+            {"form": ValidationError(_("Ange hur återkallelsen lämnades."), code="invalid")}
+        )
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if withdrawn_by.pk != consent.given_by_id:
         raise ValidationError(
@@ -175,8 +220,7 @@ def _tell_consent_ended(*, consent: Consent, kind: str) -> None:
     url = reverse("people:consent_detail", kwargs={"pk": consent.pk})
     data = {"purpose": consent.get_purpose_display()}
     event_emit(kind=kind, recipient_user=consent.documented_by, url=url, data=data)
-    for unit in consent.units.all():
-        event_emit(kind=kind, recipient_unit=unit, url=url, data=data)
+    _tell_named_units(consent=consent, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -248,6 +292,7 @@ def recorded_view_create(
     at: dt.datetime | None = None,
 ) -> RecordedView:
     """Dokumentera inställning: the child's, a guardian's or the person's own view."""
+    _require_documenter(recorded_by, subject=subject, purpose=purpose)
     at = at or timezone.now()
     if not _is_self_or_guardian(holder, subject=subject, on=timezone.localdate(at)):
         raise ValidationError(
@@ -289,19 +334,8 @@ def _require_voluntary(purpose: str) -> None:
         )
 
 
-@transaction.atomic
-def committee_decision_create(
-    *,
-    subject: Person,
-    guardian: Person,
-    purpose: str,
-    legal_ground: str,
-    decided_on: dt.date,
-    recorded_by: User,
-) -> CommitteeDecision:
-    """Socialnämndens beslut to go ahead without one vårdnadshavare's consent."""
-    _require_voluntary(purpose)
-    guardians = person_guardians(person=subject, on=decided_on)
+def _require_one_of_two_guardians(*, subject: Person, guardian: Person, on: dt.date) -> None:
+    guardians = person_guardians(person=subject, on=on)
     if guardian not in guardians:
         raise ValidationError(
             {
@@ -320,6 +354,47 @@ def committee_decision_create(
             ),
             code="not_two_guardians",
         )
+
+
+def _require_guardians_not_called(*, subject: Person, purpose: str, on: dt.date) -> None:
+    if subject.age_on(on) >= AGE_OF_MAJORITY:
+        raise ValidationError(
+            _("%(person)s är vuxen; vårdnadshavare kallas inte.") % {"person": subject},
+            code="adult",
+        )
+    if not GuardiansNotCalled.objects.filter(subject=subject, purpose=purpose).exists():
+        raise ValidationError(
+            {
+                "guardian": ValidationError(
+                    _(
+                        "Välj vårdnadshavaren vars samtycke saknas, eller registrera först att "
+                        "vårdnadshavarna inte kallas."
+                    ),
+                    code="guardians_called",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def committee_decision_create(
+    *,
+    subject: Person,
+    guardian: Person | None,
+    purpose: str,
+    legal_ground: str,
+    decided_on: dt.date,
+    recorded_by: User,
+) -> CommitteeDecision:
+    """Socialnämndens beslut to go ahead without one vårdnadshavare's consent, or, with no
+    ``guardian``, for a child whose vårdnadshavare are not called (a child who cannot
+    consent alone: the rule table says from which age one can)."""
+    _require_documenter(recorded_by, subject=subject, purpose=purpose)
+    _require_voluntary(purpose)
+    if guardian is None:
+        _require_guardians_not_called(subject=subject, purpose=purpose, on=decided_on)
+    else:
+        _require_one_of_two_guardians(subject=subject, guardian=guardian, on=decided_on)
     if not legal_ground.strip():
         raise ValidationError(
             {"legal_ground": ValidationError(_("Ange lagrummet."), code="required")}
@@ -347,7 +422,9 @@ def guardians_not_called_create(
     recorded_by: User,
     at: dt.datetime | None = None,
 ) -> GuardiansNotCalled:
-    """Record that the guardians are not called, for safety or by the child's own will."""
+    """Record that the guardians are not called, for safety or by the child's own will.
+    Their consent then drops out; the child's own, or a nämnd decision, must carry the SIP."""
+    _require_documenter(recorded_by, subject=subject, purpose=purpose)
     _require_voluntary(purpose)
     at = at or timezone.now()
     if subject.age_on(timezone.localdate(at)) >= AGE_OF_MAJORITY:

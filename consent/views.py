@@ -238,9 +238,7 @@ class ConsentWithdrawView(ConsentMixin, ServiceFormView):
         return self.consent.subject
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("person"), kwargs.pop("guardians")
-        return kwargs
+        return {**super().get_form_kwargs(), "giver": self.consent.given_by}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(consent=self.consent, **kwargs)
@@ -249,7 +247,7 @@ class ConsentWithdrawView(ConsentMixin, ServiceFormView):
         data = form.cleaned_data
         services.consent_withdraw(
             consent=self.consent,
-            withdrawn_by=self.consent.given_by,
+            withdrawn_by=data["withdrawn_by"],
             form=data["form"],
             documented_by=self.request.user,
         )

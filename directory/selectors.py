@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .identity_numbers import parse_identity_number
-from .models import Membership, Person, Unit, User
+from .models import Membership, Organisation, Person, Unit, User
 from .rules import AGE_OF_MAJORITY
 
 
@@ -22,6 +23,23 @@ def person_guardians(*, person: Person, on: dt.date) -> list[Person]:
         guardianship.guardian
         for guardianship in person.guardianships.select_related("guardian").order_by("slot")
     ]
+
+
+def units_reached(
+    *,
+    units: Iterable[Unit] = (),
+    organisations: Iterable[Organisation] = (),
+    excluded: Iterable[Unit] = (),
+) -> list[Unit]:
+    """The units that hear of something addressed to these units and organisations: each
+    unit named, and every unit of an organisation named as a whole (a huvudman), each once;
+    never an excluded unit."""
+    skip = {unit.pk for unit in excluded}
+    reached = list(units)
+    organisation_ids = [organisation.pk for organisation in organisations]
+    if organisation_ids:
+        reached += Unit.objects.filter(organisation__in=organisation_ids).order_by("pk")
+    return [unit for unit in dict.fromkeys(reached) if unit.pk not in skip]
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:

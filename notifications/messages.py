@@ -105,6 +105,13 @@ _WORDINGS: dict[str, _Wording] = {
         ),
         (_When(gettext_noop("Datum för uppföljning: %(when)s"), "due"),),
     ),
+    Event.Kind.CONSENT_REGISTERED: _Wording(
+        gettext_noop("Samtycke registrerat"),
+        gettext_noop(
+            "Ett samtycke som omfattar er har registrerats. Logga in i sipflow för att se vad "
+            "det gäller."
+        ),
+    ),
     Event.Kind.CONSENT_EXPIRING: _Wording(
         gettext_noop("Samtycke går snart ut"),
         gettext_noop("Ett samtycke går snart ut. Logga in i sipflow för att se vad det gäller."),

@@ -134,12 +134,7 @@ class AnswerForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Skäl att avböja"),
         required=False,
-        choices=[
-            ("", "—"),
-            (DeclineReason.UNKNOWN, _("Personen är inte känd hos oss")),
-            (DeclineReason.NOT_RELEVANT, _("Våra insatser behövs inte i planen")),
-            (DeclineReason.OTHER, _("Annat skäl")),
-        ],
+        choices=[("", "—"), *DeclineReason.choices],
     )
     note = forms.CharField(label=_("Förklaring"), required=False, widget=forms.Textarea)
     to_unit = UnitChoiceField(
@@ -168,6 +163,11 @@ class MeetingForm(forms.Form):
         label=_("Vad är viktigt för dig? (personens egna mål)"), widget=forms.Textarea
     )
     lead_unit = UnitChoiceField(label=_("Huvudansvarig enhet"), queryset=UNITS)
+    coordinator = forms.ModelChoiceField(
+        label=_("Huvudansvarig person"),
+        queryset=User.objects.filter(memberships__isnull=False).distinct().order_by("last_name"),
+        required=False,
+    )
     next_follow_up = forms.DateField(label=_("Nästa uppföljning"), widget=DateInput, required=False)
     close_reason = forms.ChoiceField(
         label=_("Avsluta SIP:en direkt efter mötet"),

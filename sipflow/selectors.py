@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from directory.models import Membership, Unit, User
-from directory.selectors import STARTER_ROLES
+from directory.selectors import STARTER_ROLES, units_reached
 
 from .access import PlanAccess, require_plan_access
 from .models import Invitation, PlanVersion, SipPlan
@@ -41,8 +41,8 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
 def invitation_recipient_units(*, invitation: Invitation) -> list[Unit]:
     """Who hears about a kallelse: the invited unit, or every unit of the huvudman."""
     if invitation.unit_id:
-        return [invitation.unit]
-    return list(Unit.objects.filter(organisation=invitation.organisation_id))
+        return units_reached(units=[invitation.unit])
+    return units_reached(organisations=[invitation.organisation])
 
 
 def plan_versions(*, plan: SipPlan) -> QuerySet[PlanVersion]:

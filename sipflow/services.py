@@ -17,9 +17,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
@@ -28,7 +29,7 @@ from consent.models import Consent, InformationCategory, Purpose
 from consent.policy import consent_evaluate
 from consent.rules import Action
 from directory.models import Membership, Organisation, Person, Unit, User
-from directory.selectors import STARTER_ROLES
+from directory.selectors import CASE_ROLES, STARTER_ROLES
 from notifications.models import Event
 from notifications.services import event_emit
 from notifications.workdays import add_working_days, is_working_day
@@ -51,14 +52,18 @@ REMINDER_HOUR = 7
 
 
 class ConsentMissing(ValidationError):
-    """The consent policy said no. ``decision`` holds the named reasons."""
+    """The consent policy said no. ``decision`` holds the named reasons (``refusals`` the
+    structured ones); with ``field`` the error belongs to that input."""
 
-    def __init__(self, decision):
+    def __init__(self, decision, *, field: str | None = None):
         self.decision = decision
-        super().__init__(
-            [_("Samtycket räcker inte för det här steget:"), *decision.reasons],
-            code="consent_missing",
-        )
+        messages = [_("Samtycket räcker inte för det här steget:"), *decision.reasons]
+        if field is None:
+            super().__init__(messages, code="consent_missing")
+        else:
+            super().__init__(
+                {field: [ValidationError(message, code="consent_missing") for message in messages]}
+            )
 
 
 class StepConflict(ValidationError):
@@ -150,6 +155,33 @@ def _require_case_party(plan: SipPlan, by: User) -> None:
     if Membership.objects.filter(user=by, unit_id__in=units).exists():
         return
     raise PermissionDenied(_("Du arbetar inte med den här SIP:en."))
+
+
+def _require_lead(
+    plan: SipPlan, *, lead_unit: Unit, coordinator: User, parties: Iterable[Unit]
+) -> None:
+    """The huvudansvarig unit is the initiating unit or one of the called ``parties``; the
+    huvudansvarig person works there in a case role. Whether the consent covers it is asked
+    with the step's other parties (förbered) or on its own (möte)."""
+    if lead_unit != plan.started_unit and lead_unit not in set(parties):
+        raise ValidationError(
+            {"lead_unit": _("Huvudansvarig enhet ska vara den initierande eller en kallad enhet.")}
+        )
+    if not _member(coordinator, lead_unit, CASE_ROLES):
+        raise ValidationError(
+            {
+                "coordinator": _(
+                    "Den huvudansvariga personen ska arbeta i den huvudansvariga enheten."
+                )
+            }
+        )
+
+
+def _require_covered(plan: SipPlan, unit: Unit, *, at: dt.datetime, field: str) -> None:
+    """The consent covers this unit (names it, does not exclude it) for the SIP's information."""
+    decision = plan_consent_check(plan=plan, at=at, units=[unit], organisations=[])
+    if not decision.consent_satisfied:
+        raise ConsentMissing(decision, field=field)
 
 
 @contextmanager
@@ -285,18 +317,7 @@ def sip_prepare(
                     % {"organisation": organisation}
                 }
             )
-    if lead_unit != plan.started_unit and lead_unit not in units:
-        raise ValidationError(
-            {"lead_unit": _("Huvudansvarig enhet ska vara den initierande eller en kallad enhet.")}
-        )
-    if not Membership.objects.filter(user=coordinator, unit=lead_unit).exists():
-        raise ValidationError(
-            {
-                "coordinator": _(
-                    "Den huvudansvariga personen ska arbeta i den huvudansvariga enheten."
-                )
-            }
-        )
+    _require_lead(plan, lead_unit=lead_unit, coordinator=coordinator, parties=units)
     if placement_related and not cost_allocation.strip():
         raise ValidationError(
             {
@@ -484,10 +505,10 @@ def meeting_reschedule(
 # --- Svar på kallelse ----------------------------------------------------------------------
 
 
-class DeclineReason:
-    UNKNOWN = "unknown"
-    NOT_RELEVANT = "not_relevant"
-    OTHER = "other"
+class DeclineReason(models.TextChoices):
+    UNKNOWN = "unknown", _lazy("Personen är inte känd hos oss")
+    NOT_RELEVANT = "not_relevant", _lazy("Våra insatser behövs inte i planen")
+    OTHER = "other", _lazy("Annat skäl")
 
 
 def _require_invitee(invitation: Invitation, by: User) -> None:
@@ -602,6 +623,10 @@ def invitation_decline(
     """Decline with a required reason. A huvudman cannot decline because the person is
     unknown to it: it decides who attends, or forwards the kallelse to the right unit."""
     at = _now(at)
+    if reason not in DeclineReason.values:
+        raise ValidationError(
+            {"reason": ValidationError(_("Ange varför ni avböjer."), code="no_reason")}
+        )
     with _answering(invitation, by=by) as (act, invitation):
         if reason == DeclineReason.UNKNOWN and invitation.organisation_id:
             raise ValidationError(
@@ -734,12 +759,17 @@ def meeting_hold(
     actions: Sequence[ActionInput],
     lead_unit: Unit,
     next_follow_up: dt.date | None,
+    coordinator: User | None = None,
     close_reason: str = "",
     activation=None,
     at: dt.datetime | None = None,
 ) -> PlanVersion:
     """Möte: record who came, the person's goals and the plan. It becomes the current
-    version. Unanswered kallelser are closed as unanswered."""
+    version. Unanswered kallelser are closed as unanswered.
+
+    The huvudansvarig unit is a party the consent covers, and the huvudansvarig person
+    (``coordinator``, by default the current one) works there. A plan row's responsible unit
+    belongs to its organisation and is covered by the consent too."""
     at = _now(at)
     _require_case_party(plan, by)
     errors = {}
@@ -759,6 +789,12 @@ def meeting_hold(
         _require_open(plan)
         _require_consent(plan, at=at)
         meeting = plan.meetings.order_by("-pk").first()
+        coordinator = coordinator or plan.coordinator
+        _require_covered(plan, lead_unit, at=at, field="lead_unit")
+        _require_lead(
+            plan, lead_unit=lead_unit, coordinator=coordinator, parties=_called_units(plan)
+        )
+        _require_action_parties(plan, actions, at=at)
         for invitation in meeting.invitations.select_for_update().filter(
             status=Invitation.Status.PENDING
         ):
@@ -783,6 +819,7 @@ def meeting_hold(
             next_follow_up=next_follow_up,
             actions=actions,
         )
+        plan.coordinator = coordinator
         plan.hold_meeting()
         if close_reason:
             _close(plan, by=by, at=at, reason=close_reason)
@@ -795,6 +832,39 @@ def meeting_hold(
             number=version.number,
         )
     return version
+
+
+def _called_units(plan: SipPlan) -> list[Unit]:
+    """The units called to the SIP: those invited, the units of an invited huvudman, and
+    those that hold a live kallelse (a kallelse forwarded within its organisation)."""
+    live = Invitation.objects.filter(meeting__plan=plan, unit__isnull=False).exclude(
+        status=Invitation.Status.CANCELLED
+    )
+    return [
+        *plan.invited_units.all(),
+        *Unit.objects.filter(organisation__in=plan.invited_organisations.all()),
+        *Unit.objects.filter(invitations__in=live),
+    ]
+
+
+def _require_action_parties(plan: SipPlan, actions: Sequence[ActionInput], *, at) -> None:
+    """A plan row's responsible unit belongs to the responsible organisation and is a party
+    the consent covers: an insats is never planned with a unit the person excluded."""
+    for row in actions:
+        unit = row.responsible_unit
+        if unit is None:
+            continue
+        if unit.organisation_id != row.responsible_organisation.pk:
+            raise ValidationError(
+                {
+                    "actions": ValidationError(
+                        _("%(unit)s hör inte till %(organisation)s.")
+                        % {"unit": unit, "organisation": row.responsible_organisation},
+                        code="unit_outside_organisation",
+                    )
+                }
+            )
+        _require_covered(plan, unit, at=at, field="actions")
 
 
 def _plan_version_create(

@@ -175,7 +175,7 @@ class MeetingView(StepView):
     success_message = gettext_lazy("Planen är upprättad.")
 
     def get_initial(self):
-        return {"lead_unit": self.plan.lead_unit}
+        return {"lead_unit": self.plan.lead_unit, "coordinator": self.plan.coordinator}
 
     @cached_property
     def formset(self):
@@ -226,6 +226,7 @@ class MeetingView(StepView):
             persons_goals=data["persons_goals"],
             actions=actions,
             lead_unit=data["lead_unit"],
+            coordinator=data["coordinator"],
             next_follow_up=data["next_follow_up"],
             close_reason=data["close_reason"],
             activation=self.request.activation,

@@ -16,21 +16,27 @@ from consent.models import (
     Purpose,
     RecordedView,
 )
-from consent.policy import consent_evaluate
-from consent.rules import PURPOSE_OF, Action
-from consent.services import committee_decision_create, consent_register, consent_withdraw
+from consent.policy import Reason, ReasonCode, consent_evaluate
+from consent.rules import CHILD, GUARDIANS, PURPOSE_OF, RULES, SELF, Action
+from consent.services import (
+    committee_decision_create,
+    consent_register,
+    consent_withdraw,
+    guardians_not_called_create,
+)
+from directory.models import Organisation
 from directory.services import guardianship_create
 from tests.conftest import TODAY, years_ago
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 AT = timezone.make_aware(dt.datetime(2026, 11, 23, 10, 0))
 
 
 @pytest.fixture
-def world(make_person):
+def world(make_person, case_worker):
     unit = UnitFactory()
-    user = UserFactory()
+    user = case_worker
     mother = make_person(years_ago(40), first_name="Anna", last_name="Mor")
     father = make_person(years_ago(42), first_name="Johan", last_name="Far")
 
@@ -164,19 +170,223 @@ def test_one_missing_guardian_is_replaced_only_by_a_committee_decision(world):
     assert world.evaluate(child, Action.SIP).allowed
 
 
-def test_guardians_not_called_allows_the_step_and_leaves_an_information_task(world):
-    child = world.child(14)
-    world.view(child, child, Action.SIP)
-    GuardiansNotCalled.objects.create(
+def not_called(world, child) -> GuardiansNotCalled:
+    return guardians_not_called_create(
         subject=child,
         purpose=Purpose.SIP,
         reason=GuardiansNotCalled.Reason.SAFETY,
-        recorded_at=AT,
+        maturity_assessment="",
+        recorded_by=world.user,
+        at=AT,
+    )
+
+
+def register(subject, giver, documented_by, *, units=(), categories=("health",), **scope):
+    return consent_register(
+        subject=subject,
+        given_by=giver,
+        purpose=Purpose.SIP,
+        form=Consent.Form.WRITTEN,
+        documented_by=documented_by,
+        categories=InformationCategory.objects.filter(code__in=categories),
+        units=units,
+        valid_from=TODAY,
+        at=AT,
+        **scope,
+    )
+
+
+def test_guardians_not_called_never_shares_without_the_childs_own_consent(world):
+    """Issue 11, 1: not calling the guardians of a 15-year-old removes their consent from the
+    requirement, not the need for consent. A SIP with BUP, primärvården and vuxenpsykiatrin
+    sharing every category rests on the child's own consent, covering all of it."""
+    child = world.child(15)
+    world.view(child, child, Action.SIP)
+    not_called(world, child)
+    bup, primary, psychiatry = (
+        UnitFactory(name=name) for name in ("BUP Falun", "Vårdcentral Ludvika", "Vuxenpsykiatri")
+    )
+    everything = list(InformationCategory.objects.values_list("code", flat=True))
+
+    def evaluate():
+        return consent_evaluate(
+            action=Action.SIP,
+            person=child,
+            at=AT,
+            units=[bup, primary, psychiatry],
+            categories=everything,
+        )
+
+    decision = evaluate()
+    assert not decision.allowed
+    assert decision.rule.code == "child_guardians_not_called"
+    assert [(r.code, r.person, r.whose) for r in decision.consent_reasons] == [
+        (ReasonCode.NO_CONSENT, child, CHILD)
+    ]
+    assert decision.missing_consents == [f"{child} (barnet) har inte samtyckt."]
+
+    # The guardians' consent does not stand in for the child's.
+    for guardian in (world.mother, world.father):
+        register(
+            child, guardian, world.user, units=[bup, primary, psychiatry], categories=everything
+        )
+    assert not evaluate().allowed
+
+    # The child's consent to part of it: what it leaves out is named.
+    register(child, child, world.user, units=[bup, primary], categories=["health"])
+    decision = evaluate()
+    assert not decision.allowed
+    others = tuple(code for code in everything if code != "health")
+    assert {(r.code, r.unit, r.category_codes) for r in decision.consent_reasons} == {
+        (ReasonCode.CATEGORY_NOT_COVERED, bup, others),
+        (ReasonCode.CATEGORY_NOT_COVERED, primary, others),
+        (ReasonCode.PARTY_NOT_COVERED, psychiatry, ()),
+    }
+
+    register(child, child, world.user, units=[bup, primary, psychiatry], categories=everything)
+    decision = evaluate()
+    assert decision.allowed
+    assert "rätt till information" in decision.tasks[0]
+
+
+def test_below_12_with_guardians_not_called_only_a_nämnd_decision_with_its_ground_shares(world):
+    """Issue 11, 1: under 12 the child cannot consent alone; with the guardians not called
+    nothing is shared without a nämnd decision that names its legal ground."""
+    child = world.child(8)
+    not_called(world, child)
+    for giver in (world.mother, world.father, child):
+        world.consent(child, giver, Action.SIP)
+    decision = world.evaluate(child, Action.SIP)
+    assert not decision.allowed
+    assert decision.rule.code == "child_guardians_not_called_committee"
+    assert [r.code for r in decision.consent_reasons] == [ReasonCode.COMMITTEE_DECISION_MISSING]
+    assert "beslut av socialnämnden" in decision.missing_consents[0]
+
+    with pytest.raises(ValidationError) as no_ground:
+        committee_decision_create(
+            subject=child,
+            guardian=None,
+            purpose=Purpose.SIP,
+            legal_ground=" ",
+            decided_on=TODAY,
+            recorded_by=world.user,
+        )
+    assert "legal_ground" in no_ground.value.error_dict
+    committee_decision_create(
+        subject=child,
+        guardian=None,
+        purpose=Purpose.SIP,
+        legal_ground="Socialnämndens beslut om öppenvård",
+        decided_on=TODAY,
         recorded_by=world.user,
     )
     decision = world.evaluate(child, Action.SIP)
     assert decision.allowed
     assert "rätt till information" in decision.tasks[0]
+
+
+def test_a_nämnd_decision_for_guardians_not_called_needs_that_record(world):
+    child = world.child(8)
+    with pytest.raises(ValidationError) as refused:
+        committee_decision_create(
+            subject=child,
+            guardian=None,
+            purpose=Purpose.SIP,
+            legal_ground="SoL",
+            decided_on=TODAY,
+            recorded_by=world.user,
+        )
+    assert refused.value.error_dict["guardian"][0].code == "guardians_called"
+
+
+def test_users_read_the_law_and_the_agreement_by_name_never_a_file(world):
+    """RULES.md: the source a user reads names the law or the regional agreement and its
+    section; the seed file and line stay with the developers."""
+    child = world.child(15)
+    not_called(world, child)
+    source = str(world.evaluate(child, Action.SIP).rule.source)
+    assert "Dalarnas regionala överenskommelse" in source
+    assert "avsnittet Samtycke och sekretess för barn i SIP" in source
+    for rule in RULES:
+        shown = str(rule.source)
+        assert "004" not in shown and "≈" not in shown, (rule.code, shown)
+
+
+def test_a_refusal_names_the_party_outside_the_consent(world, make_person):
+    """Issue 11, 2: an adult consented to primärvården only; inviting BUP is refused because
+    BUP is outside the consent, not because the person "har inte samtyckt"."""
+    adult = make_person(years_ago(30), first_name="Erik", last_name="Vuxen")
+    region = OrganisationFactory(name="Region Dalarna", kind=Organisation.Kind.REGION)
+    primary = UnitFactory(organisation=region, name="Vårdcentral Ludvika")
+    bup = UnitFactory(organisation=region, name="BUP Falun")
+    register(adult, adult, world.user, units=[primary], categories=["health", "social"])
+
+    decision = consent_evaluate(
+        action=Action.SIP, person=adult, at=AT, units=[primary, bup], categories=["health"]
+    )
+
+    assert not decision.allowed
+    assert decision.refusals == (
+        Reason(ReasonCode.PARTY_NOT_COVERED, person=adult, whose=SELF, unit=bup),
+    )
+    assert decision.reasons == ["Samtycket från Erik Vuxen omfattar inte BUP Falun."]
+
+    whole_region = consent_evaluate(
+        action=Action.SIP, person=adult, at=AT, organisations=[region], categories=["health"]
+    )
+    assert [(r.code, r.organisation) for r in whole_region.refusals] == [
+        (ReasonCode.PARTY_NOT_COVERED, region)
+    ]
+    assert whole_region.reasons == ["Samtycket från Erik Vuxen omfattar inte Region Dalarna."]
+
+
+def test_a_refusal_names_an_excluded_unit_and_the_missing_or_excluded_information(
+    world, make_person
+):
+    region = OrganisationFactory(name="Region Dalarna", kind=Organisation.Kind.REGION)
+    primary = UnitFactory(organisation=region, name="Vårdcentral Ludvika")
+    bup = UnitFactory(organisation=region, name="BUP Falun")
+    child = world.child(8)
+    world.view(child, child, Action.SIP)
+    register(
+        child,
+        world.mother,
+        world.user,
+        organisations=[region],
+        excluded_units=[bup],
+        categories=["health", "social"],
+        excluded_categories=InformationCategory.objects.filter(code="economy"),
+    )
+    register(child, world.father, world.user, organisations=[region], categories=["health"])
+
+    excluded = consent_evaluate(
+        action=Action.SIP, person=child, at=AT, units=[bup], categories=["health"]
+    )
+    assert excluded.refusals == (
+        Reason(ReasonCode.PARTY_EXCLUDED, person=world.mother, whose=GUARDIANS, unit=bup),
+    )
+    assert excluded.reasons == ["Samtycket från vårdnadshavare Anna Mor undantar BUP Falun."]
+
+    information = consent_evaluate(
+        action=Action.SIP,
+        person=child,
+        at=AT,
+        units=[primary],
+        categories=["health", "economy", "school"],
+    )
+    assert [(r.code, r.person, r.unit, r.category_codes) for r in information.consent_reasons] == [
+        (ReasonCode.CATEGORY_EXCLUDED, world.mother, primary, ("economy",)),
+        (ReasonCode.CATEGORY_NOT_COVERED, world.mother, primary, ("school",)),
+        (ReasonCode.CATEGORY_NOT_COVERED, world.father, primary, ("economy", "school")),
+    ]
+    assert information.reasons == [
+        "Samtycket från vårdnadshavare Anna Mor till Vårdcentral Ludvika undantar "
+        "informationen ”Ekonomi”.",
+        "Samtycket från vårdnadshavare Anna Mor till Vårdcentral Ludvika omfattar inte "
+        "informationen ”Skola”.",
+        "Samtycket från vårdnadshavare Johan Far till Vårdcentral Ludvika omfattar inte "
+        "informationen ”Ekonomi” och ”Skola”.",
+    ]
 
 
 def test_a_child_who_turns_18_needs_their_own_consent(world):

@@ -19,15 +19,36 @@ from django.utils import timezone
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from consent.models import Consent, InformationCategory, RecordedView
+from consent.models import (
+    Consent,
+    GuardiansNotCalled,
+    InformationCategory,
+    Purpose,
+    RecordedView,
+)
 from consent.policy import Decision, consent_evaluate
-from consent.rules import CHILD, GUARDIANS, PURPOSE_OF, SELF, Action, Rule, rule_for
-from consent.services import consent_register, consent_withdraw, one_year_after
-from directory.models import Person
+from consent.rules import (
+    CHILD,
+    GUARDIANS,
+    GUARDIANS_NOT_CALLED,
+    PURPOSE_OF,
+    SELF,
+    Action,
+    Rule,
+    rule_for,
+)
+from consent.services import (
+    committee_decision_create,
+    consent_register,
+    consent_withdraw,
+    guardians_not_called_create,
+    one_year_after,
+)
+from directory.models import Membership, Person
 from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import person_guardians
 from directory.services import guardianship_create
-from tests.factories import UnitFactory, UserFactory, person_born
+from tests.factories import MembershipFactory, UnitFactory, person_born
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +142,8 @@ def needs_consent(rule: Rule | None) -> bool:
 
 class World:
     def __init__(self) -> None:
-        self.unit = UnitFactory()
-        self.user = UserFactory()
+        self.unit = UnitFactory()  # in a kommun, where the persons are folkbokförda
+        self.user = MembershipFactory(unit=self.unit, role=Membership.Role.SOCIAL_WORKER).user
         self.health = list(InformationCategory.objects.filter(code="health"))
         assert self.health, "the data migration provides the category 'health'"
         self.mother = person_born(dt.date(1970, 5, 17), first_name="Anna", last_name="Mor")
@@ -137,7 +158,12 @@ class World:
         """A person of ``age`` on ``on``; a child gets ``guardians`` vårdnadshavare."""
         birth_date = born(age=age, offset=offset, on=on)
         assume(birth_date <= timezone.localdate())  # identity numbers refuse future births
-        person = person_born(birth_date, first_name="Prov", last_name="Testsson")
+        person = person_born(
+            birth_date,
+            first_name="Prov",
+            last_name="Testsson",
+            registered_municipality=self.unit.organisation,
+        )
         assert person.age_on(on) == age
         if age < AGE_OF_MAJORITY:
             for guardian in [self.mother, self.father][:guardians]:
@@ -600,3 +626,89 @@ def test_compulsory_care_never_asks_for_consent(world, action, age, offset, on, 
         assert decision.consent_satisfied
         world.record_views(person, givers, action, on=on)
         assert world.evaluate(person, action, on=on).allowed
+
+
+# 5. Guardians not called: the child's own consent or a nämnd decision ------------------------
+
+CHILD_CONSENTS = st.sampled_from(
+    [None, "covering", "other_unit", "other_category", WITHDRAWN, EXPIRED]
+)
+
+
+@with_db_heavy
+@given(
+    action=st.sampled_from([Action.SIP, Action.OPEN_INTERVENTION]),
+    age=CHILD_AGES,
+    offset=OFFSETS,
+    on=DAYS,
+    guardians=GUARDIAN_COUNTS,
+    child_consent=CHILD_CONSENTS,
+    decision=st.booleans(),
+    guardians_consent=st.booleans(),
+)
+@example(Action.SIP, 15, 0, LIMIT_LOWERED, 2, None, False, True).via("the issue: 15, no consent")
+@example(Action.SIP, 15, 0, LIMIT_LOWERED, 2, "other_unit", False, True).via("scope too small")
+@example(Action.SIP, 12, 0, LIMIT_LOWERED, 2, "covering", False, False).via("12, own consent")
+@example(Action.SIP, 13, 0, dt.date(2023, 6, 30), 2, "covering", False, True).via("13 before")
+@example(Action.SIP, 13, 0, dt.date(2023, 6, 30), 2, None, True, False).via("13 before, nämnd")
+@example(Action.SIP, 11, 0, LIMIT_LOWERED, 2, "covering", False, True).via("11: own is not enough")
+@example(Action.SIP, 8, 0, LIMIT_LOWERED, 1, None, True, False).via("8: a nämnd decision")
+def test_with_guardians_not_called_only_the_childs_own_consent_or_a_nämnd_decision_shares(
+    world, action, age, offset, on, guardians, child_consent, decision, guardians_consent
+):
+    """RULES.md §2 Guardians not called: their consent drops out of the requirement, never
+    the need for consent. A step is allowed only on the child's own consent in force covering
+    the parties and the information (from 12; 15 before 2023-07-01), or below that age on a
+    nämnd decision. The guardians' consents, given or not, change nothing. Every view is
+    recorded, so only consent can stand in the way."""
+    limit = 12 if on >= LIMIT_LOWERED else 15
+    with rolled_back():
+        child = world.person(age=age, offset=offset, on=on, guardians=guardians)
+        guardians_now = person_guardians(person=child, on=on)
+        guardians_not_called_create(
+            subject=child,
+            purpose=Purpose.SIP,
+            reason=GuardiansNotCalled.Reason.SAFETY,
+            maturity_assessment="",
+            recorded_by=world.user,
+            at=noon(on),
+        )
+        if guardians_consent:
+            for guardian in guardians_now:
+                world.register(child, guardian, action, valid_from=on)
+        if child_consent in (WITHDRAWN, EXPIRED):
+            world.give(child, child, action, on=on, spec=(child_consent, 0, 0))
+        elif child_consent is not None:
+            consent_register(
+                subject=child,
+                given_by=child,
+                purpose=PURPOSE_OF[action],
+                form=Consent.Form.WRITTEN,
+                documented_by=world.user,
+                categories=InformationCategory.objects.filter(
+                    code="social" if child_consent == "other_category" else "health"
+                ),
+                units=[UnitFactory() if child_consent == "other_unit" else world.unit],
+                valid_from=on,
+                at=noon(on),
+            )
+        if decision:
+            committee_decision_create(
+                subject=child,
+                guardian=None,
+                purpose=Purpose.SIP,
+                legal_ground="Socialnämndens beslut",
+                decided_on=on,
+                recorded_by=world.user,
+            )
+        world.record_views(child, [child, *guardians_now], action, on=on)
+
+        result = world.evaluate(child, action, on=on)
+
+        own_consent_covers = child_consent == "covering"
+        assert result.allowed == (own_consent_covers if age >= limit else decision), result
+        assert result.rule.condition == GUARDIANS_NOT_CALLED
+        assert all(GUARDIANS not in alternative for alternative in result.rule.alternatives)
+        if result.allowed:
+            assert own_consent_covers or decision
+        assert result.tasks, "the guardians' right to information stays a task"

@@ -143,19 +143,21 @@ def test_withdraw_through_the_page_shows_it_in_the_history(client, worker, famil
     consent = Consent.objects.get()
     withdraw = reverse("people:consent_withdraw", kwargs={"pk": consent.pk})
 
-    unconfirmed = client.post(withdraw, {"form": "oral"})
+    unconfirmed = client.post(withdraw, {"withdrawn_by": mother.pk, "form": "oral"})
     assert unconfirmed.status_code == 200
     consent.refresh_from_db()
     assert consent.status == Consent.Status.ACTIVE
 
-    response = client.post(withdraw, {"form": "oral", "confirm": "on"}, follow=True)
+    response = client.post(
+        withdraw, {"withdrawn_by": mother.pk, "form": "oral", "confirm": "on"}, follow=True
+    )
     consent.refresh_from_db()
     assert consent.status == Consent.Status.WITHDRAWN
     assert consent.withdrawal_documented_by == worker
     page = response.content.decode()
     assert "Återkallat av Anna Ek" in page
 
-    again = client.post(withdraw, {"form": "oral", "confirm": "on"})
+    again = client.post(withdraw, {"withdrawn_by": mother.pk, "form": "oral", "confirm": "on"})
     assert "Samtycket är redan återkallat." in str(again.context["form"].non_field_errors())
 
 

@@ -142,9 +142,9 @@ def test_unit_mail_goes_to_the_mailbox_and_members_as_configured():
 def test_a_reschedule_mails_an_invitation_with_a_higher_sequence(world, mailoutbox):
     import icalendar
 
+    world.consent_all()  # BUP hears of the consents before it has a mailbox
     world.bup.email = "bup@example.se"
     world.bup.save()
-    world.consent_all()
     plan = world.start()
     world.prepare(plan)
     meeting = world.summon(plan)
