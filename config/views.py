@@ -15,7 +15,6 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from directory.selectors import user_managed_units, user_memberships
 from sipflow import selectors as sip_selectors
-from sipflow.access import plan_access
 
 CONFLICT = gettext_lazy("Någon annan ändrade ärendet samtidigt. Ladda om sidan och försök igen.")
 
@@ -84,15 +83,13 @@ class OverviewView(TemplateView):
         managed = list(user_managed_units(user=user))
         return super().get_context_data(
             memberships=user_memberships(user=user),
-            waiting=[
-                invitation
-                for invitation in sip_selectors.invitations_for_units(user=user)[:50]
-                if plan_access(user=user, plan=invitation.meeting.plan) is not None
-            ],
+            waiting=sip_selectors.invitations_for_units(user=user),
             managed_units=managed,
-            unanswered=sip_selectors.invitations_unanswered(units=managed, today=today)
+            unanswered=sip_selectors.invitations_unanswered(user=user, units=managed, today=today)
             if managed
             else [],
-            overdue=sip_selectors.follow_ups_overdue(units=managed, today=today) if managed else [],
+            overdue=sip_selectors.follow_ups_overdue(user=user, units=managed, today=today)
+            if managed
+            else [],
             **kwargs,
         )

@@ -6,9 +6,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,8 +212,26 @@ def consent_withdraw(
     consent.withdrawal_documented_by = documented_by
     consent.save()
     _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_WITHDRAWN)
-    consent_ended.send(sender=Consent, consent=consent, reason="withdrawn", at=at)
+    transaction.on_commit(partial(_announce_ended, consent=consent, reason="withdrawn", at=at))
     return consent
+
+
+def _announce_ended(*, consent: Consent, reason: str, at: dt.datetime) -> None:
+    """After the change has committed, the processes resting on the consent reconsider
+    themselves. The withdrawal or expiry stands whatever they do: the law makes it take
+    effect at once, and the access checks already refuse what it no longer covers. A
+    receiver that cannot finish keeps its own record of what is left (see signals.py)."""
+    for receiver, outcome in consent_ended.send_robust(
+        sender=Consent, consent=consent, reason=reason, at=at
+    ):
+        if isinstance(outcome, Exception):
+            log.error(
+                "consent %s %s: %r failed, left for its retry",
+                consent.pk,
+                reason,
+                receiver,
+                exc_info=outcome,
+            )
 
 
 def _tell_consent_ended(*, consent: Consent, kind: str) -> None:
@@ -234,32 +253,31 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
     worker 30 days before a consent ends (once per consent).
 
     The policy already treats a consent past its end date as expired; this pass makes the
-    status visible and lets processes that rest on the consent halt. Each consent is handled
-    in its own transaction, with rows locked by another transaction skipped until next time.
+    status visible and, once it has committed, lets the processes that rest on the consent
+    reconsider themselves. Each consent is handled in its own transaction, with rows locked
+    by another transaction skipped until next time; a case being changed does not hold the
+    expiry back.
     """
     at = at or timezone.now()
     today = timezone.localdate(at)
     expired = reminded = 0
     due = Consent.objects.filter(status=Consent.Status.ACTIVE, valid_until__lt=today)
     for pk in list(due.values_list("pk", flat=True)):
-        try:
-            with transaction.atomic():
-                consent = (
-                    Consent.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, status=Consent.Status.ACTIVE)
-                    .first()
-                )
-                if consent is None:
-                    continue
-                consent.expire()
-                consent.save()
-                _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
-                consent_ended.send(sender=Consent, consent=consent, reason="expired", at=at)
-                expired += 1
-        except DatabaseError:
-            # A case it halts is being changed right now (its flow lock is taken): this
-            # consent is tried again on the next tick; the others go on.
-            log.warning("consent %s: expiry postponed, its case is locked", pk, exc_info=True)
+        with transaction.atomic():
+            consent = (
+                Consent.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Consent.Status.ACTIVE)
+                .first()
+            )
+            if consent is None:
+                continue
+            consent.expire()
+            consent.save()
+            _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
+            transaction.on_commit(
+                partial(_announce_ended, consent=consent, reason="expired", at=at)
+            )
+            expired += 1
     soon = Consent.objects.filter(
         status=Consent.Status.ACTIVE,
         valid_until__gte=today,

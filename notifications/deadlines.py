@@ -48,13 +48,14 @@ def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     return reminded
 
 
-def overdue_counts(*, units: list[Unit], today: dt.date) -> dict[str, int]:
-    """What is overdue in these units; no personal data, only counts."""
+def overdue_counts(*, user: User, units: list[Unit], today: dt.date) -> dict[str, int]:
+    """What is overdue in these units, of the cases the user may see now (the same check as
+    the start page's lists); no personal data, only counts."""
     from sipflow.selectors import follow_ups_overdue, invitations_unanswered
 
     return {
-        "unanswered": invitations_unanswered(units=units, today=today).count(),
-        "overdue_follow_ups": follow_ups_overdue(units=units, today=today).count(),
+        "unanswered": len(invitations_unanswered(user=user, units=units, today=today)),
+        "overdue_follow_ups": len(follow_ups_overdue(user=user, units=units, today=today)),
     }
 
 
@@ -74,7 +75,7 @@ def escalation_digests_send(*, at: dt.datetime | None = None) -> int:
     sent = 0
     for chef in chefs:
         units = list(user_managed_units(user=chef))
-        counts = overdue_counts(units=units, today=today)
+        counts = overdue_counts(user=chef, units=units, today=today)
         if not any(counts.values()):
             continue
         with transaction.atomic():

@@ -112,6 +112,14 @@ _WORDINGS: dict[str, _Wording] = {
             "det gäller."
         ),
     ),
+    Event.Kind.LEAD_RETURNED: _Wording(
+        gettext_noop("Huvudansvaret för en SIP är tillbaka hos er"),
+        gettext_noop(
+            "Samtycket omfattar inte längre den enhet som var huvudansvarig för en SIP som ni "
+            "initierade, så huvudansvaret är tillbaka hos er. Logga in i sipflow för att se "
+            "SIP:en och välja ny huvudansvarig."
+        ),
+    ),
     Event.Kind.CONSENT_EXPIRING: _Wording(
         gettext_noop("Samtycke går snart ut"),
         gettext_noop("Ett samtycke går snart ut. Logga in i sipflow för att se vad det gäller."),

@@ -42,6 +42,7 @@ class Event(models.Model):
         ANSWER_RECEIVED = "answer_received", _("Svar på kallelse")
         FOLLOW_UP_DUE = "follow_up_due", _("Uppföljning att göra")
         CONSENT_REGISTERED = "consent_registered", _("Samtycke registrerat")
+        LEAD_RETURNED = "lead_returned", _("Huvudansvar tillbaka hos enheten")
         CONSENT_EXPIRING = "consent_expiring", _("Samtycke går snart ut")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtycke återkallat")
         CONSENT_EXPIRED = "consent_expired", _("Samtycke har gått ut")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -92,12 +93,7 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
     ordered = sorted(units, key=lambda unit: unit.pk)
     if plan.started_unit_id in {unit.pk for unit in units}:
         return PlanAccess(kind=OWN, units=ordered)
-    # A lead unit or coordinator from another organisation leads the SIP on the strength of
-    # the consent: without it they see no more than anyone else outside.
-    leading = [unit for unit in units if unit.pk == plan.lead_unit_id]
-    if plan.coordinator_id == user.pk:
-        leading = ordered
-    if any(covers(unit) for unit in leading):
+    if leads_on_consent(user=user, plan=plan, at=at, units=ordered):
         return PlanAccess(kind=OWN, units=ordered)
 
     invitations = Invitation.objects.filter(
@@ -119,6 +115,26 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
         kind=INVITED,
         units=covered,
         categories=frozenset(plan.categories.values_list("code", flat=True)),
+    )
+
+
+def leads_on_consent(
+    *, user: User, plan: SipPlan, at: dt.datetime, units: Sequence[Unit] | None = None
+) -> bool:
+    """Whether the user leads the SIP from outside its starting unit: a member of the lead
+    unit, or the coordinator (through any of their units), while the consent covers that
+    unit. Without it a lead sees and does no more than anyone else outside. ``units`` are the
+    user's case units, when the caller has them already."""
+    from .services import plan_consent_check
+
+    if units is None:
+        units = list(_case_units(user).order_by("pk").distinct())
+    leading = [unit for unit in units if unit.pk == plan.lead_unit_id]
+    if plan.coordinator_id == user.pk:
+        leading = list(units)
+    return any(
+        plan_consent_check(plan=plan, at=at, units=[unit], organisations=[]).consent_satisfied
+        for unit in leading
     )
 
 

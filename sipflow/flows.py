@@ -35,6 +35,11 @@ def _coordinator(activation):
     return activation.process.sip_plan.coordinator
 
 
+def _lead_permission(activation) -> str:
+    """A lead step is queued for the lead unit: it takes the task when nobody coordinates."""
+    return unit_permission(activation.process.sip_plan.lead_unit_id)
+
+
 def _answer_permission(activation) -> str:
     """The answer task is queued for the invited unit, or for the whole huvudman."""
     invitation = Invitation.objects.get(pk=activation.task.data["invitation"])
@@ -68,6 +73,7 @@ class SipFlow(flow.Flow):
         flow.View(views.SummonView.as_view())
         .Annotation(title=_("Kalla till möte"), summary_template=SUMMARY)
         .Assign(_coordinator)
+        .Permission(_lead_permission)
         .Next(this.send)
     )
     send = (
@@ -93,6 +99,7 @@ class SipFlow(flow.Flow):
         flow.View(views.MeetingView.as_view())
         .Annotation(title=_("Håll SIP-möte och upprätta planen"), summary_template=SUMMARY)
         .Assign(_coordinator)
+        .Permission(_lead_permission)
         .Next(this.meeting_done)
     )
     meeting_done = flow.Join().Next(this.continues)
@@ -107,6 +114,7 @@ class SipFlow(flow.Flow):
         flow.View(views.FollowUpView.as_view())
         .Annotation(title=_("Följ upp planen"), summary_template=SUMMARY)
         .Assign(_coordinator)
+        .Permission(_lead_permission)
         .Next(this.after_follow_up)
     )
     after_follow_up = (

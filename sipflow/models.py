@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
-from consent.models import InformationCategory
+from consent.models import Consent, InformationCategory
 from directory.models import Organisation, Person, Unit
 
 
@@ -482,3 +482,25 @@ class HistoryEntry(models.Model):
     def text(self) -> str:
         """``what`` is a Swedish message id, translated when shown."""
         return _(self.what) % self.params if self.params else _(self.what)
+
+
+class ReconsideredConsent(models.Model):
+    """An ended SIP consent whose open SIPs have all been reconsidered since it ended
+    (``sipflow.services.sip_consent_ended``). An ended consent without one is still owed
+    that, e.g. because a SIP was being changed at that moment: the periodic tick retries it."""
+
+    consent = models.OneToOneField(
+        Consent,
+        verbose_name=_("samtycke"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("omprövat"))
+
+    class Meta:
+        verbose_name = _("omprövat samtycke")
+        verbose_name_plural = _("omprövade samtycken")
+
+    def __str__(self) -> str:
+        return str(self.consent)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from directory.models import Membership, Unit, User
 from directory.selectors import STARTER_ROLES, units_reached
 
-from .access import PlanAccess, require_plan_access
+from .access import PlanAccess, plan_access, require_plan_access
 from .models import Invitation, PlanVersion, SipPlan
+
+T = TypeVar("T")
 
 
 def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
@@ -51,21 +56,47 @@ def plan_versions(*, plan: SipPlan) -> QuerySet[PlanVersion]:
     )
 
 
-def invitations_unanswered(*, units: QuerySet[Unit] | list[Unit], today: dt.date):
-    """Kallelser to these units still unanswered after their answer-by date."""
-    return Invitation.objects.filter(
-        unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
-    ).select_related("meeting", "unit")
+def _visible(*, user: User, items: Iterable[T], plan_of: Callable[[T], SipPlan], limit=None):
+    """The items whose SIP the user may see now, by the plan page's own check
+    (sipflow.access.plan_access), each SIP checked once."""
+    at = timezone.now()
+    seen: dict[int, bool] = {}
+    kept: list[T] = []
+    for item in items:
+        plan = plan_of(item)
+        if plan.pk not in seen:
+            seen[plan.pk] = plan_access(user=user, plan=plan, at=at) is not None
+        if seen[plan.pk]:
+            kept.append(item)
+            if limit is not None and len(kept) == limit:
+                break
+    return kept
 
 
-def follow_ups_overdue(*, units, today: dt.date) -> QuerySet[SipPlan]:
-    """Open SIPs led by these units whose follow-up date has passed."""
-    return (
+def invitations_unanswered(
+    *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
+) -> list[Invitation]:
+    """Kallelser to these units still unanswered after their answer-by date, of the SIPs
+    the user may see."""
+    invitations = (
+        Invitation.objects.filter(
+            unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
+        )
+        .select_related("meeting__plan__person", "unit")
+        .order_by("meeting__answer_by", "pk")
+    )
+    return _visible(user=user, items=invitations, plan_of=lambda i: i.meeting.plan)
+
+
+def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
+    """Open SIPs led by these units whose follow-up date has passed, that the user may see."""
+    plans = (
         SipPlan.objects.filter(lead_unit__in=units, next_follow_up__lt=today)
         .exclude(phase__in=[SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED])
-        .select_related("lead_unit")
-        .order_by("next_follow_up")
+        .select_related("lead_unit", "person")
+        .order_by("next_follow_up", "pk")
     )
+    return _visible(user=user, items=plans, plan_of=lambda plan: plan)
 
 
 def user_starter_units(*, user: User) -> QuerySet[Unit]:
@@ -76,18 +107,20 @@ def user_starter_units(*, user: User) -> QuerySet[Unit]:
     )
 
 
-def invitations_for_units(*, user: User) -> QuerySet[Invitation]:
-    """Kallelser waiting for an answer from the user's units (or their organisations)."""
+def invitations_for_units(*, user: User, limit: int = 50) -> list[Invitation]:
+    """Kallelser waiting for an answer from the user's units (or their organisations), of
+    the SIPs the user may see."""
     memberships = Membership.objects.filter(user=user)
-    return (
+    invitations = (
         Invitation.objects.filter(status=Invitation.Status.PENDING)
         .filter(
             Q(unit__in=memberships.values("unit"))
             | Q(organisation__in=memberships.values("unit__organisation"))
         )
-        .select_related("meeting__plan", "unit", "organisation")
-        .order_by("meeting__answer_by")
+        .select_related("meeting__plan__person", "unit", "organisation")
+        .order_by("meeting__answer_by", "pk")
     )
+    return _visible(user=user, items=invitations, plan_of=lambda i: i.meeting.plan, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -122,8 +155,11 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
             who = str(invitation.invitee)
             url = reverse("sip:invitation", kwargs={"pk": invitation.pk})
         else:
-            who = str(task.owner or "")
+            # A lead step nobody coordinates waits in the lead unit's queue.
+            who = str(task.owner or plan.lead_unit or "")
             if task.owner_id == user.pk:
                 url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+            elif task.owner_id is None and task.flow_task.can_assign(user, task):
+                url = task.flow_task.reverse("assign", args=[task.process_id, task.pk])
         steps.append(OpenStep(title=str(task.flow_task.task_title), who=who, url=url))
     return steps

@@ -10,6 +10,7 @@ abort it on contention).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
-from viewflow.workflow import STATUS
+from viewflow.workflow import STATUS, lock
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
 from consent.models import Consent, InformationCategory, Purpose
@@ -34,6 +36,7 @@ from notifications.models import Event
 from notifications.services import event_emit
 from notifications.workdays import add_working_days, is_working_day
 
+from .access import leads_on_consent
 from .models import (
     ActionReview,
     FollowUp,
@@ -42,9 +45,12 @@ from .models import (
     Meeting,
     PlanAction,
     PlanVersion,
+    ReconsideredConsent,
     SipPlan,
 )
 from .selectors import invitation_recipient_units
+
+log = logging.getLogger(__name__)
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 #: Reminders go out from this hour on working days.
@@ -147,13 +153,17 @@ def _member(user: User, unit: Unit, roles: Iterable[str] | None = None) -> bool:
     return memberships.exists()
 
 
-def _require_case_party(plan: SipPlan, by: User) -> None:
-    """The initiating unit, the lead unit and the coordinator work the SIP's own steps."""
-    if by.pk == plan.coordinator_id:
+def _require_case_party(plan: SipPlan, by: User, *, at: dt.datetime | None = None) -> None:
+    """The initiating unit works the SIP's own steps; the lead unit and the coordinator from
+    outside it too, while the consent covers them (as on the plan page, sipflow.access)."""
+    if _member(by, plan.started_unit):
         return
-    units = {plan.started_unit_id, plan.lead_unit_id} - {None}
-    if Membership.objects.filter(user=by, unit_id__in=units).exists():
-        return
+    if by.pk == plan.coordinator_id or _member(by, plan.lead_unit):
+        if leads_on_consent(user=by, plan=plan, at=_now(at)):
+            return
+        raise PermissionDenied(
+            _("Samtycket omfattar inte längre din enhet, så du kan inte arbeta med SIP:en.")
+        )
     raise PermissionDenied(_("Du arbetar inte med den här SIP:en."))
 
 
@@ -300,7 +310,7 @@ def sip_prepare(
     """Förbered: choose whom to call and the lead. The step does not finish until the consent
     policy allows a SIP meeting with exactly these parties and this information."""
     at = _now(at)
-    _require_case_party(plan, by)
+    _require_case_party(plan, by, at=at)
     units, organisations, categories = list(units), list(organisations), list(categories)
     if not units and not organisations:
         raise ValidationError({"units": _("Välj minst en enhet eller huvudman att kalla.")})
@@ -368,7 +378,7 @@ def sip_summon(
 ) -> Meeting:
     """Kalla: one kallelse per unit or huvudman; each gets its own answer task."""
     at = _now(at)
-    _require_case_party(plan, by)
+    _require_case_party(plan, by, at=at)
     answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     with _task_step(task=_open_task(plan, _flow().summon), by=by, activation=activation):
@@ -464,7 +474,7 @@ def meeting_reschedule(
     """Flytta mötet: the invitees are told and answer again."""
     at = _now(at)
     plan = meeting.plan
-    _require_case_party(plan, by)
+    _require_case_party(plan, by, at=at)
     answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     flow = _flow()
@@ -947,7 +957,7 @@ def follow_up_record(
     """Uppföljning: each insats of the current plan is reviewed on the two ISU questions,
     then the SIP gets a new follow-up date (with or without a new kallelse) or closes."""
     at = _now(at)
-    _require_case_party(plan, by)
+    _require_case_party(plan, by, at=at)
     version = plan.versions.order_by("-number").first()
     actions = list(version.actions.all())
     answers = set(ActionReview.Answer.values)
@@ -1002,22 +1012,70 @@ def follow_up_record(
 
 # --- Halt on consent -----------------------------------------------------------------------
 
+#: After a consent ends, a SIP that is being changed is tried this many times (about two
+#: seconds in all, viewflow's back-off) before its reconsideration is left to the tick.
+RECONSIDER_LOCK_ATTEMPTS = 3
+_RECONSIDER_LOCK = lock.SelectForUpdateLock(attempts=RECONSIDER_LOCK_ATTEMPTS)
 
-def sip_consent_ended(*, consent: Consent, at: dt.datetime) -> None:
-    """A consent the SIPs of its subject rest on ended. Kallelser to units no longer covered
-    are cancelled and the units told; a SIP the policy no longer allows halts."""
+
+def sip_consent_ended(*, consent: Consent, at: dt.datetime | None = None) -> bool:
+    """A consent the SIPs of its subject may rest on ended. Runs after that change has
+    committed: the withdrawal or expiry took effect at once and every access check already
+    refuses what it no longer covers; this brings each open SIP in line (``sip_reconsider``).
+
+    A SIP whose flow lock stays taken (someone is changing it) is left, and the consent is
+    not recorded as reconsidered, so the tick (``sip_reconsider_pending``) tries again.
+    Returns whether every SIP was reconsidered."""
     if consent.purpose != Purpose.SIP:
-        return
-    for plan in SipPlan.objects.filter(person=consent.subject).exclude(
+        return True
+    at = _now(at)
+    done = True
+    for plan in SipPlan.objects.filter(person_id=consent.subject_id).exclude(
         phase__in=[SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED]
     ):
-        sip_reconsider(plan=plan, at=at)
+        try:
+            sip_reconsider(plan=plan, at=at)
+        except FlowLockFailed:
+            log.warning(
+                "SIP %s: reconsideration after consent %s ended postponed, the case is locked",
+                plan.pk,
+                consent.pk,
+            )
+            done = False
+    if done:
+        ReconsideredConsent.objects.get_or_create(consent=consent, defaults={"at": timezone.now()})
+    return done
+
+
+def sip_reconsider_pending(*, at: dt.datetime | None = None) -> int:
+    """For the tick: reconsider the SIPs of every ended SIP consent not yet recorded as
+    reconsidered. One that fails is logged and tried again next time; the others go on.
+    Returns how many consents are now done."""
+    owed = (
+        Consent.objects.filter(
+            purpose=Purpose.SIP, status__in=[Consent.Status.WITHDRAWN, Consent.Status.EXPIRED]
+        )
+        .exclude(pk__in=ReconsideredConsent.objects.values("consent_id"))
+        .order_by("pk")
+    )
+    done = 0
+    for consent in owed:
+        try:
+            done += sip_consent_ended(consent=consent, at=at)
+        except Exception:
+            log.exception("consent %s: reconsidering its SIPs failed", consent.pk)
+    return done
 
 
 def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
+    """Bring one SIP in line with the consent now: it halts if its starting unit is no
+    longer covered; otherwise kallelser to parties no longer covered are cancelled, those
+    parties are no longer called, and a lead the consent no longer covers goes back to the
+    starting unit. Each change is written to the history. Raises FlowLockFailed when the
+    SIP stays locked."""
     at = _now(at)
     flow = _flow()
-    with flow.lock(plan.process_id), transaction.atomic():
+    with lock.lock_scope(_RECONSIDER_LOCK, flow, plan.process_id), transaction.atomic():
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         if not plan.is_open:
             return plan
@@ -1025,44 +1083,45 @@ def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
         if not base.consent_satisfied:
             _halt(plan, at=at, reasons=base.reasons)
             return plan
-        live = Invitation.objects.select_for_update().filter(
-            meeting__plan=plan,
-            meeting__held_at__isnull=True,
-            status__in=[
-                Invitation.Status.PENDING,
-                Invitation.Status.ACCEPTED,
-                Invitation.Status.DECLINED,
-            ],
-        )
-        for invitation in live:
+        for invitation in _live_invitations(plan):
             if _party_covered(plan, at=at, unit=invitation.unit, org=invitation.organisation):
                 continue
-            invitation.cancel()
-            invitation.save()
-            # Its branch waits as an answer task (pending) or a wait handle (answered).
-            for task in Task.objects.filter(
-                process=plan.process, status__in=OPEN, data__invitation=invitation.pk
-            ):
-                with task.activation() as act:
-                    act.cancel()
-            _tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
-            _history(
+            _cancel_invitation(
                 plan,
+                invitation,
+                at=at,
                 what=gettext_noop(
                     "Kallelsen till %(invitee)s återkallades: samtycket omfattar "
                     "inte längre parten."
                 ),
-                at=at,
-                invitee=invitation.invitee,
             )
         # A party the consent no longer covers is no longer called to later meetings, and
         # no longer blocks the SIP's own steps.
-        for unit in list(plan.invited_units.all()):
-            if not _party_covered(plan, at=at, unit=unit, org=None):
-                plan.invited_units.remove(unit)
-        for organisation in list(plan.invited_organisations.all()):
-            if not _party_covered(plan, at=at, unit=None, org=organisation):
-                plan.invited_organisations.remove(organisation)
+        dropped = [
+            unit
+            for unit in plan.invited_units.all()
+            if not _party_covered(plan, at=at, unit=unit, org=None)
+        ]
+        plan.invited_units.remove(*dropped)
+        dropped_organisations = [
+            organisation
+            for organisation in plan.invited_organisations.all()
+            if not _party_covered(plan, at=at, unit=None, org=organisation)
+        ]
+        plan.invited_organisations.remove(*dropped_organisations)
+        for party in [*dropped, *dropped_organisations]:
+            _history(
+                plan,
+                what=gettext_noop(
+                    "%(party)s kallas inte längre till SIP:ens möten: samtycket omfattar "
+                    "inte parten."
+                ),
+                at=at,
+                party=party,
+            )
+        previous = _lead_without_consent(plan, at=at)
+        if previous is not None:
+            _lead_hand_back(plan, at=at, previous=previous)
     return plan
 
 
@@ -1072,13 +1131,102 @@ def _party_covered(plan: SipPlan, *, at: dt.datetime, unit, org) -> bool:
     ).consent_satisfied
 
 
-def _halt(plan: SipPlan, *, at: dt.datetime, reasons: list[str]) -> None:
-    for invitation in Invitation.objects.select_for_update().filter(
-        meeting__plan=plan, status=Invitation.Status.PENDING
+def _live_invitations(plan: SipPlan):
+    """Kallelser to meetings not yet held that still stand."""
+    return Invitation.objects.select_for_update().filter(
+        meeting__plan=plan,
+        meeting__held_at__isnull=True,
+        status__in=[
+            Invitation.Status.PENDING,
+            Invitation.Status.ACCEPTED,
+            Invitation.Status.DECLINED,
+        ],
+    )
+
+
+def _cancel_invitation(plan: SipPlan, invitation: Invitation, *, at: dt.datetime, what: str):
+    """Cancel a kallelse, its open task (an answer task while pending, a wait handle once
+    answered), tell the invitee and write the history."""
+    invitation.cancel()
+    invitation.save()
+    for task in Task.objects.filter(
+        process=plan.process, status__in=OPEN, data__invitation=invitation.pk
     ):
-        invitation.cancel()
-        invitation.save()
-        _tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
+        with task.activation() as act:
+            act.cancel()
+    _tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
+    _history(plan, what=what, at=at, invitee=invitation.invitee)
+
+
+def _lead_without_consent(plan: SipPlan, *, at: dt.datetime) -> Unit | User | None:
+    """The lead unit, or else the coordinator, that leads from outside the starting unit
+    without the consent covering it (as sipflow.access decides); None while the lead holds."""
+    if plan.lead_unit_id not in (None, plan.started_unit_id) and not _party_covered(
+        plan, at=at, unit=plan.lead_unit, org=None
+    ):
+        return plan.lead_unit
+    coordinator = plan.coordinator
+    if coordinator is None or _member(coordinator, plan.started_unit):
+        return None
+    if leads_on_consent(user=coordinator, plan=plan, at=at):
+        return None
+    return coordinator
+
+
+def _lead_hand_back(plan: SipPlan, *, at: dt.datetime, previous: Unit | User) -> None:
+    """The starting unit leads again, so that it can choose a new lead: the person who
+    started the SIP coordinates if still a case worker there, and the SIP's open lead steps
+    go to them (or to the unit's queue). The unit is told."""
+    from django.urls import reverse
+
+    from .backends import unit_permission
+
+    starter = plan.started_by
+    plan.lead_unit = plan.started_unit
+    plan.coordinator = (
+        starter
+        if starter.is_active and _member(starter, plan.started_unit, STARTER_ROLES)
+        else None
+    )
+    plan.save()
+    flow = _flow()
+    for node in (flow.summon, flow.hold_meeting, flow.follow_up):
+        for task in Task.objects.filter(
+            process=plan.process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        ):
+            with task.activation() as act:
+                if act.task.status == STATUS.ASSIGNED:
+                    act.unassign()
+                act.task.owner_permission = unit_permission(plan.started_unit_id)
+                act.task.save(update_fields=["owner_permission"])
+                if plan.coordinator is not None:
+                    act.assign(plan.coordinator)
+    event_emit(
+        kind=Event.Kind.LEAD_RETURNED,
+        recipient_unit=plan.started_unit,
+        url=reverse("sip:plan", kwargs={"pk": plan.pk}),
+    )
+    _history(
+        plan,
+        what=gettext_noop(
+            "Huvudansvaret gick tillbaka till %(unit_name)s, som väljer ny huvudansvarig: "
+            "samtycket omfattar inte längre %(previous)s."
+        ),
+        at=at,
+        unit=plan.started_unit,
+        unit_name=plan.started_unit,
+        previous=previous,
+    )
+
+
+def _halt(plan: SipPlan, *, at: dt.datetime, reasons: list[str]) -> None:
+    for invitation in _live_invitations(plan):
+        _cancel_invitation(
+            plan,
+            invitation,
+            at=at,
+            what=gettext_noop("Kallelsen till %(invitee)s återkallades: SIP:en stoppades."),
+        )
     plan.halt()
     plan.halted_reason = " ".join(reasons)
     plan.next_follow_up = None

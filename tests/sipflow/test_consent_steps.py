@@ -141,11 +141,12 @@ def test_a_consent_that_ran_out_blocks_the_step(world, step):
     )
 
 
-def test_the_sweep_halts_a_sip_whose_consent_expired(world):
+def test_the_sweep_halts_a_sip_whose_consent_expired(world, django_capture_on_commit_callbacks):
     consents = world.consent_all()
     plan = to_answer(world)
     run_out(consents[1])
-    consent_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_sweep()
     plan.refresh_from_db()
     assert plan.phase == SipPlan.Phase.HALTED
     assert "Johan Ek" in plan.halted_reason

@@ -267,17 +267,20 @@ def test_meeting_closes_unanswered_invitations_and_needs_a_follow_up_date(world)
     assert open_tasks(plan, SipFlow.wait_for_follow_up).exists()
 
 
-def test_withdrawn_consent_halts_the_sip_and_cancels_its_tasks(world):
+def test_withdrawn_consent_halts_the_sip_and_cancels_its_tasks(
+    world, django_capture_on_commit_callbacks
+):
     consents = world.consent_all()
     plan = world.start()
     world.prepare(plan)
     world.summon(plan)
-    consent_withdraw(
-        consent=consents[1],
-        withdrawn_by=world.father,
-        form=Consent.Form.ORAL,
-        documented_by=world.sara,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(
+            consent=consents[1],
+            withdrawn_by=world.father,
+            form=Consent.Form.ORAL,
+            documented_by=world.sara,
+        )
     plan.refresh_from_db()
     plan.process.refresh_from_db()
     assert plan.phase == SipPlan.Phase.HALTED
@@ -288,15 +291,18 @@ def test_withdrawn_consent_halts_the_sip_and_cancels_its_tasks(world):
     assert Event.objects.filter(kind=Event.Kind.INVITATION_CANCELLED).count() == 2
 
 
-def test_a_unit_dropped_from_the_consent_loses_its_pending_invitation(world):
+def test_a_unit_dropped_from_the_consent_loses_its_pending_invitation(
+    world, django_capture_on_commit_callbacks
+):
     world.consent_all(units=[world.social, world.bup])
     extra = world.guardians_consent(units=[world.primary])
     plan = world.start()
     world.prepare(plan)
     meeting = world.summon(plan)
-    consent_withdraw(
-        consent=extra[0], withdrawn_by=world.mother, form="oral", documented_by=world.sara
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(
+            consent=extra[0], withdrawn_by=world.mother, form="oral", documented_by=world.sara
+        )
     plan.refresh_from_db()
     assert plan.phase == SipPlan.Phase.SUMMONING
     assert meeting.invitations.get(unit=world.primary).status == Invitation.Status.CANCELLED
@@ -351,7 +357,9 @@ def test_answer_by_defaults_to_ten_working_days(world, settings):
     assert services.answer_by_default(sent_on=dt.date(2026, 12, 18)) == dt.date(2027, 1, 8)
 
 
-def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_sip(world):
+def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_sip(
+    world, django_capture_on_commit_callbacks
+):
     """Review finding: the SIP must go on without the party the consent no longer covers."""
     world.consent_all(units=[world.social, world.bup])
     extra = world.guardians_consent(units=[world.primary])
@@ -360,9 +368,10 @@ def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_si
     meeting = world.summon(plan)
     primary = meeting.invitations.get(unit=world.primary)
     services.invitation_accept(invitation=primary, by=world.petra, attendees="Petra")
-    consent_withdraw(
-        consent=extra[1], withdrawn_by=world.father, form="oral", documented_by=world.sara
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(
+            consent=extra[1], withdrawn_by=world.father, form="oral", documented_by=world.sara
+        )
     primary.refresh_from_db()
     assert primary.status == Invitation.Status.CANCELLED
     assert list(plan.invited_units.all()) == [world.bup]
