@@ -5,6 +5,7 @@ and the SIP's phase and tasks stay as they were."""
 from __future__ import annotations
 
 import pytest
+from django.test import TestCase
 from django.urls import NoReverseMatch, reverse
 from viewflow.workflow.models import Process, Task
 
@@ -55,12 +56,14 @@ def summoned(world) -> SipPlan:
 def halted(world) -> SipPlan:
     plan = summoned(world)
     consent = Consent.objects.filter(subject=world.child, given_by=world.mother).get()
-    consent_withdraw(
-        consent=consent,
-        withdrawn_by=world.mother,
-        form=Consent.Form.ORAL,
-        documented_by=world.sara,
-    )
+    # The SIP is reconsidered once the withdrawal has committed.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        consent_withdraw(
+            consent=consent,
+            withdrawn_by=world.mother,
+            form=Consent.Form.ORAL,
+            documented_by=world.sara,
+        )
     plan = SipPlan.objects.get(pk=plan.pk)
     assert plan.phase == SipPlan.Phase.HALTED
     return plan
