@@ -124,6 +124,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and the tick write one file at once (make run). WAL lets
+    # readers go on beside the writer; a writer waits up to 5 s for another instead of
+    # failing; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads before
+    # it writes never has to upgrade its lock (SQLite refuses that at once, "database is
+    # locked", whatever the timeout).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL"
+        ),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
