@@ -3,6 +3,7 @@ writes them, and may only read and append to the access log. Migrations run as t
 
 from __future__ import annotations
 
+import io
 import os
 
 import dj_database_url
@@ -80,6 +81,17 @@ def test_migrate_runs_as_the_owner_and_gives_the_runtime_role_back_only_its_righ
     assert set(migrating_as) == {owner["USER"]}
     assert current_user() == role
     assert runtime_privileges(role)[AccessLogEntry._meta.db_table] == {"SELECT", "INSERT"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_warns_when_no_role_of_its_own_is_given_to_the_application(settings):
+    settings.DATABASE_MIGRATE = dj_database_url.parse(os.environ["DATABASE_URL"])
+    settings.DATABASE_RUNTIME_ROLE = ""
+    errors = io.StringIO()
+    call_command("migrate", verbosity=0, stderr=errors)
+    assert "if the application runs as it, it can switch the access log's protection off" in (
+        errors.getvalue()
+    )
 
 
 @pytest.mark.django_db

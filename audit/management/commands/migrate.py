@@ -12,7 +12,11 @@ from django.conf import settings
 from django.core.management.commands import migrate
 from django.db import connections
 
-from audit.database_roles import migrating_as_owner, runtime_role_grant
+from audit.database_roles import (
+    access_log_role_problems,
+    migrating_as_owner,
+    runtime_role_grant,
+)
 
 
 class Command(migrate.Command):
@@ -30,11 +34,12 @@ class Command(migrate.Command):
                 return
             role = getattr(settings, "DATABASE_RUNTIME_ROLE", "")
             if not role:
-                self.stderr.write(
-                    "Warning: the application runs as the role that owns the tables, so it "
-                    "could switch the access log's protection off. Give it a role of its own "
-                    "(DATABASE_MIGRATE_URL; see the README)."
-                )
+                for problem in access_log_role_problems(using=database):
+                    self.stderr.write(
+                        f"Warning: {problem}; if the application runs as it, it can switch the "
+                        "access log's protection off. Give it a role of its own "
+                        "(DATABASE_MIGRATE_URL; see the README)."
+                    )
                 return
             for note in runtime_role_grant(using=database, role=role):
                 if options["verbosity"] >= 1:
