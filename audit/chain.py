@@ -2,15 +2,24 @@
 the entry's own fields, so changing, removing or reordering an entry breaks every link
 after it.
 
-The canonical form below is frozen: entries already written are verified with it. A change
-needs a new form used only for new entries (and a marker of which form an entry uses).
+Entries are sealed with HMAC-SHA256 under ``settings.AUDIT_HMAC_KEY``, a key the database
+does not hold: whoever can write the table (its owner, a superuser) still cannot recompute
+a chain that verifies. Entries written before sealing began carry a plain SHA-256 of the
+same canonical form (``legacy_entry_digest``); the verifier accepts those only at the start
+of the chain, before the first sealed entry (see ``audit.selectors.audit_verify``).
+
+The canonical form is frozen for the entries already written: a new field goes into
+``SEALED_FIELDS`` (and ``_values``) only, never into ``LEGACY_FIELDS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+
+from django.conf import settings
 
 from .models import AccessLogEntry
 
@@ -20,10 +29,26 @@ GENESIS_HASH = "0" * 64
 #: The PostgreSQL advisory lock taken while an entry is appended ("audit" in ASCII).
 CHAIN_LOCK_KEY = 0x6175646974
 
+#: The fields the plain SHA-256 of the first entries covers. Frozen.
+LEGACY_FIELDS = (
+    "at",
+    "user",
+    "username",
+    "unit",
+    "organisation",
+    "action",
+    "object_type",
+    "object_id",
+    "person",
+    "purpose",
+    "path",
+)
+#: The fields the seal of every entry written now covers.
+SEALED_FIELDS = LEGACY_FIELDS
 
-def entry_digest(entry: AccessLogEntry, previous_hash: str) -> str:
-    """SHA-256 (hex) of ``previous_hash`` followed by the entry's canonical JSON."""
-    fields = {
+
+def _values(entry: AccessLogEntry) -> dict[str, object]:
+    return {
         "at": entry.at.astimezone(dt.UTC).isoformat(),
         "user": entry.user_id,
         "username": entry.username,
@@ -36,5 +61,33 @@ def entry_digest(entry: AccessLogEntry, previous_hash: str) -> str:
         "purpose": entry.purpose,
         "path": entry.path,
     }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _canonical(entry: AccessLogEntry, fields: tuple[str, ...]) -> str:
+    values = _values(entry)
+    return json.dumps(
+        {name: values[name] for name in fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+
+
+def audit_hmac(message: str) -> str:
+    """HMAC-SHA256 (hex) of ``message`` under the access log's key."""
+    key = settings.AUDIT_HMAC_KEY.encode("utf-8")
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def entry_digest(entry: AccessLogEntry, previous_hash: str) -> str:
+    """The seal of an entry: HMAC-SHA256 (hex), under the access log's key, of
+    ``previous_hash`` followed by the entry's canonical JSON."""
+    return audit_hmac(previous_hash + _canonical(entry, SEALED_FIELDS))
+
+
+def legacy_entry_digest(entry: AccessLogEntry, previous_hash: str) -> str:
+    """SHA-256 (hex) of ``previous_hash`` followed by the entry's canonical JSON: the hash of
+    the entries written before sealing began. Anyone can compute it; it is only ever
+    accepted before the first sealed entry."""
+    canonical = _canonical(entry, LEGACY_FIELDS)
     return hashlib.sha256((previous_hash + canonical).encode("utf-8")).hexdigest()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import uuid
 
 import pytest
 
@@ -17,6 +18,34 @@ def years_ago(years: int, *, today: dt.date = TODAY, days: int = 0) -> dt.date:
     except ValueError:
         date = dt.date(today.year - years, 3, 1)
     return date - dt.timedelta(days=days)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is migrated as the role of DATABASE_URL, its owner; migrate then
+    grants the runtime role (settings.DATABASE_RUNTIME_ROLE) its rights. Every test then runs
+    as that role, as production does, through SET ROLE on each new connection: the suite
+    proves that the application needs no more, and cannot change the access log."""
+    from django.conf import settings
+    from django.db import connections
+
+    options = connections["default"].settings_dict["OPTIONS"]
+    with django_db_blocker.unblock():
+        connections.close_all()
+    options["assume_role"] = settings.DATABASE_RUNTIME_ROLE
+    yield
+    options.pop("assume_role", None)
+    with django_db_blocker.unblock():
+        connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_path(settings, tmp_path_factory):
+    """Each test its own (not yet written) checkpoint file: a checkpoint left by one test's
+    log would make the next test's log look cut short."""
+    settings.AUDIT_CHECKPOINT_PATH = (
+        tmp_path_factory.getbasetemp() / "checkpoints" / f"{uuid.uuid4().hex}.log"
+    )
 
 
 @pytest.fixture

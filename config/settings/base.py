@@ -3,9 +3,12 @@
 Environment variables:
     DATABASE_URL     e.g. postgres://user:pass@host:5432/sipflow (default: a SQLite file,
                      which only ``make run`` relies on)
+    DATABASE_MIGRATE_URL  the same database, as the role that owns the tables (migrate)
     SECRET_KEY       required in production
     DEBUG            "1"/"true" to enable debug mode
     ALLOWED_HOSTS    comma-separated host names
+    AUDIT_HMAC_KEY   seals the access log (required in production)
+    AUDIT_CHECKPOINT_PATH  the access log's checkpoint file (default var/)
     EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                      EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, EMAIL_BACKEND
 """
@@ -126,6 +129,42 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and the tick write one file at once (make run). WAL lets
+    # readers go on beside the writer; a writer waits up to 5 s for another instead of
+    # failing; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads before
+    # it writes never has to upgrade its lock (SQLite refuses that at once, "database is
+    # locked", whatever the timeout).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL"
+        ),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
+#: Migrations run as the role that owns the tables (DATABASE_MIGRATE_URL, the same database
+#: as DATABASE_URL); the application runs as DATABASE_URL's role, which may read and write the
+#: tables but only read and append to the access log (audit.database_roles).
+DATABASE_MIGRATE = None
+DATABASE_RUNTIME_ROLE = ""
+if os.environ.get("DATABASE_MIGRATE_URL"):
+    DATABASE_MIGRATE = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
+    if {DATABASE_MIGRATE["ENGINE"], DATABASES["default"]["ENGINE"]} != {
+        "django.db.backends.postgresql"
+    }:
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL needs PostgreSQL, as DATABASE_URL.")
+    if DATABASE_MIGRATE["NAME"] != DATABASES["default"]["NAME"]:
+        raise ImproperlyConfigured(
+            "DATABASE_MIGRATE_URL must name the same database as DATABASE_URL "
+            f"({DATABASES['default']['NAME']!r}), with the role that owns its tables."
+        )
+    if DATABASE_MIGRATE["USER"] == DATABASES["default"]["USER"]:
+        raise ImproperlyConfigured(
+            "DATABASE_MIGRATE_URL and DATABASE_URL log in as the same role: the application "
+            "needs a role of its own that does not own the tables."
+        )
+    DATABASE_RUNTIME_ROLE = DATABASES["default"]["USER"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"
@@ -213,6 +252,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+#: Seals the access log's hash chain and its checkpoints (HMAC-SHA256): a key the database
+#: does not hold. This fixed key is for development and the tests only; production refuses
+#: to start with it. Keep the production key as long as the log (five years): entries sealed
+#: with another key no longer verify.
+DEVELOPMENT_AUDIT_HMAC_KEY = "sipflow-development-audit-key, not secret"
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or DEVELOPMENT_AUDIT_HMAC_KEY
+#: Where `manage.py audit_verify` appends the log's checkpoints, outside the database.
+AUDIT_CHECKPOINT_PATH = Path(
+    os.environ.get("AUDIT_CHECKPOINT_PATH") or VAR_DIR / "audit-checkpoints.log"
+)
 
 # `manage.py seed_demo` creates users with published passwords: never in production.
 DEMO_DATA_ALLOWED = True

@@ -5,11 +5,23 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, env_bool, env_int
+from .base import (
+    AUDIT_HMAC_KEY,
+    DATABASES,
+    DEVELOPMENT_AUDIT_HMAC_KEY,
+    MIDDLEWARE,
+    env_bool,
+    env_int,
+)
 
 if not os.environ.get("SECRET_KEY") or len(os.environ["SECRET_KEY"]) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters."
+    )
+if AUDIT_HMAC_KEY == DEVELOPMENT_AUDIT_HMAC_KEY or len(AUDIT_HMAC_KEY) < 32:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must be set to a random value of at least 32 characters, kept outside "
+        "the database: it seals the access log."
     )
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at the PostgreSQL database.")

@@ -24,5 +24,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 AUTHENTICATION_BACKENDS = ["config.security.AxesBackendForTests", *AUTHENTICATION_BACKENDS[1:]]
 AXES_VERBOSE = False
 
+#: The tests run as this role, which does not own the tables (tests/conftest.py); migrate
+#: creates it and grants its rights.
+DATABASE_RUNTIME_ROLE = "sipflow_runtime"
+
 #: The test runner flushes the database after transactional tests (audit flush command).
 AUDIT_LOG_FLUSHABLE = True

@@ -1,4 +1,5 @@
-"""The database refuses to change the log; tampering behind its back is detected."""
+"""The database refuses to change the log, even to its owner; tampering behind its back is
+detected. The five ways of tampering the issue names are in test_tamper_evidence.py."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from audit.management.commands.audit_verify import Command as AuditVerifyCommand
 from audit.models import AccessLogEntry, SampleReview
 from audit.selectors import audit_verify
 from audit.services import access_log_record
+from tests.audit.conftest import TABLE, as_table_owner, execute_behind_the_triggers_back
 from tests.factories import UserFactory
 
-TABLE = connection.ops.quote_name(AccessLogEntry._meta.db_table)
 SAMPLE_ENTRIES = connection.ops.quote_name(SampleReview.entries.through._meta.db_table)
 VIEW = AccessLogEntry.Action.VIEW
 
@@ -26,21 +27,6 @@ def record_three(staff) -> list[AccessLogEntry]:
         access_log_record(user=staff.sara, action=VIEW, person=staff.child, purpose=f"visit {n}")
         for n in range(3)
     ]
-
-
-def check_pending_foreign_keys(cursor) -> None:
-    """Django's foreign keys are checked at commit; PostgreSQL refuses ALTER TABLE and
-    TRUNCATE of a table with checks pending, and a test never commits."""
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-def execute_behind_the_triggers_back(sql: str, params: list) -> None:
-    """What a superuser could do: switch the trigger off, change the table, switch it on."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        check_pending_foreign_keys(cursor)
-        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-        cursor.execute(sql, params)
-        cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
 
 
 @pytest.mark.django_db
@@ -53,14 +39,12 @@ def execute_behind_the_triggers_back(sql: str, params: list) -> None:
         f"TRUNCATE {SAMPLE_ENTRIES}, {TABLE}",
     ],
 )
-def test_the_database_refuses_to_change_the_log(staff, sql):
+def test_the_database_refuses_to_change_the_log_even_to_its_owner(staff, sql):
     record_three(staff)
     with (
         pytest.raises(DatabaseError, match="audit log is append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
+        as_table_owner() as cursor,
     ):
-        check_pending_foreign_keys(cursor)
         cursor.execute(sql)
     assert list(AccessLogEntry.objects.values_list("purpose", flat=True)) == [
         "visit 0",
@@ -117,11 +101,14 @@ def test_a_removed_entry_is_found(staff, removed):
 
 
 @pytest.mark.django_db
-def test_the_command_says_ok(staff):
+def test_the_command_says_ok_and_appends_a_checkpoint(staff, settings):
     record_three(staff)
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    assert out.getvalue().strip() == "OK: 3 entries"
+    assert out.getvalue().splitlines() == [
+        "OK: 3 entries",
+        f"Checkpoint appended to {settings.AUDIT_CHECKPOINT_PATH}",
+    ]
 
 
 @pytest.mark.django_db
@@ -157,10 +144,6 @@ def test_flush_empties_the_log_and_leaves_the_triggers_on(staff):
     assert not AccessLogEntry.objects.exists()
     access_log_record(user=UserFactory(), action=VIEW)
     for sql in (f"UPDATE {TABLE} SET purpose = ''", f"TRUNCATE {TABLE} CASCADE"):
-        with (
-            pytest.raises(DatabaseError, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
+        with pytest.raises(DatabaseError, match="append-only"), as_table_owner() as cursor:
             cursor.execute(sql)
     assert audit_verify().checked == 1

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from audit.chain import GENESIS_HASH, entry_digest
+from audit.chain import GENESIS_HASH, entry_digest, legacy_entry_digest
 from audit.models import AccessLogEntry
 from audit.selectors import VerifyResult, audit_verify
 from audit.services import access_log_record
@@ -129,3 +132,63 @@ def test_the_digest_does_not_depend_on_the_time_zone_of_at(staff):
 def test_an_empty_log_verifies():
     result = audit_verify()
     assert (result.checked, result.first_broken_pk, result.ok) == (0, None, True)
+
+
+def test_entries_are_sealed_with_a_key_the_database_does_not_hold(staff, settings):
+    entry = access_log_record(user=staff.sara, action=VIEW, person=staff.child, at=AT)
+    assert entry.entry_hash == entry_digest(entry, GENESIS_HASH)
+    assert entry.entry_hash != legacy_entry_digest(entry, GENESIS_HASH)
+    settings.AUDIT_HMAC_KEY = "another key"
+    assert entry_digest(entry, GENESIS_HASH) != entry.entry_hash
+    assert audit_verify().first_broken_pk == entry.pk
+
+
+def record_unsealed(staff, n: int) -> AccessLogEntry:
+    """An entry as written before sealing began: chained with a plain SHA-256."""
+    entry = AccessLogEntry(
+        at=AT + dt.timedelta(seconds=n),
+        user=staff.sara,
+        username="sara",
+        unit=staff.social,
+        organisation=staff.kommun,
+        action=VIEW,
+        purpose=f"before sealing {n}",
+    )
+    last = AccessLogEntry.objects.order_by("-pk").first()
+    entry.previous_hash = last.entry_hash if last else GENESIS_HASH
+    entry.entry_hash = legacy_entry_digest(entry, entry.previous_hash)
+    entry.save(force_insert=True)
+    return entry
+
+
+def test_a_log_begun_before_sealing_verifies_and_goes_on_sealed(staff):
+    unsealed = [record_unsealed(staff, n) for n in range(2)]
+    sealed = access_log_record(user=staff.vera, action=VIEW, person=staff.child)
+    assert sealed.previous_hash == unsealed[1].entry_hash
+    result = audit_verify()
+    assert (result.ok, result.checked) == (True, 3)
+    assert (result.legacy_until, result.last_pk, result.head) == (
+        unsealed[1].pk,
+        sealed.pk,
+        sealed.entry_hash,
+    )
+
+
+def test_an_unsealed_entry_after_a_sealed_one_is_refused(staff):
+    record_unsealed(staff, 0)
+    access_log_record(user=staff.vera, action=VIEW)
+    forged = record_unsealed(staff, 2)
+    result = audit_verify()
+    assert (result.checked, result.first_broken_pk) == (2, forged.pk)
+    assert "plain SHA-256" in result.reason
+
+
+def test_no_unsealed_entry_is_accepted_beyond_those_the_checkpoint_found(staff):
+    """The checkpoint records where the unsealed start of the log ends: an unsealed entry
+    appended after it is refused even before any sealed entry follows."""
+    record_unsealed(staff, 0)
+    call_command("audit_verify", stdout=io.StringIO())
+    forged = record_unsealed(staff, 1)
+    assert audit_verify().ok  # without the checkpoint it would pass
+    with pytest.raises(CommandError, match=f"BROKEN at entry {forged.pk}: .*plain SHA-256"):
+        call_command("audit_verify", stdout=io.StringIO())

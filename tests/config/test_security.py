@@ -277,6 +277,7 @@ def test_production_cookies_are_secure_and_http_only():
         "s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1])",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        AUDIT_HMAC_KEY="a-long-random-access-log-key-0123456789",
         ALLOWED_HOSTS="sipflow.example.se",
     )
     assert result.returncode == 0, result.stderr

@@ -38,6 +38,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        AUDIT_HMAC_KEY="a-long-random-access-log-key-0123456789",
         ALLOWED_HOSTS="sipflow.example.se",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -49,15 +50,32 @@ def test_production_settings_pass_check_deploy_without_warnings():
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "PostgreSQL"),
+        ({"AUDIT_HMAC_KEY": ""}, "AUDIT_HMAC_KEY"),
+        ({"AUDIT_HMAC_KEY": "short"}, "AUDIT_HMAC_KEY"),
     ],
 )
-def test_production_refuses_to_start_without_a_secret_or_postgresql(env, message):
+def test_production_refuses_to_start_without_its_secrets_or_postgresql(env, message):
     base = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "k" * 60,
+        "AUDIT_HMAC_KEY": "a" * 40,
         "DATABASE_URL": os.environ["DATABASE_URL"],
     }
     result = manage("check", **{**base, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("migrate_url", "message"),
+    [
+        ("postgres://owner@127.0.0.1:5432/another", "must name the same database"),
+        ("{url}", "log in as the same role"),
+    ],
+)
+def test_the_migration_role_must_be_another_role_on_the_same_database(migrate_url, message):
+    url = os.environ["DATABASE_URL"]
+    result = manage("check", DATABASE_URL=url, DATABASE_MIGRATE_URL=migrate_url.format(url=url))
     assert result.returncode != 0
     assert message in result.stderr
 

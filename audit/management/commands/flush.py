@@ -4,6 +4,8 @@
 each transactional test. On PostgreSQL the trigger of migration 0002 refuses TRUNCATE, so
 the trigger is disabled and enabled again inside the flush's own transaction: other
 sessions never see it off, and only the table's owner (who could drop it anyway) can do it.
+The test suite acts as the runtime role (SET ROLE), which may not: flush returns to the
+role it logged in as, the owner, for its own transaction only (SET LOCAL ROLE NONE).
 Outside the test settings (``AUDIT_LOG_FLUSHABLE``) flush is refused on PostgreSQL: the log
 must be kept.
 """
@@ -43,6 +45,7 @@ class Command(flush.Command):
                 return None
         quoted = connection.ops.quote_name(table)
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL ROLE NONE")
             cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER USER")
             super().handle(**{**options, "interactive": False})
             cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")
