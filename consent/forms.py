@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Person, Unit
+from directory.selectors import person_query_parse
 
 from .models import Consent, GuardiansNotCalled, InformationCategory, Purpose
 
@@ -33,12 +35,18 @@ def person_choices(*, person: Person, guardians: list[Person]) -> dict[int, str]
 
 
 class PersonSearchForm(forms.Form):
+    """Sent by POST: a personnummer must never end up in a URL (server logs, history)."""
+
     q = forms.CharField(
         label=_("Personnummer eller namn"),
-        required=False,
         max_length=100,
         help_text=_("T.ex. 20130101-9826 eller Alva Andersson."),
     )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        person_query_parse(query, today=timezone.localdate())
+        return query
 
 
 class ConsentForm(forms.Form):
