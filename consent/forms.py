@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import validate_plausible_date
 from directory.models import Organisation, Person, Unit
 from directory.selectors import person_query_parse
 
@@ -83,11 +84,14 @@ class ConsentForm(forms.Form):
     excluded_persons = forms.CharField(
         label=_("Personer som inte får ta del"), required=False, widget=forms.Textarea
     )
-    valid_from = forms.DateField(label=_("Gäller från"), widget=DateInput)
+    valid_from = forms.DateField(
+        label=_("Gäller från"), widget=DateInput, validators=[validate_plausible_date]
+    )
     valid_until = forms.DateField(
         label=_("Gäller till och med"),
         required=False,
         widget=DateInput,
+        validators=[validate_plausible_date],
         help_text=_("Högst ett år. Lämna tomt för ett år."),
     )
     document = forms.FileField(label=_("Inskannat dokument"), required=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django import forms
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -24,6 +25,7 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
+from consent.models import InformationCategory
 from directory.models import Membership
 from notifications.models import Notification
 from sipflow import services
@@ -35,16 +37,18 @@ pytestmark = pytest.mark.django_db
 NUL, LONG = "a\x00b", "x" * 100_000
 #: Query parameters are text: one request with a NUL in a 100 KB string, one with a date.
 QUERY_JUNK = {"a NUL in 100 KB": NUL + LONG, "an impossible date": "2026-02-30"}
-#: Form fields are also numbers, choices and dates. A tuple is spread over the fields in
-#: turn, so that a form's date fields get different dates.
-FORM_JUNK = {
-    "NUL": NUL,
-    "100 KB": LONG,
-    "impossible and extreme dates": ("2026-02-30", "9999-12-31", "0001-01-01"),
-}
+#: Form fields are also numbers, choices and dates: each kind of junk on its own, and the
+#: first and last dates there are where a form has a date field.
+FORM_JUNK = {"NUL": NUL, "100 KB": LONG, "an impossible date": "2026-02-30"}
+EXTREME_DATES = {"the first date": "0001-01-01", "the last date": "9999-12-31"}
+DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
 #: Query parameters the site's views and viewflow's lists read, besides the fields of the
 #: page's forms and filters.
 QUERY_PARAMETERS = ("q", "person", "version", "page", "_orderby", "_search", "back", "next")
+#: What viewflow's bulk actions and the language switch read from a POST without a form.
+POST_PARAMETERS = ("pk", "select_all", "language")
+#: An id no table holds, in every id of a URL.
+HUGE_ID = 2**70
 #: Pages left out: logging out ends the test's session; the staff admin is for
 #: administrators (tests/access/test_admin_scope.py), except its login form.
 SKIPPED = ("logout", "admin:logout")
@@ -100,8 +104,9 @@ def task_kwargs(name: str, plans) -> dict | None:
     return {"process_pk": task.process_id, "task_pk": task.pk} if task else None
 
 
-def targets(case, plans, users) -> list[tuple[str, str]]:
-    """(name, url): the first URL of each view that has an object to be tried on."""
+def targets(case, plans, users) -> list[tuple[str, str, str | None]]:
+    """(name, url, url with huge ids): the first URL of each view that has an object to be
+    tried on."""
     views = {}
     for name, kwarg_names in url_patterns():
         if name in SKIPPED or (name.startswith("admin:") and name != "admin:login"):
@@ -120,32 +125,35 @@ def targets(case, plans, users) -> list[tuple[str, str]]:
         url = reverse(name, kwargs=kwargs)
         match = get_resolver().resolve(url)
         view = getattr(match.func, "view_class", match.func)
-        views.setdefault(view, (name, url))
+        ids = {key: HUGE_ID for key, value in kwargs.items() if isinstance(value, int)}
+        huge = reverse(name, kwargs={**kwargs, **ids}) if ids else None
+        views.setdefault(view, (name, url, huge))
     return sorted(views.values())
 
 
-def field_names(response) -> tuple[set[str], set[str]]:
-    """The names of the fields of the page's form and formset (sent by POST), and of its
-    list filters (sent as query parameters)."""
+def field_names(response) -> tuple[dict[str, forms.Field], dict[str, forms.Field]]:
+    """The fields, by name, of the page's form and formset (sent by POST) and of its list
+    filters (sent as query parameters)."""
     context = response.context
     if context is None:
-        return set(), set()
-    forms = [context.get("form")]
+        return {}, {}
+    page_forms = [context.get("form")]
     formset = context.get("formset")
     if formset is not None:
-        forms += [formset.management_form, *formset.forms]
+        page_forms += [formset.management_form, *formset.forms]
     filterset = getattr(context.get("view"), "filterset", None)
-    return names_of(filter(None, forms)), names_of([filterset.form] if filterset else [])
+    filters = [filterset.form] if filterset is not None else []
+    return fields_of(filter(None, page_forms)), fields_of(filters)
 
 
-def names_of(forms) -> set[str]:
-    names = set()
-    for form in forms:
+def fields_of(page_forms) -> dict[str, forms.Field]:
+    fields = {}
+    for form in page_forms:
         for field_name, field in form.fields.items():
             name = form.add_prefix(field_name)
             suffixes = getattr(field.widget, "widgets_names", None) or [""]
-            names.update(name + suffix for suffix in suffixes)
-    return names
+            fields.update((name + suffix, field) for suffix in suffixes)
+    return fields
 
 
 def isolated(request):
@@ -168,7 +176,7 @@ def test_no_input_reaches_a_server_error(world):
         clients[role].force_login(user)
 
     failures, tried = [], set()
-    for name, url in targets(case, plans, users):
+    for name, url, huge in targets(case, plans, users):
         pages, refused = {}, {}
         roles = ROLES if name.split(":")[0] in CASE_APPS else ROLES[:1]
         for role in roles:
@@ -192,16 +200,59 @@ def test_no_input_reaches_a_server_error(world):
                 response = isolated(lambda: client.get(url, params))  # noqa: B023
                 if response.status_code >= 500:
                     failures.append(f"{role}: GET {name} with {label} gave 5xx")
-            for label, junk in FORM_JUNK.items() if form_fields else ():
-                data = {
-                    field: junk[index % len(junk)] if isinstance(junk, tuple) else junk
-                    for index, field in enumerate(sorted(form_fields))
-                }
+            form_junk = FORM_JUNK if form_fields else {}
+            if any(isinstance(field, DATE_FIELDS) for field in form_fields.values()):
+                form_junk = {**form_junk, **EXTREME_DATES}
+            for label, junk in form_junk.items():
+                data = dict.fromkeys(form_fields, junk)
                 response = isolated(lambda: client.post(url, data))  # noqa: B023
                 if response.status_code >= 500:
                     failures.append(f"{role}: POST {name} with {label} gave 5xx")
+            if not form_fields:
+                data = dict.fromkeys({*QUERY_PARAMETERS, *POST_PARAMETERS}, NUL + LONG)
+                response = isolated(lambda: client.post(url, data))  # noqa: B023
+                if response.status_code >= 500:
+                    failures.append(f"{role}: POST {name} with a NUL in 100 KB gave 5xx")
+            if huge is not None:
+                response = isolated(lambda: client.get(huge))  # noqa: B023
+                if response.status_code >= 500:
+                    failures.append(f"{role}: GET {name} with ids of {HUGE_ID} gave 5xx")
     assert not failures, "\n".join(failures)
     # The forms that take case data were reached, not only refused.
     steps = {f"sip:{step}:execute" for step in ("start", "prepare", "summon", "hold_meeting")}
     steps.add("sip:follow_up:execute")
     assert steps | {"people:consent_create", "sip:invitation", "people:index"} <= tried
+
+
+def test_a_date_at_the_end_of_the_calendar_is_a_form_error(client, world):
+    """A consent from 9999-12-31 (its year of validity ends in year 10000) and a stickprov
+    up to 9999-12-31 (its last day ends the day after) were server errors."""
+    message = "Ange ett datum mellan 1900-01-01 och 2199-12-31."
+    client.force_login(world.sara)
+    consent = client.post(
+        reverse("people:consent_create", kwargs={"person_pk": world.child.pk}),
+        {
+            "given_by": world.mother.pk,
+            "purpose": "sip",
+            "form": "written",
+            "units": [world.bup.pk],
+            "categories": [InformationCategory.objects.get(code="health").pk],
+            "valid_from": "9999-12-31",
+        },
+    )
+    assert consent.status_code == 200
+    assert consent.context["form"].errors["valid_from"] == [message]
+
+    chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+    client.force_login(chef)
+    sample = client.post(
+        reverse("people:samples"),
+        {
+            "unit": world.social.pk,
+            "period_start": "2026-01-01",
+            "period_end": "9999-12-31",
+            "size": 5,
+        },
+    )
+    assert sample.status_code == 200
+    assert sample.context["form"].errors["period_end"] == [message]
