@@ -96,6 +96,16 @@ def test_no_url_holds_what_was_searched(client, worker, family):
         assert "Alva" not in entry.purpose + entry.path
 
 
+def test_search_finds_nobody_outside_the_workers_kommun(client, family):
+    elsewhere = UnitFactory(organisation=OrganisationFactory(name="Falu kommun"))
+    stranger = MembershipFactory(role=Membership.Role.SOCIAL_WORKER, unit=elsewhere).user
+    client.force_login(stranger)
+    for query in ("Alva Ek", family[0].personal_identity_number):
+        page = search(client, query)
+        assert list(page.context["results"]) == []
+        assert family[0].identity_number_display not in page.content.decode()
+
+
 def test_a_search_url_shows_nothing_in_another_session(client, worker, family, kommun):
     location = client.post(reverse("people:index"), {"q": "Alva Ek"})["Location"]
     colleague = MembershipFactory(
