@@ -6,14 +6,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import validate_plausible_date
 from consent.forms import DateInput
 from directory.models import Unit
 
 
 class SampleDrawForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.none())
-    period_start = forms.DateField(label=_("Från"), widget=DateInput)
-    period_end = forms.DateField(label=_("Till och med"), widget=DateInput)
+    period_start = forms.DateField(
+        label=_("Från"), widget=DateInput, validators=[validate_plausible_date]
+    )
+    period_end = forms.DateField(
+        label=_("Till och med"), widget=DateInput, validators=[validate_plausible_date]
+    )
     size = forms.IntegerField(label=_("Antal"), min_value=1, max_value=200, initial=20)
 
     def __init__(self, *args, units, **kwargs):

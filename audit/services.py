@@ -40,6 +40,9 @@ def access_log_record(
     until the caller's transaction ends, so called inside a longer transaction it serialises
     logging until that commits.
     """
+    # PostgreSQL text cannot hold NUL, and a request can carry one (?q=a%00b): the access is
+    # still logged, with U+FFFD where the NUL was.
+    purpose, path = purpose.replace("\x00", "\ufffd"), path.replace("\x00", "\ufffd")
     if action not in AccessLogEntry.Action.values:
         raise ValueError(f"unknown access log action {action!r}")
     if user is not None and user.is_anonymous:

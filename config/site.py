@@ -7,6 +7,7 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from audit import views as audit_views
+from config.forms import LoginForm
 from config.views import OverviewView
 from consent import views as consent_views
 from directory.selectors import user_works_with_cases
@@ -119,10 +120,15 @@ sip_app = FlowAppViewset(
 )
 
 
+class SiteAuthViewset(AuthViewset):
+    def get_login_view_kwargs(self, **kwargs):
+        return super().get_login_view_kwargs(**{"form_class": LoginForm, **kwargs})
+
+
 site = Site(
     title="sipflow",
     primary_color="#1d4f7c",
     viewsets=[OverviewApplication(), PeopleApplication(), sip_app, NotificationsApplication()],
     # Inside the site, so that login and password pages carry its title and colours.
-    urlpatterns=[path("accounts/", AuthViewset(with_profile_view=False).urls)],
+    urlpatterns=[path("accounts/", SiteAuthViewset(with_profile_view=False).urls)],
 )

@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from .forms import AdminLoginForm
 from .site import site
 
 admin.site.site_header = _("sipflow – administration")
 admin.site.site_title = "sipflow"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="overview:index"), name="home"),

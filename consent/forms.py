@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import validate_plausible_date
 from directory.models import Organisation, Person, Unit
+from directory.selectors import person_query_parse
 
 from .models import Consent, GuardiansNotCalled, InformationCategory, Purpose
 
@@ -33,12 +36,18 @@ def person_choices(*, person: Person, guardians: list[Person]) -> dict[int, str]
 
 
 class PersonSearchForm(forms.Form):
+    """Sent by POST: a personnummer must never end up in a URL (server logs, history)."""
+
     q = forms.CharField(
         label=_("Personnummer eller namn"),
-        required=False,
         max_length=100,
         help_text=_("T.ex. 20130101-9826 eller Alva Andersson."),
     )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        person_query_parse(query, today=timezone.localdate())
+        return query
 
 
 class ConsentForm(forms.Form):
@@ -75,11 +84,14 @@ class ConsentForm(forms.Form):
     excluded_persons = forms.CharField(
         label=_("Personer som inte får ta del"), required=False, widget=forms.Textarea
     )
-    valid_from = forms.DateField(label=_("Gäller från"), widget=DateInput)
+    valid_from = forms.DateField(
+        label=_("Gäller från"), widget=DateInput, validators=[validate_plausible_date]
+    )
     valid_until = forms.DateField(
         label=_("Gäller till och med"),
         required=False,
         widget=DateInput,
+        validators=[validate_plausible_date],
         help_text=_("Högst ett år. Lämna tomt för ett år."),
     )
     document = forms.FileField(label=_("Inskannat dokument"), required=False)

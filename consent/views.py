@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -34,23 +38,49 @@ from .selectors import (
     recorded_view_list,
 )
 
+#: Recent searches of a session, by an opaque key: the result page's URL names the key,
+#: never the personnummer or name searched.
+SEARCHES_SESSION_KEY = "person_searches"
+SEARCHES_KEPT = 20
 
-class PersonSearchView(TemplateView):
-    """Sök person: by personnummer or name."""
+
+class PersonSearchView(FormView):
+    """Sök person: by a whole personnummer or by name. The form is sent by POST and answered
+    with a redirect to the results under an opaque key kept in the session
+    (POST-redirect-GET), so reload and back show the results again and no URL, server log
+    or browser history holds what was searched. An empty page lists nobody."""
 
     template_name = "consent/person_search.html"
+    form_class = forms.PersonSearchForm
+    search_parameter = "sokning"
 
-    def get_context_data(self, **kwargs):
-        if not user_works_with_cases(user=self.request.user):
+    def dispatch(self, request, *args, **kwargs):
+        if not user_works_with_cases(user=request.user):
             raise PermissionDenied
-        form = forms.PersonSearchForm(self.request.GET or None)
-        query = form.data.get("q", "") if form.is_bound and form.is_valid() else ""
-        return super().get_context_data(
-            form=form,
-            query=query,
-            results=person_search(user=self.request.user, query=query) if query else [],
-            **kwargs,
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        key = request.GET.get(self.search_parameter)
+        query = request.session.get(SEARCHES_SESSION_KEY, {}).get(key) if key else None
+        if query is None:
+            return self.render_to_response(self.get_context_data(search_expired=bool(key)))
+        form = self.form_class({"q": query})
+        if not form.is_valid():  # the rules changed since: show why
+            return self.form_invalid(form)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                query=query,
+                results=person_search(user=request.user, query=query),
+            )
         )
+
+    def form_valid(self, form):
+        searches = self.request.session.get(SEARCHES_SESSION_KEY, {})
+        key = secrets.token_urlsafe(12)
+        searches[key] = form.cleaned_data["q"]
+        self.request.session[SEARCHES_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+        return redirect(f"{reverse('people:index')}?{urlencode({self.search_parameter: key})}")
 
 
 class PersonMixin:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .identity_numbers import parse_identity_number
 from .models import Membership, Organisation, Person, Unit, User
@@ -70,30 +72,82 @@ def user_works_with_cases(*, user: User) -> bool:
     return Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()
 
 
-def person_search(*, user: User, query: str) -> QuerySet[Person]:
-    """People matching a personnummer (any accepted form) or a name; nothing for a short query.
+#: What a name may hold besides letters: "Anna-Karin", "O'Brien", "Ek Lund", "J. Ek".
+NAME_PUNCTUATION = frozenset(" -'’.")
+#: What a personnummer may hold besides digits: its separators and spaces.
+IDENTITY_NUMBER_PUNCTUATION = frozenset(" -+")
+#: The shortest name query: one letter would list half the kommun.
+NAME_QUERY_MIN_LENGTH = 2
+#: A name search shows at most this many people; a longer name narrows it.
+SEARCH_LIMIT = 50
 
-    Searching is how a case worker finds a person: there is no list of everyone.
-    """
+
+@dataclass(frozen=True)
+class PersonQuery:
+    """A search read as a whole personnummer (canonical) or as the words of a name."""
+
+    number: str | None = None
+    words: tuple[str, ...] = ()
+
+
+def person_query_parse(query: str, *, today: dt.date) -> PersonQuery | None:
+    """Read a search: a whole personnummer or samordningsnummer (any accepted form), or a
+    name. None for an empty query. Anything else raises ValidationError saying why: a search
+    never widens into a list of everyone."""
+    query = " ".join(query.split())
+    if not query:
+        return None
+    if any(char.isdigit() for char in query):
+        if not all(char.isdigit() or char in IDENTITY_NUMBER_PUNCTUATION for char in query):
+            raise ValidationError(
+                _(
+                    "Sök på ett helt personnummer, till exempel 20130101-9826, eller på ett "
+                    "namn. ”%(query)s” är inget av dem."
+                ),
+                code="neither",
+                params={"query": query},
+            )
+        try:
+            number = parse_identity_number(query, today=today)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Det ser ut som ett personnummer men är inte giltigt: %(reason)s"),
+                code="invalid_number",
+                params={"reason": " ".join(error.messages)},
+            ) from None
+        return PersonQuery(number=number.canonical)
+    if not all(char.isalpha() or char in NAME_PUNCTUATION for char in query):
+        raise ValidationError(
+            _("Ett namn kan bara innehålla bokstäver, mellanslag, bindestreck och apostrofer."),
+            code="name_characters",
+        )
+    words = tuple(word for word in query.split() if any(char.isalpha() for char in word))
+    if sum(len(word) for word in words) < NAME_QUERY_MIN_LENGTH:
+        raise ValidationError(
+            _("Skriv minst %(count)d bokstäver av namnet."),
+            code="name_too_short",
+            params={"count": NAME_QUERY_MIN_LENGTH},
+        )
+    return PersonQuery(words=words)
+
+
+def person_search(*, user: User, query: str) -> QuerySet[Person]:
+    """The people the user may see whose personnummer is the one searched, or whose first or
+    last name holds every word searched (at most ``SEARCH_LIMIT``). Nothing for an empty
+    query: there is no list of everyone. A query that is neither a valid number nor a name
+    raises ValidationError (person_query_parse)."""
     from .access import persons_visible_to
 
-    query = " ".join(query.split())
-    if not user_works_with_cases(user=user) or len(query) < 2:
+    parsed = person_query_parse(query, today=timezone.localdate())
+    if parsed is None or not user_works_with_cases(user=user):
         return Person.objects.none()
     visible = persons_visible_to(user=user)
-    try:
-        number = parse_identity_number(query, today=timezone.localdate())
-    except ValidationError:
-        number = None
-    if number is not None:
-        return visible.filter(personal_identity_number=number.canonical)
-    if any(char.isdigit() for char in query):
-        digits = "".join(char for char in query if char.isdigit())
-        return visible.filter(personal_identity_number__contains=digits)[:50]
+    if parsed.number is not None:
+        return visible.filter(personal_identity_number=parsed.number)
     matches = visible
-    for word in query.split():
+    for word in parsed.words:
         matches = matches.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return matches.order_by("last_name", "first_name")[:50]
+    return matches.order_by("last_name", "first_name")[:SEARCH_LIMIT]
 
 
 def person_for_user(*, user: User, pk: int) -> Person:

@@ -39,6 +39,12 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.organisation.name})"
 
 
+class StartPrefillForm(forms.Form):
+    """The start page's link from a person (``?person=<id>``): an id, never a personnummer."""
+
+    person = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
 class StartForm(forms.Form):
     personal_identity_number = forms.CharField(label=_("Personens personnummer"), max_length=20)
     unit = UnitChoiceField(label=_("Din enhet"), queryset=Unit.objects.none())

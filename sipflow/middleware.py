@@ -38,10 +38,14 @@ class SipCaseAccessMiddleware:
         if process_pk is None:
             return None
         task_pk = view_kwargs.get("task_pk")
-        # viewflow loads the task by its own pk: it must belong to the process checked.
+        step = f".{request.resolver_match.namespaces[-1]}"
+        # viewflow loads the task by its own pk: it must belong to the process checked and to
+        # the step the URL names (another step's page would run on a state it cannot read).
         if (
             task_pk is not None
-            and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists()
+            and not Task.objects.filter(
+                pk=task_pk, process_id=process_pk, flow_task__endswith=step
+            ).exists()
         ):
             raise PermissionDenied
         if not process_visible(user=request.user, process_pk=process_pk):

@@ -68,9 +68,10 @@ class StartView(ServiceFormMixin, FormView):
     def get_initial(self):
         from directory.access import persons_visible_to
 
+        prefill = forms.StartPrefillForm(self.request.GET)
         person = (
             persons_visible_to(user=self.request.user)
-            .filter(pk=self.request.GET.get("person") or None)
+            .filter(pk=prefill.cleaned_data["person"] if prefill.is_valid() else None)
             .first()
         )
         return {"personal_identity_number": person.personal_identity_number if person else ""}

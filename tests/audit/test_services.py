@@ -86,6 +86,15 @@ def test_a_long_path_is_cut(staff):
     assert audit_verify().ok
 
 
+def test_a_nul_in_the_path_or_purpose_is_logged_as_a_replacement_character(staff):
+    entry = access_log_record(
+        user=staff.sara, action=VIEW, purpose="Sökning (a\x00b)", path="/people/\x00/"
+    )
+    entry.refresh_from_db()
+    assert (entry.purpose, entry.path) == ("Sökning (a\ufffdb)", "/people/\ufffd/")
+    assert audit_verify().ok
+
+
 def test_recording_builds_a_valid_chain(staff):
     entries = [
         access_log_record(

@@ -118,6 +118,14 @@ def test_a_successful_login_resets_the_count(client, user):
     assert log_in(client, PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_username_too_long_for_the_lockout_table_is_a_form_error(client, user, url):
+    response = client.post(reverse(url), {"username": "x" * 100_000, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "som mest 150 tecken" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
 def test_the_test_clients_login_still_works(client, user):
     assert client.login(username="lisa", password=PASSWORD)
     assert client.get(reverse("overview:index")).status_code == 200

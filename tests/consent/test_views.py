@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
 from consent.models import Consent, InformationCategory, RecordedView
 from directory.models import Membership
 from directory.services import guardianship_create
@@ -58,21 +59,99 @@ def consent_post(giver, unit, **overrides):
     return {**data, **overrides}
 
 
+def search(client, query):
+    """Search as the page does: POST, then follow the redirect to the results."""
+    return client.post(reverse("people:index"), {"q": query}, follow=True)
+
+
 def test_search_finds_a_person_by_number_and_by_name(client, worker, family):
     child = family[0]
-    url = reverse("people:index")
-    by_number = client.get(
-        url, {"q": child.personal_identity_number[2:8] + "-" + child.personal_identity_number[8:]}
-    )
-    by_name = client.get(url, {"q": "alva ek"})
-    assert child in by_number.context["results"]
+    number = child.personal_identity_number
+    by_number = search(client, number[2:8] + "-" + number[8:])
+    by_name = search(client, "alva ek")
+    assert list(by_number.context["results"]) == [child]
     assert list(by_name.context["results"]) == [child]
+
+
+def test_no_url_holds_what_was_searched(client, worker, family):
+    child = family[0]
+    number = child.personal_identity_number
+    page = client.get(reverse("people:index")).content.decode()
+    assert 'method="POST"' in page and "csrfmiddlewaretoken" in page
+
+    for query in (number, "Alva Ek"):
+        posted = client.post(reverse("people:index"), {"q": query})
+        assert posted.status_code == 302
+        location = posted["Location"]
+        assert number[2:8] not in location and "Alva" not in location
+        # Reload and back: the same URL shows the same results again.
+        for _ in range(2):
+            again = client.get(location)
+            assert list(again.context["results"]) == [child]
+            assert child.identity_number_display in again.content.decode()
+    logged = AccessLogEntry.objects.filter(path__startswith=reverse("people:index"))
+    assert logged.exists()
+    for entry in logged:
+        assert number[2:8] not in entry.purpose + entry.path
+        assert "Alva" not in entry.purpose + entry.path
+
+
+def test_search_finds_nobody_outside_the_workers_kommun(client, family):
+    elsewhere = UnitFactory(organisation=OrganisationFactory(name="Falu kommun"))
+    stranger = MembershipFactory(role=Membership.Role.SOCIAL_WORKER, unit=elsewhere).user
+    client.force_login(stranger)
+    for query in ("Alva Ek", family[0].personal_identity_number):
+        page = search(client, query)
+        assert list(page.context["results"]) == []
+        assert family[0].identity_number_display not in page.content.decode()
+
+
+def test_a_search_url_shows_nothing_in_another_session(client, worker, family, kommun):
+    location = client.post(reverse("people:index"), {"q": "Alva Ek"})["Location"]
+    colleague = MembershipFactory(
+        role=Membership.Role.SOCIAL_WORKER, unit=UnitFactory(organisation=kommun)
+    ).user
+    client.force_login(colleague)
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "results" not in page.context
+    assert "Sökningen finns inte längre. Sök igen." in page.content.decode()
+
+
+def test_a_query_in_the_url_is_not_searched(client, worker, family):
+    page = client.get(reverse("people:index"), {"q": "Alva Ek"})
+    assert page.status_code == 200
+    assert family[0].identity_number_display not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("(1)", "är inget av dem"),
+        ("<script>alert(1)</script>", "är inget av dem"),
+        ("19800101-0000", "Det ser ut som ett personnummer men är inte giltigt: Kontrollsiffran"),
+        ("a\x00b", "Null-tecken"),
+        ("x" * 100_000, "som mest 100 tecken"),
+    ],
+)
+def test_a_malformed_query_finds_nobody_and_says_why(client, worker, family, query, message):
+    response = client.post(reverse("people:index"), {"q": query})
+    assert response.status_code == 200
+    assert "results" not in response.context
+    assert message in response.context["form"].errors["q"][0]
+    assert family[0].identity_number_display not in response.content.decode()
+
+
+def test_a_nul_in_the_query_string_is_no_server_error(client, worker, family):
+    response = client.get(reverse("people:index") + "?q=a%00b")
+    assert response.status_code == 200
 
 
 def test_staff_without_a_case_role_cannot_search(client, family):
     hvb = MembershipFactory(role=Membership.Role.HVB_STAFF)
     client.force_login(hvb.user)
-    assert client.get(reverse("people:index"), {"q": "Alva"}).status_code == 403
+    assert client.get(reverse("people:index")).status_code == 403
+    assert client.post(reverse("people:index"), {"q": "Alva"}).status_code == 403
     url = reverse("people:person_detail", kwargs={"person_pk": family[0].pk})
     assert client.get(url).status_code == 403
 

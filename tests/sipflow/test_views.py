@@ -226,6 +226,35 @@ def test_a_starter_without_a_case_role_is_refused(client, world):
     assert client.get(reverse("sip:start:execute")).status_code == 403
 
 
+@pytest.mark.parametrize("junk", ["abc", "a\x00b", "9" * 100_000, "-1", "9" * 30, "²"])
+def test_the_start_page_ignores_a_person_link_that_is_not_an_id(client, world, junk):
+    client.force_login(world.sara)
+    page = client.get(reverse("sip:start:execute"), {"person": junk})
+    assert page.status_code == 200
+    assert page.context["form"].initial["personal_identity_number"] == ""
+
+
+def test_the_start_page_prefills_the_linked_persons_number(client, world):
+    client.force_login(world.sara)
+    page = client.get(reverse("sip:start:execute"), {"person": world.child.pk})
+    number = world.child.personal_identity_number
+    assert page.context["form"].initial["personal_identity_number"] == number
+
+
+def test_a_task_page_of_another_step_is_refused(client, world):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    world.summon(plan)
+    client.force_login(world.sara)
+    # The meeting task is Sara's; the follow-up page must not run on it.
+    task = Task.objects.get(process=plan.process_id, flow_task=SipFlow.hold_meeting)
+    assert client.get(task_url(plan, SipFlow.hold_meeting)).status_code == 200
+    url = SipFlow.follow_up.reverse("execute", args=[plan.process_id, task.pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {}).status_code in (403, 404)
+
+
 def test_the_reschedule_page_shows_the_current_time(client, world):
     world.consent_all()
     plan = world.start()
