@@ -4,6 +4,8 @@ after it.
 
 The canonical form below is frozen: entries already written are verified with it. A change
 needs a new form used only for new entries (and a marker of which form an entry uses).
+A refused attempt adds ``"refused": true`` (the field is its own marker): every entry
+written before the field existed was granted, and hashes as it always did.
 """
 
 from __future__ import annotations
@@ -36,5 +38,7 @@ def entry_digest(entry: AccessLogEntry, previous_hash: str) -> str:
         "purpose": entry.purpose,
         "path": entry.path,
     }
+    if entry.refused:
+        fields["refused"] = True
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256((previous_hash + canonical).encode("utf-8")).hexdigest()

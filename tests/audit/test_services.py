@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from audit.chain import GENESIS_HASH, entry_digest
 from audit.models import AccessLogEntry
-from audit.selectors import VerifyResult, audit_verify
-from audit.services import access_log_record
+from audit.selectors import VerifyResult, audit_verify, person_access_log
+from audit.services import access_log_record, access_log_record_persons
 from tests.audit.conftest import AT
 from tests.factories import UnitFactory, UserFactory
 
@@ -113,6 +115,7 @@ def test_the_digest_covers_every_field(staff):
         ("person_id", staff.adult.pk),
         ("purpose", "q"),
         ("path", "/x/"),
+        ("refused", True),
     ]:
         changed = AccessLogEntry.objects.get(pk=entry.pk)
         setattr(changed, field, value)
@@ -129,3 +132,61 @@ def test_the_digest_does_not_depend_on_the_time_zone_of_at(staff):
 def test_an_empty_log_verifies():
     result = audit_verify()
     assert (result.checked, result.first_broken_pk, result.ok) == (0, None, True)
+
+
+def test_a_granted_entry_hashes_as_entries_written_before_refusals_were_logged(staff):
+    """The chain's canonical form is frozen: a granted entry has no "refused" key, so the
+    entries already in the log still verify."""
+    entry = access_log_record(user=staff.sara, action=VIEW, obj=staff.child, purpose="p", at=AT)
+    frozen = {
+        "at": AT.astimezone(dt.UTC).isoformat(),
+        "user": staff.sara.pk,
+        "username": "sara",
+        "unit": staff.social.pk,
+        "organisation": staff.kommun.pk,
+        "action": "view",
+        "object_type": "directory.person",
+        "object_id": str(staff.child.pk),
+        "person": staff.child.pk,
+        "purpose": "p",
+        "path": "",
+    }
+    canonical = json.dumps(frozen, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    expected = hashlib.sha256((GENESIS_HASH + canonical).encode("utf-8")).hexdigest()
+    assert entry.entry_hash == expected
+
+
+def test_a_refused_attempt_is_marked_and_chained(staff):
+    granted = access_log_record(user=staff.sara, action=VIEW, person=staff.child, at=AT)
+    refused = access_log_record(
+        user=staff.vera, action=VIEW, person=staff.child, at=AT, refused=True
+    )
+    refused.refresh_from_db()
+    assert (granted.refused, refused.refused) == (False, True)
+    assert refused.previous_hash == granted.entry_hash
+    assert audit_verify().ok
+    assert list(person_access_log(person=staff.child, refused_only=True)) == [refused]
+    assert set(person_access_log(person=staff.child)) == {granted, refused}
+
+
+def test_several_persons_are_logged_one_entry_each_in_one_chain(staff):
+    before = access_log_record(user=staff.sara, action=VIEW, at=AT)
+    entries = access_log_record_persons(
+        user=staff.sara,
+        action=VIEW,
+        persons=[staff.child, staff.adult, staff.child],
+        purpose="Lista",
+        path="/sip/",
+        at=AT,
+    )
+    assert [entry.person for entry in entries] == [staff.child, staff.adult]
+    assert entries[0].previous_hash == before.entry_hash
+    assert entries[1].previous_hash == entries[0].entry_hash
+    stored = list(AccessLogEntry.objects.order_by("pk"))
+    assert stored == [before, *entries]
+    assert {(e.purpose, e.path, e.unit_id) for e in stored[1:]} == {
+        ("Lista", "/sip/", staff.social.pk)
+    }
+    assert audit_verify().ok
+    access_log_record(user=staff.sara, action=VIEW, at=AT)
+    assert audit_verify().ok
