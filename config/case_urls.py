@@ -37,6 +37,16 @@ PURPOSES = {
     "sip:invitation": "Kallelse till SIP-möte",
     "sip:process_detail": "SIP-process",
     "sip:process_chart": "SIP-processens karta",
+    "sip:index": "Lista över SIP",
+    "sip:process_list": "Lista över SIP-processer",
+    "sip:task_list": "Lista över SIP-uppgifter",
+    "sip:inbox": "Inkorg",
+    "sip:queue": "Kö",
+    "sip:archive": "Arkiv",
+    "sip:tasks_assign": "Ta uppgifter",
+    "sip:tasks_unassign": "Lämna uppgifter",
+    "sip:start:execute": "Initiera SIP",
+    "overview:index": "Översikt",
 }
 
 

@@ -45,12 +45,9 @@ class PersonSearchView(TemplateView):
             raise PermissionDenied
         form = forms.PersonSearchForm(self.request.GET or None)
         query = form.data.get("q", "") if form.is_bound and form.is_valid() else ""
-        return super().get_context_data(
-            form=form,
-            query=query,
-            results=person_search(user=self.request.user, query=query) if query else [],
-            **kwargs,
-        )
+        results = person_search(user=self.request.user, query=query) if query else []
+        self.request.case_persons = results  # the access log records each person found
+        return super().get_context_data(form=form, query=query, results=results, **kwargs)
 
 
 class PersonMixin:

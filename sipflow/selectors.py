@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from directory.models import Membership, Unit, User
+from directory.models import Membership, Person, Unit, User
 from directory.selectors import STARTER_ROLES
 
 from .access import PlanAccess, require_plan_access
@@ -16,7 +16,7 @@ from .models import Invitation, PlanVersion, SipPlan
 
 
 def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
-    """One SIP and how the user may see it (sipflow.access); 404 or 403 otherwise."""
+    """One SIP and how the user may see it (sipflow.access); Http404 otherwise."""
     plan = get_object_or_404(
         SipPlan.objects.select_related(
             "person", "started_by", "started_unit", "lead_unit", "coordinator", "process"
@@ -27,7 +27,7 @@ def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
 
 
 def invitation_for_user(*, user: User, pk: int) -> Invitation:
-    """A kallelse of a SIP the user may see; 404 or 403 otherwise."""
+    """A kallelse of a SIP the user may see; Http404 otherwise."""
     invitation = get_object_or_404(
         Invitation.objects.select_related(
             "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
@@ -36,6 +36,11 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
     )
     require_plan_access(user=user, plan=invitation.meeting.plan)
     return invitation
+
+
+def process_persons(*, process_ids) -> QuerySet[Person]:
+    """The people whose SIPs these viewflow processes are."""
+    return Person.objects.filter(sip_plans__process_id__in=process_ids).distinct()
 
 
 def invitation_recipient_units(*, invitation: Invitation) -> list[Unit]:
