@@ -58,3 +58,12 @@ def test_an_admin_page_of_a_person_out_of_scope_is_refused_and_logged(client, wo
     ]
     world.child.refresh_from_db()
     assert world.child.first_name == "Alva"
+
+
+def test_an_admin_page_with_an_id_that_is_no_number_is_a_logged_404(client, world):
+    staff = admin_staff(world.social)
+    client.force_login(staff)
+    url = reverse("admin:directory_person_change", args=["abc"])
+    assert client.get(url).status_code == 404
+    entry = AccessLogEntry.objects.get(user=staff, path=url)
+    assert (entry.refused, entry.person, entry.object_id) == (True, None, "")
