@@ -240,21 +240,32 @@ def refusal_failures(client, user, who, name, kwargs, response, role) -> list[st
     if status not in (403, 404) or (status != 404 and uses_the_page(name, role)):
         failures.append(f"{who} answered {status}, not 404")
     missing = client.get(missing_url)
-    if (status, response.content) != (missing.status_code, missing.content):
+    if (status, page(response, url)) != (missing.status_code, page(missing, missing_url)):
         failures.append(f"{who} answers {status}, a missing id {missing.status_code}")
     entry = AccessLogEntry.objects.filter(user=user, path=url).order_by("pk").last()
     if entry is None or not entry.refused:
         failures.append(f"{who} refused without a refused entry in the access log")
     elif name != "people:sample_detail" and entry.person_id is None:
         failures.append(f"{who} logged the refusal without its person")
-    post, missing_post = client.post(url, {}), client.post(missing_url, {})
+    post = client.post(url, {})
     if post.status_code not in (403, 404, 405):
         failures.append(f"{who}: POST answered {post.status_code}")
-    elif (post.status_code, post.content) != (missing_post.status_code, missing_post.content):
-        failures.append(
-            f"{who}: POST answers {post.status_code}, a missing id {missing_post.status_code}"
-        )
+    elif post.status_code != 405:  # a page that takes no POST says so whatever the id
+        missing_post = client.post(missing_url, {})
+        if (post.status_code, page(post, url)) != (
+            missing_post.status_code,
+            page(missing_post, missing_url),
+        ):
+            failures.append(
+                f"{who}: POST answers {post.status_code}, a missing id {missing_post.status_code}"
+            )
     return failures
+
+
+def page(response, url: str) -> str:
+    """The page as the user sees it, with the address it was asked for (a link back to it
+    after logging in) left out."""
+    return response.content.decode(errors="replace").replace(url, "<url>")
 
 
 def test_the_invited_unit_sees_only_the_shared_categories(client, world):
