@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from directory.access import PersonScopedAdminMixin
+from directory.access import PersonScopedAdminMixin, ScopedObjectAdminMixin
 
 from .models import AccessLogEntry, SampleReview
 
@@ -22,15 +22,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(PersonScopedAdminMixin, ReadOnlyAdmin):
     person_field = "person"
-    list_display = ["at", "username", "action", "object_type", "object_id", "person", "unit"]
-    list_filter = ["action", "unit"]
+    list_display = [
+        "at",
+        "username",
+        "action",
+        "refused",
+        "object_type",
+        "object_id",
+        "person",
+        "unit",
+    ]
+    list_filter = ["action", "refused", "unit"]
     list_select_related = ["person", "unit"]
     date_hierarchy = "at"
     search_fields = ["username", "object_id"]
 
 
 @admin.register(SampleReview)
-class SampleReviewAdmin(ReadOnlyAdmin):
+class SampleReviewAdmin(ScopedObjectAdminMixin, ReadOnlyAdmin):
     list_display = ["unit", "period_start", "period_end", "drawn_by", "signed_off_at"]
     list_filter = ["unit"]
     list_select_related = ["unit", "drawn_by"]

@@ -9,7 +9,8 @@ same canonical form (``legacy_entry_digest``); the verifier accepts those only a
 of the chain, before the first sealed entry (see ``audit.selectors.audit_verify``).
 
 The canonical form is frozen for the entries already written: a new field goes into
-``SEALED_FIELDS`` (and ``_values``) only, never into ``LEGACY_FIELDS``.
+``SEALED_FIELDS`` (and ``_values``) only, never into ``LEGACY_FIELDS``. ``refused`` (an
+attempt the access checks turned away) came with sealing: every entry before it was granted.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ LEGACY_FIELDS = (
     "path",
 )
 #: The fields the seal of every entry written now covers.
-SEALED_FIELDS = LEGACY_FIELDS
+SEALED_FIELDS = (*LEGACY_FIELDS, "refused")
 
 
 def _values(entry: AccessLogEntry) -> dict[str, object]:
@@ -60,6 +61,7 @@ def _values(entry: AccessLogEntry) -> dict[str, object]:
         "person": entry.person_id,
         "purpose": entry.purpose,
         "path": entry.path,
+        "refused": entry.refused,
     }
 
 

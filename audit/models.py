@@ -71,6 +71,11 @@ class AccessLogEntry(models.Model):
         _("ändamål"), max_length=300, blank=True, help_text=_("Uppgiften eller skälet.")
     )
     path = models.CharField(_("sökväg"), max_length=500, blank=True)
+    refused = models.BooleanField(
+        _("nekad"),
+        default=False,
+        help_text=_("Åtkomstkontrollen nekade försöket: inget lästes eller ändrades."),
+    )
     previous_hash = models.CharField(_("föregående kontrollsumma"), max_length=64)
     entry_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
 
@@ -81,6 +86,11 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["person", "at"], name="audit_entry_person_at"),
             models.Index(fields=["unit", "at"], name="audit_entry_unit_at"),
+            models.Index(
+                fields=["unit", "at"],
+                condition=Q(refused=True),
+                name="audit_entry_refused_unit_at",
+            ),
         ]
         constraints = [
             # Two entries with the same predecessor would fork the chain; the database
@@ -90,9 +100,10 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         what = f"{self.object_type} {self.object_id}".strip()
+        refused = f" ({_('nekad')})" if self.refused else ""
         return (
             f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} "
-            f"{self.get_action_display()} {what}"
+            f"{self.get_action_display()}{refused} {what}"
         ).strip()
 
 

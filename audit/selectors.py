@@ -18,12 +18,14 @@ from .models import AccessLogEntry
 
 
 def person_access_log(
-    *, person: Person, since: dt.datetime | None = None
+    *, person: Person, since: dt.datetime | None = None, refused_only: bool = False
 ) -> QuerySet[AccessLogEntry]:
-    """Who has looked at this person's case, newest first."""
+    """Who has looked at this person's case, or tried to and was refused, newest first."""
     entries = AccessLogEntry.objects.filter(person=person)
     if since is not None:
         entries = entries.filter(at__gte=since)
+    if refused_only:
+        entries = entries.filter(refused=True)
     return entries.select_related("user", "unit", "organisation").order_by("-at", "-pk")
 
 

@@ -31,15 +31,46 @@ def access_log_record(
     purpose: str = "",
     path: str = "",
     at: dt.datetime | None = None,
+    refused: bool = False,
 ) -> AccessLogEntry:
     """Append one entry to the access log and link it into the hash chain.
 
     ``user`` None means the system itself. ``unit`` defaults to the user's first unit (by
-    membership); ``person`` to ``obj`` when that is a person. Entries are appended one at a
-    time: on PostgreSQL a transaction-scoped advisory lock is held from reading the last hash
-    until the caller's transaction ends, so called inside a longer transaction it serialises
-    logging until that commits.
+    membership); ``person`` to ``obj`` when that is a person. ``refused`` marks an attempt
+    the access checks turned away. Entries are appended one at a time: on PostgreSQL a
+    transaction-scoped advisory lock is held from reading the last hash until the caller's
+    transaction ends, so called inside a longer transaction it serialises logging until that
+    commits.
     """
+    (entry,) = access_log_record_persons(
+        user=user,
+        action=action,
+        obj=obj,
+        persons=[person],
+        unit=unit,
+        purpose=purpose,
+        path=path,
+        at=at,
+        refused=refused,
+    )
+    return entry
+
+
+def access_log_record_persons(
+    *,
+    user: User | None,
+    action: str,
+    persons: Iterable[Person | None],
+    obj: models.Model | None = None,
+    unit: Unit | None = None,
+    purpose: str = "",
+    path: str = "",
+    at: dt.datetime | None = None,
+    refused: bool = False,
+) -> list[AccessLogEntry]:
+    """One entry per person (a page that shows several people), otherwise as
+    ``access_log_record``; all appended in one hold of the chain lock, in a constant
+    number of statements. A person given twice is logged once."""
     # PostgreSQL text cannot hold NUL, and a request can carry one (?q=a%00b): the access is
     # still logged, with U+FFFD where the NUL was.
     purpose, path = purpose.replace("\x00", "\ufffd"), path.replace("\x00", "\ufffd")
@@ -54,27 +85,34 @@ def access_log_record(
         raise ValueError("access log times must be timezone-aware")
     if obj is not None and obj.pk is None:
         raise ValueError("log an object once it is saved")
-    if person is None and isinstance(obj, Person):
-        person = obj
+    persons = list({(p.pk if p else None): p for p in persons}.values())
+    if persons == [None] and isinstance(obj, Person):
+        persons = [obj]
+    if not persons:
+        raise ValueError("log at least one entry: pass [None] for no person")
     if unit is None and user is not None:
         membership = (
             Membership.objects.filter(user=user).select_related("unit").order_by("pk").first()
         )
         unit = membership.unit if membership else None
-    entry = AccessLogEntry(
-        at=at,
-        user=user,
-        username=user.get_username() if user is not None else "",
-        unit=unit,
-        organisation_id=unit.organisation_id if unit is not None else None,
-        action=action,
-        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        person=person,
-        purpose=purpose,
-        # The path comes from the request; a very long one is cut rather than refused.
-        path=path[:PATH_MAX_LENGTH],
-    )
+    entries = [
+        AccessLogEntry(
+            at=at,
+            user=user,
+            username=user.get_username() if user is not None else "",
+            unit=unit,
+            organisation_id=unit.organisation_id if unit is not None else None,
+            action=action,
+            object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            person=person,
+            purpose=purpose,
+            # The path comes from the request; a very long one is cut rather than refused.
+            path=path[:PATH_MAX_LENGTH],
+            refused=refused,
+        )
+        for person in persons
+    ]
     with transaction.atomic():
         if transaction.get_connection().vendor == "postgresql":
             with transaction.get_connection().cursor() as cursor:
@@ -84,10 +122,16 @@ def access_log_record(
         last_hash = (
             AccessLogEntry.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
         )
-        entry.previous_hash = last_hash or GENESIS_HASH
-        entry.entry_hash = entry_digest(entry, entry.previous_hash)
-        entry.save(force_insert=True)
-    return entry
+        previous = last_hash or GENESIS_HASH
+        for entry in entries:
+            entry.previous_hash = previous
+            entry.entry_hash = previous = entry_digest(entry, previous)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            # One INSERT: PostgreSQL numbers the rows in the order given, the chain's order.
+            AccessLogEntry.objects.bulk_create(entries)
+    return entries
 
 
 def _require_manager(*, user: User, unit: Unit) -> None:

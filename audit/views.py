@@ -18,6 +18,9 @@ from . import forms, services
 from .models import SampleReview
 from .selectors import person_access_log
 
+#: The query parameter that shows only refused attempts.
+REFUSED_ONLY = "nekade"
+
 
 class ManagerRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
@@ -33,9 +36,11 @@ class PersonAccessLogView(ManagerRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person = person_for_user(user=self.request.user, pk=self.kwargs["person_pk"])
+        refused_only = self.request.GET.get(REFUSED_ONLY) == "1"
         return super().get_context_data(
             person=person,
-            entries=person_access_log(person=person)[:500],
+            refused_only=refused_only,
+            entries=person_access_log(person=person, refused_only=refused_only)[:500],
             **kwargs,
         )
 

@@ -1,15 +1,40 @@
 """Logs every look at and every change of case data (HSLF-FS 2016:40 4 kap 9 §): who
 (user, unit, organisation), what (object and action), when, about whom, and why (the task
-or page). One choke point for every case page, viewflow's included."""
+or page). One choke point for every case page, viewflow's included.
+
+An attempt the access checks refuse (403, or the 404 a case one may not see answers) is
+logged too, marked refused, with the person it was about where the URL names one. A page
+that lists people (``request.case_persons``, set by the view) logs one entry per person
+shown. The purpose never carries what the user typed: a search may be a personnummer.
+"""
 
 from __future__ import annotations
 
 from audit.models import AccessLogEntry
-from audit.services import access_log_record
+from audit.services import access_log_record_persons
 
 from .case_urls import CASE_NAMESPACES, case_subject, purpose_of
+from .log_filters import REFUSED
 
 CREATING_VIEWS = ("_create", "start:execute")
+#: Answered with the page (again): the user read what it shows.
+SHOWN = 200
+
+
+def logged_action(request, response, view_name: str) -> str | None:
+    """What the request did, or tried to do, to case data; None when it touched none."""
+    status = response.status_code
+    if request.method not in ("GET", "POST"):
+        return None
+    writing = request.method == "POST" and status in (301, 302, 303, *REFUSED)
+    if writing:
+        creating = view_name.endswith(CREATING_VIEWS) or view_name.endswith("_add")
+        return AccessLogEntry.Action.CREATE if creating else AccessLogEntry.Action.UPDATE
+    if status == SHOWN or status in REFUSED:
+        # A POST answered with its page again (a form with errors, a search) shows case
+        # data as a GET does.
+        return AccessLogEntry.Action.VIEW
+    return None
 
 
 class AccessLogMiddleware:
@@ -22,26 +47,26 @@ class AccessLogMiddleware:
         if match is None or not match.namespaces or not request.user.is_authenticated:
             return response
         subject = getattr(request, "case_subject", None) or case_subject(match)
-        if match.namespaces[0] not in CASE_NAMESPACES and subject is None:
+        shown = getattr(request, "case_persons", None)
+        if match.namespaces[0] not in CASE_NAMESPACES and subject is None and not shown:
+            return response  # not a case page, and it named nobody
+        action = logged_action(request, response, match.view_name)
+        if action is None:
             return response
-        if request.method == "GET" and response.status_code == 200:
-            action = AccessLogEntry.Action.VIEW
-        elif request.method == "POST" and response.status_code in (301, 302, 303):
-            creating = match.view_name.endswith(CREATING_VIEWS)
-            creating = creating or match.view_name.endswith("_add")
-            action = AccessLogEntry.Action.CREATE if creating else AccessLogEntry.Action.UPDATE
+        refused = response.status_code in REFUSED
+        if subject is not None and subject.person is not None:
+            persons = [subject.person]
+        elif shown and not refused:
+            persons = list(shown)
         else:
-            return response  # refused, or a form with errors: nothing was read or changed
-        query = request.GET.get("q", "")
-        purpose = subject.purpose if subject else purpose_of(match.view_name)
-        if query:
-            purpose = f"{purpose} ({query[:100]})"
-        access_log_record(
+            persons = [None]
+        access_log_record_persons(
             user=request.user,
             action=action,
             obj=subject.obj if subject else None,
-            person=subject.person if subject else None,
-            purpose=purpose,
+            persons=persons,
+            purpose=subject.purpose if subject else purpose_of(match.view_name),
             path=request.path,
+            refused=refused,
         )
         return response

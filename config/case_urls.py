@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from consent.models import Consent
@@ -37,6 +38,16 @@ PURPOSES = {
     "sip:invitation": "Kallelse till SIP-möte",
     "sip:process_detail": "SIP-process",
     "sip:process_chart": "SIP-processens karta",
+    "sip:index": "Lista över SIP",
+    "sip:process_list": "Lista över SIP-processer",
+    "sip:task_list": "Lista över SIP-uppgifter",
+    "sip:inbox": "Inkorg",
+    "sip:queue": "Kö",
+    "sip:archive": "Arkiv",
+    "sip:tasks_assign": "Ta uppgifter",
+    "sip:tasks_unassign": "Lämna uppgifter",
+    "sip:start:execute": "Initiera SIP",
+    "overview:index": "Översikt",
 }
 
 
@@ -78,7 +89,10 @@ def admin_case_subject(resolver_match) -> CaseSubject | None:
             return CaseSubject(None, None, purpose)
         app_label, model_name = prefix.split("_", 1)
         model = apps.get_model(app_label, model_name)
-        obj = model._default_manager.filter(pk=object_id).first()
+        try:
+            obj = model._default_manager.filter(pk=object_id).first()
+        except (ValueError, ValidationError):  # not a key at all: the admin answers 404
+            obj = None
         return CaseSubject(obj, person_of(obj) if obj else None, purpose)
     return None
 

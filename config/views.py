@@ -81,6 +81,13 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         managed = list(user_managed_units(user=user))
+        overdue = (
+            list(sip_selectors.follow_ups_overdue(user=user, units=managed, today=today))
+            if managed
+            else []
+        )
+        # The overdue follow-ups name their people: the access log records each one.
+        self.request.case_persons = [plan.person for plan in overdue]
         return super().get_context_data(
             memberships=user_memberships(user=user),
             waiting=sip_selectors.invitations_for_units(user=user),
@@ -88,8 +95,6 @@ class OverviewView(TemplateView):
             unanswered=sip_selectors.invitations_unanswered(user=user, units=managed, today=today)
             if managed
             else [],
-            overdue=sip_selectors.follow_ups_overdue(user=user, units=managed, today=today)
-            if managed
-            else [],
+            overdue=overdue,
             **kwargs,
         )

@@ -67,12 +67,10 @@ class PersonSearchView(FormView):
         form = self.form_class({"q": query})
         if not form.is_valid():  # the rules changed since: show why
             return self.form_invalid(form)
+        results = person_search(user=request.user, query=query)
+        request.case_persons = results  # the access log records each person found
         return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                query=query,
-                results=person_search(user=request.user, query=query),
-            )
+            self.get_context_data(form=form, query=query, results=results)
         )
 
     def form_valid(self, form):

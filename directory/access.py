@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from .models import Organisation, Person, Unit, User
 from .selectors import CASE_ROLES
@@ -61,7 +62,18 @@ def person_fully_visible(*, user: User, person: Person) -> bool:
     return person.registered_municipality_id in set(kommuner.values_list("pk", flat=True))
 
 
-class PersonScopedAdminMixin:
+class ScopedObjectAdminMixin:
+    """An admin object outside ``get_queryset`` answers 404, as a missing one does: not the
+    admin's redirect, which a POST would have logged as a change (config.access_log)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class PersonScopedAdminMixin(ScopedObjectAdminMixin):
     """Admin pages for case data show only people the staff member may see (a superuser
     sees all). ``person_field`` is the lookup from the model to the person."""
 

@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from directory.models import Membership, Unit, User
@@ -139,9 +139,11 @@ def leads_on_consent(
 
 
 def require_plan_access(*, user: User, plan: SipPlan) -> PlanAccess:
+    """How the user may see this SIP; Http404, as for a SIP that does not exist, otherwise:
+    someone outside it must not learn that it exists."""
     access = plan_access(user=user, plan=plan)
     if access is None:
-        raise PermissionDenied
+        raise Http404
     return access
 
 

@@ -1,11 +1,12 @@
 """Object-level checks for viewflow's own SIP pages (viewflow issue #505: its detail views
 check only flow-level permissions). Every URL of the ``sip`` namespace that names a process
 (process detail, chart, cancel, and every task page) is refused unless the user may see
-that SIP now (sipflow.access)."""
+that SIP now (sipflow.access), with the 404 a process that does not exist gives: someone
+outside the SIP must not learn that it exists."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from viewflow.workflow.models import Task
 
@@ -47,9 +48,9 @@ class SipCaseAccessMiddleware:
                 pk=task_pk, process_id=process_pk, flow_task__endswith=step
             ).exists()
         ):
-            raise PermissionDenied
+            raise Http404
         if not process_visible(user=request.user, process_pk=process_pk):
-            raise PermissionDenied
+            raise Http404
         return None
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from directory.models import Membership, Unit, User
+from directory.models import Membership, Person, Unit, User
 from directory.selectors import STARTER_ROLES, units_reached
 
 from .access import PlanAccess, plan_access, require_plan_access
@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
-    """One SIP and how the user may see it (sipflow.access); 404 or 403 otherwise."""
+    """One SIP and how the user may see it (sipflow.access); Http404 otherwise."""
     plan = get_object_or_404(
         SipPlan.objects.select_related(
             "person", "started_by", "started_unit", "lead_unit", "coordinator", "process"
@@ -32,7 +32,7 @@ def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
 
 
 def invitation_for_user(*, user: User, pk: int) -> Invitation:
-    """A kallelse of a SIP the user may see; 404 or 403 otherwise."""
+    """A kallelse of a SIP the user may see; Http404 otherwise."""
     invitation = get_object_or_404(
         Invitation.objects.select_related(
             "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
@@ -41,6 +41,11 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
     )
     require_plan_access(user=user, plan=invitation.meeting.plan)
     return invitation
+
+
+def process_persons(*, process_ids) -> QuerySet[Person]:
+    """The people whose SIPs these viewflow processes are."""
+    return Person.objects.filter(sip_plans__process_id__in=process_ids).distinct()
 
 
 def invitation_recipient_units(*, invitation: Invitation) -> list[Unit]:

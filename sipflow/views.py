@@ -74,6 +74,8 @@ class StartView(ServiceFormMixin, FormView):
             .filter(pk=prefill.cleaned_data["person"] if prefill.is_valid() else None)
             .first()
         )
+        if person is not None:  # the form shows the person's number
+            self.request.case_persons = [person]
         return {"personal_identity_number": person.personal_identity_number if person else ""}
 
     def perform(self, form):
@@ -374,6 +376,7 @@ class SipListView(TemplateView):
             access.plans_visible_to(user=self.request.user),
             key=lambda plan: (not plan.is_open, plan.next_follow_up or dt.date.max, -plan.pk),
         )
+        self.request.case_persons = [plan.person for plan in plans]  # logged, one each
         return super().get_context_data(
             plans=plans, may_start=user_starts_cases(user=self.request.user), **kwargs
         )
@@ -393,6 +396,16 @@ class VisibleProcessesMixin:
     def visible(self, queryset):
         ids = access.visible_process_ids(user=self.request.user)
         return queryset.filter(**{f"{self.process_field}__in": ids})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The access log records each person whose SIP the page lists (config.access_log).
+        attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
+        rows = context.get("object_list") or []
+        self.request.case_persons = selectors.process_persons(
+            process_ids={getattr(row, attribute) for row in rows}
+        )
+        return context
 
 
 class ProcessListView(VisibleProcessesMixin, DashboardProcessListView):

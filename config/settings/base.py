@@ -250,7 +250,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_refusals": {"()": "config.log_filters.QuietRefusals"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # A refused request is one line (who, which URL), not a traceback.
+    "loggers": {"django.request": {"filters": ["quiet_refusals"]}},
 }
 
 #: Seals the access log's hash chain and its checkpoints (HMAC-SHA256): a key the database

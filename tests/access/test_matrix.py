@@ -1,6 +1,7 @@
 """The access matrix: every URL that shows or changes case data, generated from the URL
 conf, by every role, by the owning unit, an invited unit or an unrelated organisation, by
-consent active or withdrawn.
+consent active or withdrawn. A refused case page answers as a missing id does (404, or
+403 to a role that may not use the page at all) and is logged as a refused attempt.
 
 A URL added to the ``people`` or ``sip`` namespaces without a rule here fails
 ``test_every_case_url_is_in_the_matrix``: a new view cannot be forgotten.
@@ -14,6 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from audit.models import AccessLogEntry
 from audit.services import sample_draw
 from consent.models import Consent
 from consent.services import consent_withdraw
@@ -143,8 +145,8 @@ def build_case(world):
     }
 
 
-def staff(world) -> dict[tuple[str, str], Client]:
-    """One logged-in client per role and place."""
+def staff(world) -> dict[tuple[str, str], tuple[Client, object]]:
+    """One logged-in client, and its user, per role and place."""
     falun = OrganisationFactory(name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY)
     units = {
         "own": world.social,
@@ -157,8 +159,13 @@ def staff(world) -> dict[tuple[str, str], Client]:
             user = MembershipFactory(unit=unit, role=role).user
             client = Client()
             client.force_login(user)
-            clients[(role, place)] = client
+            clients[(role, place)] = (client, user)
     return clients
+
+
+#: Pages only a chef uses at all: anyone else is refused by role (403), before any lookup,
+#: so the answer is the same whatever the id.
+CHEF_PAGES = {"people:access_log", "people:sample_detail"}
 
 
 def expected_access(name: str, role: str, place: str, consent: str) -> bool:
@@ -170,6 +177,17 @@ def expected_access(name: str, role: str, place: str, consent: str) -> bool:
     if name == "people:access_log":  # who looked at the person: for chefs
         return case and role == Membership.Role.MANAGER
     return case
+
+
+def uses_the_page(name: str, role: str) -> bool:
+    """Whether the role works with pages like this one at all (then a refusal is a 404)."""
+    if role not in CASE_ROLES:
+        return False
+    return name not in CHEF_PAGES or role == Membership.Role.MANAGER
+
+
+#: An id no object has.
+MISSING = 2**31 - 1
 
 
 @pytest.mark.parametrize("consent", ["active", "withdrawn"])
@@ -185,33 +203,69 @@ def test_access_matrix(world, consent):
     secrets = [world.child.personal_identity_number, "Alva Ek"]
     failures = []
     urls = [(name, kwargs_for(name, kwargs, case)) for name, kwargs in case_urls()]
-    for (role, place), client in staff(world).items():
+    for (role, place), (client, user) in staff(world).items():
         for name, kwargs in urls:
             allowed = expected_access(name, role, place, consent)
             url = reverse(name, kwargs=kwargs)
             response = client.get(url, {"q": "Alva"} if name == "people:index" else None)
             status = response.status_code
             body = response.content.decode(errors="replace") if status == 200 else ""
+            who = f"{role}/{place}: {name}"
             if status >= 500:
-                failures.append(f"{role}/{place}: {name} gave {status}")
+                failures.append(f"{who} gave {status}")
             elif name.startswith("admin:"):
                 if status != 302 or not response["Location"].startswith("/admin/login/"):
-                    failures.append(f"{role}/{place}: {name} answered {status}")
+                    failures.append(f"{who} answered {status}")
                 continue
             elif name in LIST_URLS or not kwargs:
                 if not allowed and any(secret in body for secret in secrets):
-                    failures.append(f"{role}/{place}: {name} leaks the person")
+                    failures.append(f"{who} leaks the person")
             elif allowed and name in MUST_SHOW:
                 if status != 200:
-                    failures.append(f"{role}/{place}: {name} refused ({status})")
-            elif not allowed and status not in (403, 404):
-                failures.append(f"{role}/{place}: {name} answered {status}")
-            if not allowed and kwargs and name not in LIST_URLS:
-                post = client.post(url, {})
-                if post.status_code not in (403, 404, 405):
-                    failures.append(f"{role}/{place}: POST {name} answered {post.status_code}")
+                    failures.append(f"{who} refused ({status})")
+            elif not allowed:
+                failures += refusal_failures(client, user, who, name, kwargs, response, role)
     assert failures == []
     assert SipPlan.objects.get(pk=case["plan"].pk).history.count() == (case["plan"].history.count())
+
+
+def refusal_failures(client, user, who, name, kwargs, response, role) -> list[str]:
+    """A refused case page answers exactly as one that does not exist (a guessed id teaches
+    nothing), with 404 unless the role may not use the page at all, and the attempt is in
+    the access log, marked refused, with the person it was about."""
+    failures = []
+    url = reverse(name, kwargs=kwargs)
+    missing_url = reverse(name, kwargs=dict.fromkeys(kwargs, MISSING))
+    status = response.status_code
+    if status not in (403, 404) or (status != 404 and uses_the_page(name, role)):
+        failures.append(f"{who} answered {status}, not 404")
+    missing = client.get(missing_url)
+    if (status, page(response, url)) != (missing.status_code, page(missing, missing_url)):
+        failures.append(f"{who} answers {status}, a missing id {missing.status_code}")
+    entry = AccessLogEntry.objects.filter(user=user, path=url).order_by("pk").last()
+    if entry is None or not entry.refused:
+        failures.append(f"{who} refused without a refused entry in the access log")
+    elif name != "people:sample_detail" and entry.person_id is None:
+        failures.append(f"{who} logged the refusal without its person")
+    post = client.post(url, {})
+    if post.status_code not in (403, 404, 405):
+        failures.append(f"{who}: POST answered {post.status_code}")
+    elif post.status_code != 405:  # a page that takes no POST says so whatever the id
+        missing_post = client.post(missing_url, {})
+        if (post.status_code, page(post, url)) != (
+            missing_post.status_code,
+            page(missing_post, missing_url),
+        ):
+            failures.append(
+                f"{who}: POST answers {post.status_code}, a missing id {missing_post.status_code}"
+            )
+    return failures
+
+
+def page(response, url: str) -> str:
+    """The page as the user sees it, with the address it was asked for (a link back to it
+    after logging in) left out."""
+    return response.content.decode(errors="replace").replace(url, "<url>")
 
 
 def test_the_invited_unit_sees_only_the_shared_categories(client, world):
@@ -238,15 +292,18 @@ def test_withdrawal_ends_an_invited_units_access_at_once(client, world):
         form=Consent.Form.WRITTEN,
         documented_by=world.sara,
     )
-    assert client.get(url).status_code == 403
-    assert client.get(
-        reverse("people:person_detail", kwargs={"person_pk": world.child.pk})
-    ).status_code in (403, 404)
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(
+            reverse("people:person_detail", kwargs={"person_pk": world.child.pk})
+        ).status_code
+        == 404
+    )
 
 
 def test_a_unit_of_the_same_region_that_is_not_invited_sees_nothing(client, world):
     case = build_case(world)
     nurse = MembershipFactory(unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF).user
     client.force_login(nurse)
-    assert client.get(reverse("sip:plan", kwargs={"pk": case["plan"].pk})).status_code == 403
+    assert client.get(reverse("sip:plan", kwargs={"pk": case["plan"].pk})).status_code == 404
     assert Unit.objects.filter(pk=world.adult_psych.pk, organisation=world.region).exists()

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 
 from audit.chain import GENESIS_HASH, entry_digest, legacy_entry_digest
 from audit.models import AccessLogEntry
-from audit.selectors import VerifyResult, audit_verify
-from audit.services import access_log_record
+from audit.selectors import VerifyResult, audit_verify, person_access_log
+from audit.services import access_log_record, access_log_record_persons
 from tests.audit.conftest import AT
 from tests.factories import UnitFactory, UserFactory
 
@@ -125,6 +125,7 @@ def test_the_digest_covers_every_field(staff):
         ("person_id", staff.adult.pk),
         ("purpose", "q"),
         ("path", "/x/"),
+        ("refused", True),
     ]:
         changed = AccessLogEntry.objects.get(pk=entry.pk)
         setattr(changed, field, value)
@@ -201,3 +202,47 @@ def test_no_unsealed_entry_is_accepted_beyond_those_the_checkpoint_found(staff):
     assert audit_verify().ok  # without the checkpoint it would pass
     with pytest.raises(CommandError, match=f"BROKEN at entry {forged.pk}: .*plain SHA-256"):
         call_command("audit_verify", stdout=io.StringIO())
+
+
+def test_the_seal_covers_the_refused_mark(staff):
+    """Turning a refused attempt into a granted one (or back) breaks the chain."""
+    entry = access_log_record(user=staff.vera, action=VIEW, person=staff.child, refused=True)
+    sealed = entry.entry_hash
+    entry.refused = False
+    assert entry_digest(entry, entry.previous_hash) != sealed
+
+
+def test_a_refused_attempt_is_marked_and_chained(staff):
+    granted = access_log_record(user=staff.sara, action=VIEW, person=staff.child, at=AT)
+    refused = access_log_record(
+        user=staff.vera, action=VIEW, person=staff.child, at=AT, refused=True
+    )
+    refused.refresh_from_db()
+    assert (granted.refused, refused.refused) == (False, True)
+    assert refused.previous_hash == granted.entry_hash
+    assert audit_verify().ok
+    assert list(person_access_log(person=staff.child, refused_only=True)) == [refused]
+    assert set(person_access_log(person=staff.child)) == {granted, refused}
+
+
+def test_several_persons_are_logged_one_entry_each_in_one_chain(staff):
+    before = access_log_record(user=staff.sara, action=VIEW, at=AT)
+    entries = access_log_record_persons(
+        user=staff.sara,
+        action=VIEW,
+        persons=[staff.child, staff.adult, staff.child],
+        purpose="Lista",
+        path="/sip/",
+        at=AT,
+    )
+    assert [entry.person for entry in entries] == [staff.child, staff.adult]
+    assert entries[0].previous_hash == before.entry_hash
+    assert entries[1].previous_hash == entries[0].entry_hash
+    stored = list(AccessLogEntry.objects.order_by("pk"))
+    assert stored == [before, *entries]
+    assert {(e.purpose, e.path, e.unit_id) for e in stored[1:]} == {
+        ("Lista", "/sip/", staff.social.pk)
+    }
+    assert audit_verify().ok
+    access_log_record(user=staff.sara, action=VIEW, at=AT)
+    assert audit_verify().ok
