@@ -17,6 +17,9 @@ from .case_urls import CASE_NAMESPACES, case_subject, purpose_of
 from .log_filters import REFUSED
 
 CREATING_VIEWS = ("_create", "start:execute")
+#: Pages whose form only asks (a search sent by POST, to keep it out of the URL): sending
+#: it changes nothing, and the page it leads to logs what it shows.
+ASKING_VIEWS = {"people:index"}
 #: Answered with the page (again): the user read what it shows.
 SHOWN = 200
 
@@ -25,6 +28,8 @@ def logged_action(request, response, view_name: str) -> str | None:
     """What the request did, or tried to do, to case data; None when it touched none."""
     status = response.status_code
     if request.method not in ("GET", "POST"):
+        return None
+    if request.method == "POST" and view_name in ASKING_VIEWS and status in (301, 302, 303):
         return None
     writing = request.method == "POST" and status in (301, 302, 303, *REFUSED)
     if writing:

@@ -233,10 +233,12 @@ def test_person_search_logs_each_person_found_and_not_what_was_typed(client, wor
     client.force_login(world.sara)
     number = world.child.personal_identity_number
     for query in ["Ek", number]:
-        page = client.get(reverse("people:index"), {"q": query})
+        page = client.post(reverse("people:index"), {"q": query}, follow=True)
         assert world.child in page.context["results"]
     entries = AccessLogEntry.objects.filter(user=world.sara, path=reverse("people:index"))
     assert set(entries.values_list("person", flat=True)) >= {world.child.pk}
+    # Sending the search changes nothing: only the result page is logged, as a read.
+    assert set(entries.values_list("action", flat=True)) == {AccessLogEntry.Action.VIEW}
     for entry in entries:
         assert entry.purpose == "Sökning av person"
         assert number[-4:] not in entry.purpose and "Ek" not in entry.purpose
