@@ -80,8 +80,10 @@ def test_an_administrator_sees_no_case_data(client, world, case, administrator):
         "admin:notifications_notification_changelist",
     ]:
         assert client.get(reverse(name)).status_code == 403, name
+    # A person's admin page answers as a missing one would: it tells nothing.
     person = reverse("admin:directory_person_change", args=[world.child.pk])
-    assert client.get(person).status_code == 403
+    missing = reverse("admin:directory_person_change", args=[world.child.pk + 10_000])
+    assert client.get(person).status_code == client.get(missing).status_code == 404
     invitation = case.meetings.get().invitations.first()
     for url in [
         reverse("sip:plan", kwargs={"pk": case.pk}),
