@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .durations import duration_row
 from .identity_numbers import parse_identity_number
-from .models import Membership, Organisation, Person, Unit, User
+from .models import DurationOverride, Membership, Organisation, Person, Unit, User
 from .rules import AGE_OF_MAJORITY
 
 
@@ -155,3 +157,27 @@ def person_for_user(*, user: User, pk: int) -> Person:
     from .access import persons_visible_to
 
     return get_object_or_404(persons_visible_to(user=user), pk=pk)
+
+
+def duration_for(*, code: str, organisation: Organisation | None, on: dt.date) -> int:
+    """The value of a duration in force for ``organisation`` on ``on``: the organisation's
+    latest override from that date or before, where the sources leave the value to it;
+    else the deployment's setting, where the row names one and it is set; else the rule
+    table's (``directory.durations``). ``organisation=None`` asks for the general value."""
+    row = duration_row(code=code, on=on)
+    if row.overridable and organisation is not None:
+        override = (
+            DurationOverride.objects.filter(
+                organisation=organisation, code=code, effective_from__lte=on
+            )
+            .order_by("-effective_from")
+            .values_list("value", flat=True)
+            .first()
+        )
+        if override is not None and row.within_bounds(override):
+            return override
+    if row.setting:
+        configured = getattr(settings, row.setting, None)
+        if configured is not None:
+            return int(configured)
+    return row.value
