@@ -92,7 +92,10 @@ class ConsentForm(forms.Form):
         required=False,
         widget=DateInput,
         validators=[validate_plausible_date],
-        help_text=_("Högst ett år. Lämna tomt för ett år."),
+        help_text=_(
+            "Högst ett år. Lämna tomt för organisationens standardtid (ett år om inget "
+            "annat har valts)."
+        ),
     )
     document = forms.FileField(label=_("Inskannat dokument"), required=False)
 

@@ -12,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from directory.rules import AGE_OF_MAJORITY
+from directory.rules import AGE_OF_MAJORITY, Source
 
 from .models import Purpose
 
@@ -50,10 +49,6 @@ GUARDIANS_NOT_CALLED = "guardians_not_called"  # consent.models.GuardiansNotCall
 CHILD_VIEW_AGE = 12
 CHILD_VIEW_SOURCE = "004 ≈L474-481, ≈L701-703 (barnets bästa; barnets inställning)"
 
-AGREEMENT = _(
-    "Dalarnas regionala överenskommelse om samverkan mellan socialtjänst och hälso- och "
-    "sjukvård vid placering på HVB för barn, unga och vuxna"
-)
 # The agreement's section headings.
 CONSENT_IN_SIP = _("Samtycke och sekretess i SIP")
 CONSENT_FOR_CHILDREN = _("Samtycke och sekretess för barn i SIP")
@@ -61,26 +56,6 @@ VOLUNTARY_OR_COMPULSORY = _(
     "Skillnader mellan frivillig placering (SoL) och placering vid tvångsvård (LVU, LVM)"
 )
 PLACEMENT_GROUNDS = _("Vad grundar socialtjänsten behovet av placering")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a rule comes from. ``law`` and ``section`` are what a user reads: the law by
-    name and section, and the section of the regional agreement by its public name.
-    ``ref`` points a developer to the seed text (RULES.md) and is never shown."""
-
-    law: str
-    section: str = ""
-    ref: str = ""
-
-    def __str__(self) -> str:
-        if not self.section:
-            return str(self.law)
-        return gettext("%(law)s; %(agreement)s, avsnittet %(section)s") % {
-            "law": self.law,
-            "agreement": AGREEMENT,
-            "section": self.section,
-        }
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.access import person_fully_visible, persons_visible_to
+from directory.durations import DurationCode
 from directory.models import Organisation, Person, Unit, User
 from directory.rules import AGE_OF_MAJORITY
-from directory.selectors import person_guardians, units_reached, user_works_with_cases
+from directory.selectors import (
+    duration_end,
+    person_guardians,
+    units_reached,
+    user_case_organisation,
+    user_works_with_cases,
+)
 from notifications.models import Event
 from notifications.services import event_emit
 
@@ -33,16 +40,27 @@ from .signals import consent_ended
 
 log = logging.getLogger(__name__)
 
-#: Days before the end of a consent that the case worker is reminded.
-EXPIRY_REMINDER_DAYS = 30
-
 
 def one_year_after(day: dt.date) -> dt.date:
-    """The same date a year later (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    """The last day a consent from ``day`` may hold: the rule table's maximum, a year (the
+    same date a year later, 28 February for 29 February). Law, for every organisation."""
+    return duration_end(code=DurationCode.CONSENT_VALIDITY_MAX, organisation=None, start=day)
+
+
+def consent_organisation(*, documented_by: User, subject: Person) -> Organisation | None:
+    """Whose settings a consent follows (its default validity): the organisation the
+    documenter works with cases in, or, when they work in several, the subject's
+    folkbokföringskommun."""
+    return user_case_organisation(user=documented_by) or subject.registered_municipality
+
+
+def consent_default_until(*, valid_from: dt.date, organisation: Organisation | None) -> dt.date:
+    """The end date a consent gets when none is given: the organisation's default validity
+    (a year unless it chose a shorter one), never beyond the maximum."""
+    default = duration_end(
+        code=DurationCode.CONSENT_VALIDITY_DEFAULT, organisation=organisation, start=valid_from
+    )
+    return min(default, one_year_after(valid_from))
 
 
 def _is_self_or_guardian(person: Person, *, subject: Person, on: dt.date) -> bool:
@@ -109,7 +127,10 @@ def consent_register(
     _require_documenter(documented_by, subject=subject, purpose=purpose)
     at = at or timezone.now()
     valid_from = valid_from or timezone.localdate(at)
-    valid_until = valid_until or one_year_after(valid_from)
+    valid_until = valid_until or consent_default_until(
+        valid_from=valid_from,
+        organisation=consent_organisation(documented_by=documented_by, subject=subject),
+    )
     if valid_until < valid_from:
         raise ValidationError(
             {
@@ -281,7 +302,9 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
     soon = Consent.objects.filter(
         status=Consent.Status.ACTIVE,
         valid_until__gte=today,
-        valid_until__lte=today + dt.timedelta(days=EXPIRY_REMINDER_DAYS),
+        valid_until__lte=duration_end(
+            code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, start=today
+        ),
     ).select_related("documented_by")
     for consent in soon:
         with transaction.atomic():

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .access import PersonScopedAdminMixin
-from .models import Guardianship, Membership, Organisation, Person, Relative, Unit, User
+from .durations import DURATIONS, OVERRIDABLE_CODES, DurationCode
+from .models import (
+    DurationOverride,
+    Guardianship,
+    Membership,
+    Organisation,
+    Person,
+    Relative,
+    Unit,
+    User,
+)
 
 ADDRESS_FIELDS = ("street_address", "postal_code", "city")
 
@@ -20,12 +30,61 @@ class UnitInline(admin.TabularInline):
     fields = ("name", "kind", "email")
 
 
+def _overridable_code_choices() -> list[tuple[str, str]]:
+    return [("", "---------")] + [
+        (code.value, code.label) for code in DurationCode if code.value in OVERRIDABLE_CODES
+    ]
+
+
+def _duration_help() -> str:
+    """The table's values and sources, for the administrator choosing an override."""
+    rows = {row.code: row for row in DURATIONS if row.overridable}
+    return "; ".join(
+        _("%(duration)s: %(value)s %(unit)s (%(minimum)s–%(maximum)s), %(source)s")
+        % {
+            "duration": DurationCode(code).label,
+            "value": row.value,
+            "unit": row.unit_label,
+            "minimum": row.minimum,
+            "maximum": row.maximum,
+            "source": row.source,
+        }
+        for code, row in rows.items()
+    )
+
+
+class DurationOverrideFormMixin:
+    """Only the durations the sources leave to the organisation are offered; the model's
+    clean refuses the others anyway (so the admin and a service give the same answer)."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "code":
+            kwargs["choices"] = _overridable_code_choices()
+            kwargs["help_text"] = _duration_help()
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class DurationOverrideInline(DurationOverrideFormMixin, admin.TabularInline):
+    model = DurationOverride
+    extra = 0
+    fields = ("code", "value", "effective_from")
+
+
+@admin.register(DurationOverride)
+class DurationOverrideAdmin(DurationOverrideFormMixin, admin.ModelAdmin):
+    list_display = ("organisation", "code", "value", "effective_from")
+    list_filter = ("code",)
+    search_fields = ("organisation__name",)
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "code", "region")
     list_filter = ("kind",)
     search_fields = ("name", "code", "organisation_number")
-    inlines = [UnitInline]
+    inlines = [UnitInline, DurationOverrideInline]
 
 
 @admin.register(Unit)

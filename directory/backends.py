@@ -1,9 +1,10 @@
 """The administratör role's permissions in the Django admin.
 
 A user with the role Administratör in any unit manages organisations, units, users and
-their memberships, and sees the e-mail deliveries (to send a failed one again). Nothing
-else: no people, consents, SIPs or access log; the case-data admin pages stay closed, and
-``directory.access`` shows them no person. The permissions follow the role, so ending the
+their memberships and the organisations' own durations (directory.durations), and sees
+the e-mail deliveries (to send a failed one again). Nothing else: no people, consents, SIPs
+or access log; the case-data admin pages stay closed, and ``directory.access`` shows them
+no person. The permissions follow the role, so ending the
 membership ends them at once. Logging in to the admin also needs ``is_staff``.
 
 Nothing is deleted here: a user, unit or organisation that has worked with cases is named by
@@ -30,6 +31,9 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "directory.add_membership",
         "directory.change_membership",
         "directory.delete_membership",
+        "directory.view_durationoverride",
+        "directory.add_durationoverride",
+        "directory.change_durationoverride",
         "notifications.view_delivery",
     }
 )

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .durations import DurationCode, duration_row
 from .fields import IdentityNumberField
 from .identity_numbers import COORDINATION_DAY_OFFSET, age_on, parse_identity_number
 
@@ -137,6 +138,84 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class DurationOverride(models.Model):
+    """An organisation's own value for a duration the sources leave to it (the answer-by
+    time, the reminder hour, the follow-up proposal, a shorter default consent validity),
+    in force from ``effective_from`` until its next override. The table's rows that are law
+    or the regional agreement cannot be overridden (``directory.durations``)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="duration_overrides",
+    )
+    code = models.CharField(_("tid"), max_length=50, choices=DurationCode.choices)
+    value = models.PositiveIntegerField(_("värde"))
+    effective_from = models.DateField(_("gäller från"))
+
+    class Meta:
+        verbose_name = _("organisationens egen tid")
+        verbose_name_plural = _("organisationernas egna tider")
+        ordering = ["organisation__name", "code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code", "effective_from"],
+                name="duration_override_unique_from",
+                violation_error_message=_(
+                    "Organisationen har redan ett eget värde för den tiden från det datumet."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_code_display()} = {self.value}"
+
+    def clean(self) -> None:
+        """Only a row the sources leave to the organisation, within its bounds, on a date
+        the row is in force."""
+        super().clean()
+        if not self.code or self.effective_from is None or self.value is None:
+            return
+        try:
+            row = duration_row(code=self.code, on=self.effective_from)
+        except LookupError:
+            raise ValidationError(
+                {
+                    "effective_from": ValidationError(
+                        _("Den tiden gäller inte det datumet."), code="not_in_force"
+                    )
+                }
+            ) from None
+        if not row.overridable:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _(
+                            "%(duration)s bestäms av %(source)s och kan inte ändras av "
+                            "organisationen."
+                        )
+                        % {"duration": self.get_code_display(), "source": row.source},
+                        code="not_overridable",
+                    )
+                }
+            )
+        if not row.within_bounds(self.value):
+            raise ValidationError(
+                {
+                    "value": ValidationError(
+                        _("Värdet ska ligga mellan %(minimum)s och %(maximum)s %(unit)s.")
+                        % {
+                            "minimum": row.minimum,
+                            "maximum": row.maximum,
+                            "unit": row.unit_label,
+                        },
+                        code="out_of_bounds",
+                    )
+                }
+            )
 
 
 class Membership(models.Model):

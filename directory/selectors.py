@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .durations import add_calendar, duration_row
 from .identity_numbers import parse_identity_number
-from .models import Membership, Organisation, Person, Unit, User
+from .models import DurationOverride, Membership, Organisation, Person, Unit, User
 from .rules import AGE_OF_MAJORITY
 
 
@@ -155,3 +157,49 @@ def person_for_user(*, user: User, pk: int) -> Person:
     from .access import persons_visible_to
 
     return get_object_or_404(persons_visible_to(user=user), pk=pk)
+
+
+def duration_for(*, code: str, organisation: Organisation | int | None, on: dt.date) -> int:
+    """The value of a duration in force for ``organisation`` on ``on``: the organisation's
+    latest override from that date or before, where the sources leave the value to it;
+    else the deployment's setting, where the row names one and it is set; else the rule
+    table's (``directory.durations``). ``organisation`` is the organisation or its pk;
+    ``None`` asks for the general value."""
+    row = duration_row(code=code, on=on)
+    if row.overridable and organisation is not None:
+        override = (
+            DurationOverride.objects.filter(
+                organisation=organisation, code=code, effective_from__lte=on
+            )
+            .order_by("-effective_from")
+            .values_list("value", flat=True)
+            .first()
+        )
+        if override is not None and row.within_bounds(override):
+            return override
+    if row.setting:
+        configured = getattr(settings, row.setting, None)
+        if configured is not None:
+            return int(configured)
+    return row.value
+
+
+def user_case_organisation(*, user: User) -> Organisation | None:
+    """The organisation the user works with cases in, when it is only one (their units with
+    a case role all belong to it); None when there are several or none."""
+    organisations = list(
+        Organisation.objects.filter(
+            units__memberships__user=user, units__memberships__role__in=CASE_ROLES
+        )
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    return organisations[0] if len(organisations) == 1 else None
+
+
+def duration_end(*, code: str, organisation: Organisation | int | None, start: dt.date) -> dt.date:
+    """``start`` plus the duration in force on ``start`` (in days or months; working days
+    are counted by notifications.workdays)."""
+    row = duration_row(code=code, on=start)
+    value = duration_for(code=code, organisation=organisation, on=start)
+    return add_calendar(start, value, row.unit)

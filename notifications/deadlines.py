@@ -9,8 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.durations import DurationCode
 from directory.models import Membership, Unit, User
-from directory.selectors import user_managed_units
+from directory.selectors import duration_for, user_managed_units
 
 from .models import Event
 from .services import event_emit
@@ -59,22 +60,26 @@ def overdue_counts(*, user: User, units: list[Unit], today: dt.date) -> dict[str
     }
 
 
-#: The digest goes out with the first tick after this hour (local time), once a day.
-DIGEST_HOUR = 7
-
-
 def escalation_digests_send(*, at: dt.datetime | None = None) -> int:
-    """One digest per chef per day, listing what is overdue in the units they lead."""
+    """One digest per chef per day, listing what is overdue in the units they lead. It goes
+    out with the first tick after the reminder hour (local time; 07:00 unless the
+    organisation chose another, directory.durations) of the chef's units' organisation, the
+    earliest one where they lead units in several."""
     at = at or timezone.now()
-    if timezone.localtime(at).hour < DIGEST_HOUR:
-        return 0
-    today = timezone.localdate(at)
+    hour, today = timezone.localtime(at).hour, timezone.localdate(at)
     chefs = User.objects.filter(
         memberships__role=Membership.Role.MANAGER, is_active=True
     ).distinct()
     sent = 0
+    hours: dict[int, int] = {}
     for chef in chefs:
         units = list(user_managed_units(user=chef))
+        for organisation_id in {unit.organisation_id for unit in units} - hours.keys():
+            hours[organisation_id] = duration_for(
+                code=DurationCode.REMINDER_HOUR, organisation=organisation_id, on=today
+            )
+        if not units or hour < min(hours[unit.organisation_id] for unit in units):
+            continue
         counts = overdue_counts(user=chef, units=units, today=today)
         if not any(counts.values()):
             continue

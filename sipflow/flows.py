@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from directory.durations import DurationCode
 from directory.selectors import user_starts_cases, user_works_with_cases
 
 from . import views
 from .backends import organisation_permission, unit_permission
 from .models import FollowUp, Invitation, SipProcess
 from .nodes import ForEachSplit, UnitView
+from .selectors import plan_duration
 from .services import follow_up_announce, sip_start
 
 #: What inbox and queue rows say about a task: whose SIP, and for a kallelse, which meeting.
@@ -163,8 +165,12 @@ class SipFlow(flow.Flow):
         follow_up_announce(plan=activation.process.sip_plan)
 
     def follow_up_due(self, activation):
-        due = activation.process.sip_plan.next_follow_up
-        return timezone.make_aware(dt.datetime.combine(due, dt.time(7, 0)))
+        """The follow-up comes due on its date at the sending organisation's reminder
+        hour."""
+        plan = activation.process.sip_plan
+        due = plan.next_follow_up
+        hour = plan_duration(plan=plan, code=DurationCode.REMINDER_HOUR, on=due)
+        return timezone.make_aware(dt.datetime.combine(due, dt.time(hour, 0)))
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated and user_works_with_cases(user=user)

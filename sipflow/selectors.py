@@ -11,8 +11,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
-from directory.selectors import STARTER_ROLES, units_reached
+from directory.selectors import STARTER_ROLES, duration_end, duration_for, units_reached
 
 from .access import PlanAccess, plan_access, require_plan_access
 from .models import Invitation, PlanVersion, SipPlan
@@ -168,3 +169,19 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
                 url = task.flow_task.reverse("assign", args=[task.process_id, task.pk])
         steps.append(OpenStep(title=str(task.flow_task.task_title), who=who, url=url))
     return steps
+
+
+def plan_duration(*, plan: SipPlan, code: str, on: dt.date) -> int:
+    """A duration (directory.durations) in force on ``on`` for the SIP's sending
+    organisation: the starting unit's, in whose name its kallelser go out."""
+    return duration_for(code=code, organisation=plan.started_unit.organisation_id, on=on)
+
+
+def follow_up_proposed(*, plan: SipPlan, on: dt.date) -> dt.date:
+    """The next follow-up the meeting and follow-up forms propose: the sending
+    organisation's interval after ``on``. No source sets one (RULES.md §1)."""
+    return duration_end(
+        code=DurationCode.SIP_FOLLOW_UP_INTERVAL,
+        organisation=plan.started_unit.organisation_id,
+        start=on,
+    )

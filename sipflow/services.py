@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -30,8 +29,9 @@ from viewflow.workflow.models import Task
 from consent.models import Consent, InformationCategory, Purpose
 from consent.policy import consent_evaluate
 from consent.rules import Action
+from directory.durations import DurationCode
 from directory.models import Membership, Organisation, Person, Unit, User
-from directory.selectors import CASE_ROLES, STARTER_ROLES
+from directory.selectors import CASE_ROLES, STARTER_ROLES, duration_for
 from notifications.models import Event
 from notifications.services import event_emit
 from notifications.workdays import add_working_days, is_working_day
@@ -48,13 +48,11 @@ from .models import (
     ReconsideredConsent,
     SipPlan,
 )
-from .selectors import invitation_recipient_units
+from .selectors import invitation_recipient_units, plan_duration
 
 log = logging.getLogger(__name__)
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
-#: Reminders go out from this hour on working days.
-REMINDER_HOUR = 7
 
 
 class ConsentMissing(ValidationError):
@@ -100,14 +98,17 @@ def _history(
     )
 
 
-def answer_by_default(*, sent_on: dt.date) -> dt.date:
-    """Svara senast: the setting's number of working days after the kallelse is sent."""
-    return add_working_days(sent_on, settings.SIP_ANSWER_WORKING_DAYS)
+def answer_by_default(*, plan: SipPlan, sent_on: dt.date) -> dt.date:
+    """Svara senast: the sending organisation's number of working days (directory.durations)
+    after the kallelse is sent."""
+    days = plan_duration(plan=plan, code=DurationCode.SIP_ANSWER_WORKING_DAYS, on=sent_on)
+    return add_working_days(sent_on, days)
 
 
-def _default_answer_by(*, at: dt.datetime, starts_at: dt.datetime) -> dt.date:
+def _default_answer_by(*, plan: SipPlan, at: dt.datetime, starts_at: dt.datetime) -> dt.date:
     """The default answer-by date, but never after the meeting itself."""
-    return min(answer_by_default(sent_on=timezone.localdate(at)), timezone.localdate(starts_at))
+    sent_on = timezone.localdate(at)
+    return min(answer_by_default(plan=plan, sent_on=sent_on), timezone.localdate(starts_at))
 
 
 def plan_consent_check(
@@ -379,7 +380,7 @@ def sip_summon(
     """Kalla: one kallelse per unit or huvudman; each gets its own answer task."""
     at = _now(at)
     _require_case_party(plan, by, at=at)
-    answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
+    answer_by = answer_by or _default_answer_by(plan=plan, at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     with _task_step(task=_open_task(plan, _flow().summon), by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
@@ -475,7 +476,7 @@ def meeting_reschedule(
     at = _now(at)
     plan = meeting.plan
     _require_case_party(plan, by, at=at)
-    answer_by = answer_by or _default_answer_by(at=at, starts_at=starts_at)
+    answer_by = answer_by or _default_answer_by(plan=plan, at=at, starts_at=starts_at)
     _validate_meeting_time(starts_at=starts_at, answer_by=answer_by, at=at)
     flow = _flow()
     with flow.lock(plan.process_id), transaction.atomic():
@@ -717,10 +718,11 @@ def invitation_forward(
 def invitation_remind_unanswered(*, at: dt.datetime | None = None) -> int:
     """Kallelser unanswered after their answer-by date: one reminder event to the unit, and
     the flag (``reminded_at``) the chef's overview shows. Run by the periodic tick; it
-    reminds on working days from 07:00, not at midnight or over a weekend."""
+    reminds on working days from the sending organisation's reminder hour (07:00 unless it
+    chose another, directory.durations), not at midnight or over a weekend."""
     at = _now(at)
     local = timezone.localtime(at)
-    if not is_working_day(local.date()) or local.hour < REMINDER_HOUR:
+    if not is_working_day(local.date()):
         return 0
     due = Invitation.objects.filter(
         status=Invitation.Status.PENDING,
@@ -728,7 +730,16 @@ def invitation_remind_unanswered(*, at: dt.datetime | None = None) -> int:
         meeting__answer_by__lt=timezone.localdate(at),
     )
     reminded = 0
-    for pk in list(due.values_list("pk", flat=True)):
+    hours: dict[int, int] = {}
+    for pk, organisation_id in list(
+        due.values_list("pk", "meeting__plan__started_unit__organisation_id")
+    ):
+        if organisation_id not in hours:
+            hours[organisation_id] = duration_for(
+                code=DurationCode.REMINDER_HOUR, organisation=organisation_id, on=local.date()
+            )
+        if local.hour < hours[organisation_id]:
+            continue
         with transaction.atomic():
             invitation = (
                 Invitation.objects.select_for_update(skip_locked=True)

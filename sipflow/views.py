@@ -153,7 +153,9 @@ class SummonView(StepView):
     success_message = gettext_lazy("Kallelserna är skickade.")
 
     def get_initial(self):
-        return {"answer_by": services.answer_by_default(sent_on=timezone.localdate())}
+        return {
+            "answer_by": services.answer_by_default(plan=self.plan, sent_on=timezone.localdate())
+        }
 
     def perform(self, form):
         return services.sip_summon(
@@ -178,7 +180,11 @@ class MeetingView(StepView):
     success_message = gettext_lazy("Planen är upprättad.")
 
     def get_initial(self):
-        return {"lead_unit": self.plan.lead_unit, "coordinator": self.plan.coordinator}
+        return {
+            "lead_unit": self.plan.lead_unit,
+            "coordinator": self.plan.coordinator,
+            "next_follow_up": selectors.follow_up_proposed(plan=self.plan, on=timezone.localdate()),
+        }
 
     @cached_property
     def formset(self):
@@ -243,6 +249,11 @@ class FollowUpView(StepView):
     def get_form_kwargs(self):
         version = self.plan.versions.order_by("-number").first()
         return {**super().get_form_kwargs(), "actions": version.actions.all()}
+
+    def get_initial(self):
+        return {
+            "next_follow_up": selectors.follow_up_proposed(plan=self.plan, on=timezone.localdate())
+        }
 
     def perform(self, form):
         data = form.cleaned_data

@@ -176,8 +176,14 @@ AUTHENTICATION_BACKENDS = [
     "directory.backends.AdministratorPermissionBackend",
 ]
 
-#: Default number of working days to answer a SIP kallelse (no source sets one: RULES §1).
-SIP_ANSWER_WORKING_DAYS = int(os.environ.get("SIP_ANSWER_WORKING_DAYS", "10"))
+#: Deprecated: the working days to answer a SIP kallelse are a row of the duration table
+#: (directory.durations, 10 by default; organisations override it in the admin). When set,
+#: this replaces the table's default for the whole deployment; None leaves the table's.
+SIP_ANSWER_WORKING_DAYS = (
+    int(os.environ["SIP_ANSWER_WORKING_DAYS"])
+    if os.environ.get("SIP_ANSWER_WORKING_DAYS")
+    else None
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -352,9 +352,11 @@ def test_unanswered_invitations_are_reminded_once(world):
     )
 
 
-def test_answer_by_defaults_to_ten_working_days(world, settings):
-    settings.SIP_ANSWER_WORKING_DAYS = 10
-    assert services.answer_by_default(sent_on=dt.date(2026, 12, 18)) == dt.date(2027, 1, 8)
+def test_answer_by_defaults_to_ten_working_days(world):
+    plan = world.start()
+    assert services.answer_by_default(plan=plan, sent_on=dt.date(2026, 12, 18)) == dt.date(
+        2027, 1, 8
+    )
 
 
 def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_sip(
