@@ -397,6 +397,13 @@ class VisibleProcessesMixin:
         ids = access.visible_process_ids(user=self.request.user)
         return queryset.filter(**{f"{self.process_field}__in": ids})
 
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows with their SIP, person and meetings in a few queries, for the
+        summaries (sipflow.flows SUMMARY, ANSWER_SUMMARY): none per row."""
+        plan = "sip_plan" if self.process_field == "pk" else f"{self.process_field}__sip_plan"
+        queryset = queryset.select_related(f"{plan}__person").prefetch_related(f"{plan}__meetings")
+        return super().paginate_queryset(queryset, page_size)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The access log records each person whose SIP the page lists (config.access_log).
