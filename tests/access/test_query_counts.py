@@ -367,3 +367,26 @@ def test_every_page_costs_the_same_at_two_sizes(world, monkeypatch):
     grew = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
     report = "\n".join(f"{key}: {before} -> {after}" for key, (before, after) in grew.items())
     assert grew == {}, report
+
+
+def test_the_plan_page_costs_the_same_whatever_the_number_of_parties(world):
+    """The open steps name each kallelse waiting for an answer, without a query for each."""
+    families = Families(world)
+    counts = []
+    for units in ([world.bup], [world.bup, world.primary, world.adult_psych]):
+        family = families.new()
+        family.consent_all(units=[world.social, *units])
+        plan = family.start()
+        family.prepare(plan, units=units)
+        family.summon(plan)
+        client = Client()
+        client.force_login(world.sara)
+        url = reverse("sip:plan", kwargs={"pk": plan.pk})
+        client.get(url)  # fills the caches
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.content.decode().count("Svara på kallelse") == len(units)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
