@@ -102,6 +102,7 @@ sip_app = FlowAppViewset(
     icon="groups",
     dashboard_view_class=sip_views.SipListView,
     process_list_view_class=sip_views.ProcessListView,
+    process_detail_view_class=sip_views.ProcessDetailView,
     task_list_view_class=sip_views.TaskListView,
     inbox_view_class=sip_views.InboxView,
     queue_view_class=sip_views.QueueView,

@@ -147,17 +147,23 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
     if plan.process_id is None:
         return []
     steps = []
-    tasks = Task.objects.filter(
-        process=plan.process_id,
-        flow_task_type="HUMAN",
-        status__in=[STATUS.NEW, STATUS.ASSIGNED],
-    ).select_related("owner")
-    for task in tasks.order_by("pk"):
+    tasks = list(
+        Task.objects.filter(
+            process=plan.process_id,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .select_related("owner")
+        .order_by("pk")
+    )
+    # The kallelser the answer tasks are about, in one query rather than one per task.
+    invitations = Invitation.objects.select_related("unit", "organisation").in_bulk(
+        [task.data["invitation"] for task in tasks if task.flow_task == SipFlow.answer]
+    )
+    for task in tasks:
         url = ""
         if task.flow_task == SipFlow.answer:
-            invitation = Invitation.objects.select_related("unit", "organisation").get(
-                pk=task.data["invitation"]
-            )
+            invitation = invitations[task.data["invitation"]]
             who = str(invitation.invitee)
             url = reverse("sip:invitation", kwargs={"pk": invitation.pk})
         else:

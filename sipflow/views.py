@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +19,7 @@ from viewflow.workflow.flow.views import (
     BulkUnassignTasksActionView,
     DashboardProcessListView,
     DashboardTaskListView,
+    DetailProcessView,
     FlowArchiveListView,
     FlowInboxListView,
     FlowQueueListView,
@@ -408,6 +410,15 @@ class VisibleProcessesMixin:
         ids = access.visible_process_ids(user=self.request.user)
         return queryset.filter(**{f"{self.process_field}__in": ids})
 
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows with their SIP, person and meetings in a few queries, for the
+        summaries (sipflow.flows SUMMARY, ANSWER_SUMMARY): none per row."""
+        plan = "sip_plan" if self.process_field == "pk" else f"{self.process_field}__sip_plan"
+        queryset = queryset.select_related(f"{plan}__person").prefetch_related(f"{plan}__meetings")
+        if self.process_field != "pk":
+            queryset = queryset.select_related("owner")
+        return super().paginate_queryset(queryset, page_size)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The access log records each person whose SIP the page lists (config.access_log).
@@ -465,3 +476,14 @@ class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
     def get_queryset(self):
         self.queryset = self.visible(self.model._default_manager.all())
         return super().get_queryset()
+
+
+class ProcessDetailView(DetailProcessView):
+    """viewflow's process page: its tasks with their owners, and the SIP and its meetings
+    that the tasks' summaries show, loaded once rather than per task."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        prefetch_related_objects([context["process"]], "sip_plan__person", "sip_plan__meetings")
+        context["task_list"] = context["task_list"].select_related("owner")
+        return context
