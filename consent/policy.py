@@ -36,6 +36,7 @@ from .rules import (
     GUARDIANS,
     GUARDIANS_NOT_CALLED,
     PURPOSE_OF,
+    RULES,
     SELF,
     Rule,
     rule_for,
@@ -417,3 +418,48 @@ def consent_evaluate(
         view_reasons=view_reasons,
         tasks=tasks,
     )
+
+
+def _birthday(person: Person, age: int) -> dt.date:
+    """The first day on which the person is ``age`` years old."""
+    born = person.date_of_birth
+    try:
+        day = born.replace(year=born.year + age)
+    except ValueError:  # 29 February in a common year
+        day = dt.date(born.year + age, 2, 28)
+    while person.age_on(day) < age:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def decision_holds_until(*, action: str, person: Person, at: dt.datetime) -> dt.date | None:
+    """The last day on which ``consent_evaluate`` for this action and person, taken at
+    ``at``, is sure to answer the same unless something is registered or withdrawn: the
+    earliest end of the consents in force in the matter, the day before the person reaches
+    an age at which another row of the rule table applies (for a child, at the latest the day
+    before the 18th birthday, AGE_OF_MAJORITY), and the day before a row takes effect or the
+    last day of one. None: no end in sight."""
+    on = timezone.localdate(at)
+    ends = list(
+        Consent.objects.filter(
+            subject=person,
+            purpose=PURPOSE_OF[action],
+            status=Consent.Status.ACTIVE,
+            valid_from__lte=on,
+            valid_until__gte=on,
+        ).values_list("valid_until", flat=True)
+    )
+    age = person.age_on(on)
+    for rule in RULES:
+        if action not in rule.actions:
+            continue
+        for bound in (rule.min_age, rule.max_age):
+            if bound is not None and bound > age:
+                ends.append(_birthday(person, bound) - dt.timedelta(days=1))
+        if rule.effective_from > on:
+            ends.append(rule.effective_from - dt.timedelta(days=1))
+        if rule.effective_until is not None and rule.effective_until >= on:
+            ends.append(rule.effective_until)
+    if age < AGE_OF_MAJORITY:
+        ends.append(_birthday(person, AGE_OF_MAJORITY) - dt.timedelta(days=1))
+    return min(ends, default=None)

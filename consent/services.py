@@ -36,7 +36,7 @@ from .models import (
     Purpose,
     RecordedView,
 )
-from .signals import consent_ended
+from .signals import consent_ended, consent_registered, consent_withdrawing
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +195,7 @@ def consent_register(
     consent.excluded_units.set(excluded_units)
     consent.excluded_categories.set(excluded_categories)
     _tell_named_units(consent=consent, kind=Event.Kind.CONSENT_REGISTERED)
+    consent_registered.send(sender=Consent, subject=subject, purpose=purpose, at=at)
     return consent
 
 
@@ -232,6 +233,7 @@ def consent_withdraw(
     consent.withdrawal_form = form
     consent.withdrawal_documented_by = documented_by
     consent.save()
+    consent_withdrawing.send(sender=Consent, consent=consent, at=at)
     _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_WITHDRAWN)
     transaction.on_commit(partial(_announce_ended, consent=consent, reason="withdrawn", at=at))
     return consent
@@ -450,6 +452,9 @@ def committee_decision_create(
     )
     decision.full_clean()
     decision.save()
+    consent_registered.send(
+        sender=CommitteeDecision, subject=subject, purpose=purpose, at=timezone.now()
+    )
     return decision
 
 
@@ -483,4 +488,5 @@ def guardians_not_called_create(
     )
     record.full_clean()
     record.save()
+    consent_registered.send(sender=GuardiansNotCalled, subject=subject, purpose=purpose, at=at)
     return record

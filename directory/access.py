@@ -16,7 +16,7 @@ everything, in an emergency: every request a superuser makes is logged as such
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -24,11 +24,13 @@ from django.http import Http404
 from .models import Organisation, Person, Unit, User
 from .selectors import CASE_ROLES
 
-#: Callables ``(user) -> iterable of person ids`` whose cases the user may see.
-_case_person_providers: list[Callable[[User], Iterable[int]]] = []
+#: Callables ``(user) -> QuerySet of person ids`` (a ``values``/``values_list`` QuerySet of
+#: one column) whose cases the user may see: used as subqueries, so that the people a user
+#: may see are one SQL query however many cases there are.
+_case_person_providers: list[Callable[[User], QuerySet]] = []
 
 
-def register_case_persons(provider: Callable[[User], Iterable[int]]) -> None:
+def register_case_persons(provider: Callable[[User], QuerySet]) -> None:
     """A process (SIP, placement) tells which persons' cases a user may see."""
     if provider not in _case_person_providers:
         _case_person_providers.append(provider)
@@ -49,8 +51,10 @@ def persons_visible_to(*, user: User) -> QuerySet[Person]:
     if not organisations:
         return Person.objects.none()
     kommuner = [pk for pk, kind in organisations if kind == Organisation.Kind.MUNICIPALITY]
-    case_persons = {pk for provider in _case_person_providers for pk in provider(user)}
-    return Person.objects.filter(Q(registered_municipality__in=kommuner) | Q(pk__in=case_persons))
+    visible = Q(registered_municipality__in=kommuner)
+    for provider in _case_person_providers:
+        visible |= Q(pk__in=provider(user))
+    return Person.objects.filter(visible)
 
 
 def person_fully_visible(*, user: User, person: Person) -> bool:
@@ -89,16 +93,18 @@ class PersonScopedAdminMixin(ScopedObjectAdminMixin):
         return queryset.filter(**{f"{self.person_field}__in": visible})
 
 
-#: Callables ``(unit) -> iterable of person ids`` whose cases belong to the unit.
-_unit_case_providers: list[Callable[[Unit], Iterable[int]]] = []
+#: Callables ``(unit) -> QuerySet of person ids`` (one column) whose cases belong to the unit.
+_unit_case_providers: list[Callable[[Unit], QuerySet]] = []
 
 
-def register_unit_cases(provider: Callable[[Unit], Iterable[int]]) -> None:
+def register_unit_cases(provider: Callable[[Unit], QuerySet]) -> None:
     if provider not in _unit_case_providers:
         _unit_case_providers.append(provider)
 
 
 def unit_case_persons(*, unit: Unit) -> QuerySet[Person]:
     """The people whose cases the unit owns (started or leads), for its chef's review."""
-    ids = {pk for provider in _unit_case_providers for pk in provider(unit)}
-    return Person.objects.filter(pk__in=ids)
+    owned = Q(pk__in=[])
+    for provider in _unit_case_providers:
+        owned |= Q(pk__in=provider(unit))
+    return Person.objects.filter(owned)

@@ -8,6 +8,10 @@
 - A superuser: everything ("admin"), in an emergency; every request is logged as such
   (config.emergency_access).
 - HVB staff and administrators: nothing here.
+
+``plan_access`` runs the full policy for the one SIP shown and for every write. Lists ask
+the SIPs' access grants instead (sipflow.grants derives them by the same rules), in one SQL
+filter whatever the number of SIPs.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases.selectors import visible_case_ids, visible_person_ids
 from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
+from .grants import CASE_KIND, LIVE_INVITATIONS
 from .models import Invitation, SipPlan
 
 OWN, INVITED, ADMIN = "own", "invited", "admin"
@@ -44,32 +50,6 @@ class PlanAccess:
 
 def _case_units(user: User):
     return Unit.objects.filter(memberships__user=user, memberships__role__in=CASE_ROLES)
-
-
-def _candidate_plans(user: User):
-    """Plans the user's units started, lead, coordinate or are invited to (before consent)."""
-    units = _case_units(user)
-    return SipPlan.objects.filter(
-        Q(started_unit__in=units)
-        | Q(lead_unit__in=units)
-        | Q(coordinator=user)
-        | Q(
-            meetings__invitations__unit__in=units,
-            meetings__invitations__status__in=_LIVE_INVITATIONS,
-        )
-        | Q(
-            meetings__invitations__organisation__units__in=units,
-            meetings__invitations__status__in=_LIVE_INVITATIONS,
-        )
-    ).distinct()
-
-
-_LIVE_INVITATIONS = [
-    Invitation.Status.PENDING,
-    Invitation.Status.ACCEPTED,
-    Invitation.Status.DECLINED,
-    Invitation.Status.UNANSWERED,
-]
 
 
 def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> PlanAccess | None:
@@ -96,9 +76,9 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
     if leads_on_consent(user=user, plan=plan, at=at, units=ordered):
         return PlanAccess(kind=OWN, units=ordered)
 
-    invitations = Invitation.objects.filter(
-        meeting__plan=plan, status__in=_LIVE_INVITATIONS
-    ).filter(Q(unit__in=units) | Q(organisation__in={unit.organisation_id for unit in units}))
+    invitations = Invitation.objects.filter(meeting__plan=plan, status__in=LIVE_INVITATIONS).filter(
+        Q(unit__in=units) | Q(organisation__in={unit.organisation_id for unit in units})
+    )
     covered = []
     for invitation in invitations.select_related("unit", "organisation"):
         # A kallelse to a huvudman reaches each of the user's units there that the consent
@@ -147,12 +127,16 @@ def require_plan_access(*, user: User, plan: SipPlan) -> PlanAccess:
     return access
 
 
-def plans_visible_to(*, user: User, at: dt.datetime | None = None) -> list[SipPlan]:
-    if not user.is_authenticated:
-        return []
-    candidates = SipPlan.objects.all() if user.is_superuser else _candidate_plans(user)
-    candidates = candidates.select_related("person", "lead_unit", "started_unit")
-    return [plan for plan in candidates if plan_access(user=user, plan=plan, at=at)]
+def plans_visible_to(*, user: User, at: dt.datetime | None = None) -> QuerySet[SipPlan]:
+    """The SIPs the user may see: one SQL filter over the SIPs' access grants
+    (sipflow.grants, the same rules as ``plan_access``); every SIP for a superuser."""
+    if not user.is_authenticated or not user.is_active:
+        return SipPlan.objects.none()
+    plans = SipPlan.objects.select_related("person", "lead_unit", "started_unit")
+    if user.is_superuser:
+        return plans.all()
+    on = timezone.localdate(at) if at else None
+    return plans.filter(pk__in=visible_case_ids(user=user, case_kind=CASE_KIND, on=on))
 
 
 def process_visible(*, user: User, process_pk: int) -> bool:
@@ -160,19 +144,22 @@ def process_visible(*, user: User, process_pk: int) -> bool:
     return plan is not None and plan_access(user=user, plan=plan) is not None
 
 
-def visible_process_ids(*, user: User) -> list[int]:
-    return [plan.process_id for plan in plans_visible_to(user=user) if plan.process_id]
+def visible_process_ids(*, user: User) -> QuerySet:
+    """The viewflow processes of the SIPs the user may see (a ``values`` QuerySet)."""
+    return plans_visible_to(user=user).filter(process__isnull=False).order_by().values("process_id")
 
 
-def case_person_ids(user: User) -> list[int]:
-    """For directory.access: the persons whose SIPs the user may see."""
-    return [plan.person_id for plan in plans_visible_to(user=user)]
+def case_person_ids(user: User) -> QuerySet:
+    """For directory.access: the persons whose SIPs the user may see (a QuerySet of ids)."""
+    if user.is_superuser and user.is_active:
+        return SipPlan.objects.order_by().values("person_id")
+    return visible_person_ids(user=user, case_kind=CASE_KIND)
 
 
-def unit_case_person_ids(unit: Unit) -> list[int]:
-    """For directory.access: the persons whose SIPs the unit started or leads."""
-    return list(
+def unit_case_person_ids(unit: Unit) -> QuerySet:
+    """For directory.access: the persons whose SIPs the unit started or leads (ids)."""
+    return (
         SipPlan.objects.filter(Q(started_unit=unit) | Q(lead_unit=unit))
-        .values_list("person_id", flat=True)
-        .distinct()
+        .order_by()
+        .values("person_id")
     )

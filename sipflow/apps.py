@@ -8,16 +8,40 @@ def _on_consent_ended(sender, *, consent, reason, at, **kwargs):
     sip_consent_ended(consent=consent, at=at)
 
 
+def _on_consent_ended_grants(sender, *, consent, reason, at, **kwargs):
+    """After the reconsideration (which re-derives each open SIP's grants): the closed and
+    halted SIPs of the person, whose grants the withdrawal ended or the expiry ran out."""
+    from consent.models import Purpose
+
+    from .grants import grants_sync_person
+
+    if consent.purpose == Purpose.SIP:
+        grants_sync_person(person=consent.subject, at=at, open_only=False)
+
+
+def _on_consent_registered(sender, *, subject, purpose, at, **kwargs):
+    from consent.models import Purpose
+
+    from .grants import grants_sync_person
+
+    if purpose == Purpose.SIP:
+        grants_sync_person(person=subject, at=at)
+
+
 class SipflowConfig(AppConfig):
     name = "sipflow"
     verbose_name = _("SIP")
 
     def ready(self):
-        from consent.signals import consent_ended
+        from consent.signals import consent_ended, consent_registered
         from directory.access import register_case_persons, register_unit_cases
 
         from .access import case_person_ids, unit_case_person_ids
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
+        consent_ended.connect(_on_consent_ended_grants, dispatch_uid="sipflow.consent_grants")
+        consent_registered.connect(
+            _on_consent_registered, dispatch_uid="sipflow.consent_registered"
+        )
         register_case_persons(case_person_ids)
         register_unit_cases(unit_case_person_ids)

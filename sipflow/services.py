@@ -37,6 +37,7 @@ from notifications.services import event_emit
 from notifications.workdays import add_working_days, is_working_day
 
 from .access import leads_on_consent
+from .grants import grants_sync_sip
 from .models import (
     ActionReview,
     FollowUp,
@@ -281,6 +282,7 @@ def sip_start(
         lead_unit=unit,
     )
     _history(plan, what=gettext_noop("Behov av SIP upptäckt."), at=at, by=by, unit=unit)
+    grants_sync_sip(plan=plan, at=at)
     return plan
 
 
@@ -360,6 +362,7 @@ def sip_prepare(
             count=len(units) + len(organisations),
             lead=lead_unit,
         )
+        grants_sync_sip(plan=plan, at=at)
     return plan
 
 
@@ -416,6 +419,7 @@ def sip_summon(
             meeting=meeting,
             count=len(invitations),
         )
+        grants_sync_sip(plan=plan, at=at)
     return meeting
 
 
@@ -510,6 +514,7 @@ def meeting_reschedule(
             by=by,
             meeting=meeting,
         )
+        grants_sync_sip(plan=plan, at=at)
     return meeting
 
 
@@ -712,6 +717,7 @@ def invitation_forward(
             previous=previous,
             unit_name=to_unit,
         )
+        grants_sync_sip(plan=plan, at=at)
     return invitation
 
 
@@ -852,6 +858,7 @@ def meeting_hold(
             by=by,
             number=version.number,
         )
+        grants_sync_sip(plan=plan, at=at)
     return version
 
 
@@ -1093,6 +1100,7 @@ def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
         base = plan_consent_check(plan=plan, at=at, units=[plan.started_unit], organisations=[])
         if not base.consent_satisfied:
             _halt(plan, at=at, reasons=base.reasons)
+            grants_sync_sip(plan=plan, at=at)
             return plan
         for invitation in _live_invitations(plan):
             if _party_covered(plan, at=at, unit=invitation.unit, org=invitation.organisation):
@@ -1133,6 +1141,7 @@ def sip_reconsider(*, plan: SipPlan, at: dt.datetime | None = None) -> SipPlan:
         previous = _lead_without_consent(plan, at=at)
         if previous is not None:
             _lead_hand_back(plan, at=at, previous=previous)
+        grants_sync_sip(plan=plan, at=at)
     return plan
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "directory",
     "consent",
+    "cases",
     "sipflow",
     "placement",
     "notifications",

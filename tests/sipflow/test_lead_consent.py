@@ -23,6 +23,7 @@ from sipflow import services
 from sipflow.access import plan_access
 from sipflow.backends import unit_permission
 from sipflow.flows import SipFlow
+from sipflow.grants import grants_sync_sip
 from sipflow.models import FollowUp, HistoryEntry, Invitation, Meeting, SipPlan
 from sipflow.selectors import plan_open_steps
 from tests.factories import MembershipFactory
@@ -112,7 +113,8 @@ def test_the_lead_nurse_cannot_record_a_follow_up_once_the_consent_leaves_her_un
 
 
 def test_the_lead_units_chef_no_longer_sees_the_sip_in_her_lists_or_digest(client, world):
-    """The consent to BUP ran out and no sweep has run yet: every list asks plan_access."""
+    """The consent to BUP ran out and no sweep has run yet: the lists ask the grants, which
+    end with the consent."""
     plan, to_bup = bup_leads(world)
     chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user
     meeting = Meeting.objects.create(
@@ -133,6 +135,9 @@ def test_the_lead_units_chef_no_longer_sees_the_sip_in_her_lists_or_digest(clien
         valid_from=timezone.localdate() - dt.timedelta(days=100),
         valid_until=timezone.localdate() - dt.timedelta(days=1),
     )
+    # The grants were derived while that consent was in force; they end with it (the same
+    # day), so the lists drop the SIP today without any job.
+    grants_sync_sip(plan=plan, at=timezone.now() - dt.timedelta(days=1))
 
     response = client.get(reverse("overview:index"))
     assert list(response.context["overdue"]) == []

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from directory.models import Membership
 from sipflow import services
+from sipflow.grants import grants_sync_sip
 from sipflow.models import Meeting, SipPlan
 from tests.factories import MembershipFactory
 
@@ -71,4 +72,7 @@ def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, worl
         valid_from=timezone.localdate() - dt.timedelta(days=100),
         valid_until=timezone.localdate() - dt.timedelta(days=1),
     )
+    # The grants were derived while that consent was in force; they end with it (the same
+    # day), so the lists drop the SIP today without any job.
+    grants_sync_sip(plan=plan, at=timezone.now() - dt.timedelta(days=1))
     assert client.get(reverse("overview:index")).context["waiting"] == []

@@ -1,8 +1,8 @@
 """The periodic tick: fire viewflow's due timers (follow-ups coming due), expire consents and
 send their 30-day reminders, reconsider the SIPs of ended consents that were locked when the
-consent ended, remind kallelser before and after their answer-by date, send
-each chef's daily digest of overdue work, and deliver (or retry) the outbox's e-mails.
-``--loop`` runs it every minute."""
+consent ended, re-derive the SIP access grants that have run out (sipflow.grants), remind
+kallelser before and after their answer-by date, send each chef's daily digest of overdue
+work, and deliver (or retry) the outbox's e-mails. ``--loop`` runs it every minute."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from viewflow.workflow.timers import fire_due_timers
 from consent.services import consent_sweep
 from notifications.deadlines import answer_due_soon_remind, escalation_digests_send
 from notifications.services import deliveries_send
+from sipflow.grants import sip_grants_resync_due
 from sipflow.services import invitation_remind_unanswered, sip_reconsider_pending
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ def tick() -> dict[str, int]:
         ("timers", fire_due_timers),
         ("consents", lambda: consent_sweep().expired),
         ("reconsidered", sip_reconsider_pending),
+        ("grants", sip_grants_resync_due),
         ("unanswered", invitation_remind_unanswered),
         ("due_soon", answer_due_soon_remind),
         ("digests", escalation_digests_send),

@@ -1,0 +1,71 @@
+"""Who may see which case, as data.
+
+An ``AccessGrant`` is a relation tuple in the manner of Google's Zanzibar: "the case-role
+staff of *unit* may see *case* (about *person*) from *valid_from* to *valid_until*, in full
+or only its shared information categories, because of *kind*". A process derives its
+grants from its own rules (for SIP: sipflow.grants, the same rules as sipflow.access's
+``plan_access``) and replaces a case's rows in the same transaction as every change that
+affects access. A list page then asks one indexed SQL question (cases.selectors) instead
+of running the consent policy once per case; the full policy still decides for the one
+case shown and for every write.
+
+A grant that rests on consent ends (``valid_until``) on the last day its decision is sure
+to hold, so that expiry takes effect without waiting for a job; a withdrawal ends such
+grants at once in its own transaction (cases.services.grants_end_for_person), and the
+process re-derives them right after.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Person, Unit
+
+
+class AccessGrant(models.Model):
+    class Kind(models.TextChoices):
+        OWN = "own", _("Egen enhet")  # the unit that started the case: no consent needed
+        LEAD = "lead", _("Huvudansvarig")  # leads from another unit, on the strength of consent
+        INVITED = "invited", _("Kallad")  # holds a live kallelse, while consent covers it
+
+    case_kind = models.CharField(_("ärendetyp"), max_length=20)
+    case_id = models.PositiveBigIntegerField(_("ärende-id"))
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.CASCADE, related_name="+"
+    )
+    #: Only this user of the unit (a coordinator leading from their own units); empty: all
+    #: of the unit's staff with a case role.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("grund"), max_length=20, choices=Kind.choices)
+    #: The whole case; otherwise only the information categories the case shares.
+    full = models.BooleanField(_("hela ärendet"), default=False)
+    #: The consent purpose the grant rests on (consent.models.Purpose); empty when none.
+    purpose = models.CharField(_("samtyckets ändamål"), max_length=20, blank=True)
+    valid_from = models.DateField(_("gäller från"))
+    valid_until = models.DateField(_("gäller till och med"), null=True, blank=True)
+    source = models.CharField(_("underlag"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("åtkomst")
+        verbose_name_plural = _("åtkomster")
+        indexes = [
+            models.Index(fields=["unit", "valid_until"], name="cases_grant_unit_until"),
+            models.Index(fields=["case_kind", "case_id"], name="cases_grant_case"),
+            models.Index(fields=["valid_until"], name="cases_grant_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_kind} {self.case_id}: {self.unit} ({self.kind})"
