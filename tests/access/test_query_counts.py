@@ -8,7 +8,6 @@ page whose count grows with the data does not serve a kommun with thousands of S
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 
@@ -35,29 +34,6 @@ from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 
 pytestmark = pytest.mark.django_db
-
-#: Pages whose count still grows only because access is decided per SIP by the consent
-#: policy (sipflow.access, directory.access), until access is decided by grant rows: for
-#: these the policy's consent check is replaced by a constant-cost stub, and the counts must
-#: then be equal. Remove a page from here once its access is one SQL filter.
-AWAITING_GRANTS = {
-    "overview:index",
-    "people:access_log",
-    "people:committee_decision_create",
-    "people:consent_create",
-    "people:consent_detail",
-    "people:guardians_not_called_create",
-    "people:index",
-    "people:person_detail",
-    "people:view_create",
-    "sip:archive",
-    "sip:inbox",
-    "sip:index",
-    "sip:process_list",
-    "sip:queue",
-    "sip:start:execute",
-    "sip:task_list",
-}
 
 
 class Families:
@@ -247,18 +223,14 @@ def users_of(name: str) -> list[str]:
     return ["sara", "vera"]
 
 
-def measure(clients, page_list, *, search: str, stub, rounds=1) -> dict:
-    """(status, number of queries) of each page, the last of ``rounds`` renders. The pages in
-    AWAITING_GRANTS are rendered with ``stub`` in place of the per-SIP access check."""
+def measure(clients, page_list, *, search: str, rounds=1) -> dict:
+    """(status, number of queries) of each page, the last of ``rounds`` renders."""
     counts = {}
     for _round in range(rounds):
         for user, name, kwargs in page_list:
             client = clients[user]
             connection.queries_log.clear()  # a full log would count nothing
-            with (
-                stub.active(name in AWAITING_GRANTS),
-                CaptureQueriesContext(connection) as queries,
-            ):
+            with CaptureQueriesContext(connection) as queries:
                 if name == "people:index":  # the search: sent, then its result page
                     sent = client.post(reverse(name), {"q": search})
                     response = client.get(sent["Location"]) if sent.status_code == 302 else sent
@@ -268,41 +240,7 @@ def measure(clients, page_list, *, search: str, stub, rounds=1) -> dict:
     return counts
 
 
-class AccessStub:
-    """sipflow.access.plan_access answered from a table computed beforehand by the real
-    check: what access by grant rows will cost (nothing per SIP), with the same answers."""
-
-    def __init__(self, monkeypatch, users):
-        from sipflow import access
-
-        self.monkeypatch = monkeypatch
-        self.real = access.plan_access
-        self.users = users
-        self.table = {}
-
-    def compute(self):
-        plans = SipPlan.objects.select_related("person")
-        self.table = {
-            (user.pk, plan.pk): self.real(user=user, plan=plan)
-            for user in self.users
-            for plan in plans
-        }
-
-    def answer(self, *, user, plan, at=None):
-        return self.table[(user.pk, plan.pk)]
-
-    @contextlib.contextmanager
-    def active(self, on: bool):
-        if not on:
-            yield
-            return
-        with self.monkeypatch.context() as patch:
-            patch.setattr("sipflow.access.plan_access", self.answer)
-            patch.setattr("sipflow.selectors.plan_access", self.answer)
-            yield
-
-
-def test_every_page_costs_the_same_at_two_sizes(world, monkeypatch):
+def test_every_page_costs_the_same_at_two_sizes(world):
     families = Families(world)
     falun_org = OrganisationFactory(name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY)
     falun_unit = UnitFactory(organisation=falun_org, name="Barn och familj Falun")
@@ -341,10 +279,8 @@ def test_every_page_costs_the_same_at_two_sizes(world, monkeypatch):
         clients[key] = Client()
         clients[key].force_login(user)
     page_list = pages(case)
-    stub = AccessStub(monkeypatch, [world.sara, world.vera, chef])
-    stub.compute()
     # Twice: the first render fills the caches (content types, viewflow's nodes).
-    small = measure(clients, page_list, search="Provsson", stub=stub, rounds=2)
+    small = measure(clients, page_list, search="Provsson", rounds=2)
 
     # More of everything: SIPs seen and unseen, and the page's SIP with one more round
     # (plan versions, follow-ups, kallelser, history) and more consents.
@@ -359,8 +295,7 @@ def test_every_page_costs_the_same_at_two_sizes(world, monkeypatch):
     invisible_sip(families, falun)
     case["invitation"] = plan.meetings.order_by("-pk").first().invitations.get(unit=world.bup)
     page_list = pages(case)
-    stub.compute()
-    large = measure(clients, page_list, search="Provsson", stub=stub)
+    large = measure(clients, page_list, search="Provsson")
 
     grew = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
     report = "\n".join(f"{key}: {before} -> {after}" for key, (before, after) in grew.items())
