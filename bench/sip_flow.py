@@ -78,13 +78,19 @@ def run(rounds, connection, capture) -> None:
         return result
 
     today = timezone.localdate()
+    # Folkbokförda in Ludvika: the kommun's socialsekreterare documents their consents.
+    home = {"registered_municipality": world.ludvika}
     total: list[float] = []
     for round_ in range(rounds):
         round_started = time.perf_counter()
-        child = person_born(years_ago(13, today=today, days=40 + round_), first_name="Barn")
+        child = person_born(years_ago(13, today=today, days=40 + round_), first_name="Barn", **home)
         world.child = child
-        world.mother = person_born(years_ago(40, today=today, days=round_ + 1), first_name="Mor")
-        world.father = person_born(years_ago(42, today=today, days=round_ + 1), first_name="Far")
+        world.mother = person_born(
+            years_ago(40, today=today, days=round_ + 1), first_name="Mor", **home
+        )
+        world.father = person_born(
+            years_ago(42, today=today, days=round_ + 1), first_name="Far", **home
+        )
         for guardian in (world.mother, world.father):
             guardianship_create(child=child, guardian=guardian, on=today)
         step("consents (2) + view", world.consent_all)
