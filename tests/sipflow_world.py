@@ -153,3 +153,25 @@ def build_world() -> World:
         mother,
         father,
     )
+
+
+def action_rows(world):
+    """Two plan rows: BUP's assessment and the kommun's family treatment."""
+    today = timezone.localdate()
+    return [
+        services.ActionInput(
+            need="Sömnen",
+            action="Utredning på BUP",
+            responsible_organisation=world.region,
+            responsible_unit=world.bup,
+            persons_part="Föra sömndagbok",
+            starts_on=today,
+        ),
+        services.ActionInput(
+            need="Familjen",
+            action="Familjebehandling",
+            responsible_organisation=world.ludvika,
+            responsible_unit=world.social,
+            starts_on=today,
+        ),
+    ]

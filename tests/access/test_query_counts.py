@@ -32,6 +32,7 @@ from sipflow.models import FollowUp, Invitation, Meeting, SipPlan
 from tests.access.test_matrix import kwargs_for, url_patterns
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
+from tests.sipflow_world import action_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -62,27 +63,6 @@ class Families:
         for guardian in (mother, father):
             guardianship_create(child=child, guardian=guardian, on=today)
         return dataclasses.replace(self.world, child=child, mother=mother, father=father)
-
-
-def action_rows(world):
-    today = timezone.localdate()
-    return [
-        services.ActionInput(
-            need="Sömnen",
-            action="Utredning på BUP",
-            responsible_organisation=world.region,
-            responsible_unit=world.bup,
-            persons_part="Föra sömndagbok",
-            starts_on=today,
-        ),
-        services.ActionInput(
-            need="Familjen",
-            action="Familjebehandling",
-            responsible_organisation=world.ludvika,
-            responsible_unit=world.social,
-            starts_on=today,
-        ),
-    ]
 
 
 def answer_all(world, plan):

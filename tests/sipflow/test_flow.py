@@ -17,6 +17,7 @@ from notifications.models import Event
 from sipflow import services
 from sipflow.flows import SipFlow
 from sipflow.models import ActionReview, FollowUp, Invitation, SipPlan
+from tests.sipflow_world import action_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -26,27 +27,6 @@ def open_tasks(plan, node=None):
         status__in=[STATUS.DONE, STATUS.CANCELED]
     )
     return tasks.filter(flow_task=node) if node else tasks
-
-
-def action_rows(world):
-    today = timezone.localdate()
-    return [
-        services.ActionInput(
-            need="Sömnen",
-            action="Utredning på BUP",
-            responsible_organisation=world.region,
-            responsible_unit=world.bup,
-            persons_part="Föra sömndagbok",
-            starts_on=today,
-        ),
-        services.ActionInput(
-            need="Familjen",
-            action="Familjebehandling",
-            responsible_organisation=world.ludvika,
-            responsible_unit=world.social,
-            starts_on=today,
-        ),
-    ]
 
 
 def test_full_path_from_need_to_closed(world):
