@@ -177,4 +177,3 @@ def register_waiting_rows(rows: WaitingRows) -> None:
 
 def waiting_rows() -> Sequence[WaitingRows]:
     return sorted(_waiting_rows.values(), key=lambda rows: (rows.order, rows.code))
-

@@ -23,7 +23,7 @@ def answer_due_soon_remind(*, at: dt.datetime | None = None) -> int:
     one reminder to each invited unit (for a huvudman, its units), before the deadline."""
     from sipflow.models import Invitation
     from sipflow.selectors import invitation_recipient_units
-    from sipflow.services import _meeting_data
+    from sipflow.services import meeting_data as _meeting_data
 
     today = timezone.localdate(at or timezone.now())
     horizon = add_working_days(today, 1)

@@ -28,6 +28,7 @@ from cases.selectors import visible_case_ids, visible_person_ids
 from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
+from .coverage import plan_consent_check
 from .grants import CASE_KIND, LIVE_INVITATIONS
 from .models import Invitation, SipPlan
 
@@ -63,7 +64,6 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
     units = {membership.unit for membership in memberships}
     if not units:
         return None
-    from .services import plan_consent_check
 
     def covers(unit: Unit) -> bool:
         return plan_consent_check(
@@ -105,8 +105,6 @@ def leads_on_consent(
     unit, or the coordinator (through any of their units), while the consent covers that
     unit. Without it a lead sees and does no more than anyone else outside. ``units`` are the
     user's case units, when the caller has them already."""
-    from .services import plan_consent_check
-
     if units is None:
         units = list(_case_units(user).order_by("pk").distinct())
     leading = [unit for unit in units if unit.pk == plan.lead_unit_id]

@@ -33,10 +33,13 @@ class SipflowConfig(AppConfig):
     verbose_name = _("SIP")
 
     def ready(self):
+        from cases.history import register_history
         from consent.signals import consent_ended, consent_registered
         from directory.access import register_case_persons, register_unit_cases
 
         from .access import case_person_ids, unit_case_person_ids
+        from .history import invitation_history_write, plan_history_write
+        from .models import Invitation, SipPlan
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
         consent_ended.connect(_on_consent_ended_grants, dispatch_uid="sipflow.consent_grants")
@@ -44,4 +47,6 @@ class SipflowConfig(AppConfig):
             _on_consent_registered, dispatch_uid="sipflow.consent_registered"
         )
         register_case_persons(case_person_ids)
+        register_history(SipPlan, write=plan_history_write)
+        register_history(Invitation, write=invitation_history_write)
         register_unit_cases(unit_case_person_ids)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from cases.backends import organisation_permission, unit_permission
+from cases.nodes import ForEachSplit, UnitView
 from directory.durations import DurationCode
 from directory.selectors import user_starts_cases, user_works_with_cases
 
 from . import views
-from .backends import organisation_permission, unit_permission
 from .models import FollowUp, Invitation, SipProcess
-from .nodes import ForEachSplit, UnitView
 from .selectors import plan_duration
 from .services import follow_up_announce, sip_start
 

@@ -37,6 +37,7 @@ from consent.rules import Action
 from directory.models import Person, Unit
 from directory.selectors import CASE_ROLES
 
+from .coverage import plan_consent_check
 from .models import Invitation, SipPlan
 
 CASE_KIND = "sip"
@@ -80,8 +81,6 @@ class _Coverage:
         )
 
     def __call__(self, unit: Unit) -> bool:
-        from .services import plan_consent_check
-
         profile = self._profile(unit)
         if profile not in self._answers:
             self._answers[profile] = plan_consent_check(

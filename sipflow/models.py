@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
@@ -136,7 +137,12 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.phase not in (self.Phase.CLOSED, self.Phase.HALTED)
 
-    @transition(field=phase, source=Phase.NEED_IDENTIFIED, target=Phase.PREPARING)
+    @transition(
+        field=phase,
+        source=Phase.NEED_IDENTIFIED,
+        target=Phase.PREPARING,
+        custom={"history": gettext_noop("Förberedd.")},
+    )
     def prepare(self) -> None:
         """Förbered: gather consent and choose the actors."""
 
@@ -144,15 +150,26 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=[Phase.PREPARING, Phase.MEETING_HELD, Phase.FOLLOW_UP],
         target=Phase.SUMMONING,
+        custom={"history": gettext_noop("Kallelse skickad.")},
     )
     def summon(self) -> None:
         """Kalla: invitations are out."""
 
-    @transition(field=phase, source=Phase.SUMMONING, target=Phase.MEETING_HELD)
+    @transition(
+        field=phase,
+        source=Phase.SUMMONING,
+        target=Phase.MEETING_HELD,
+        custom={"history": gettext_noop("Mötet hölls.")},
+    )
     def hold_meeting(self) -> None:
         """Möte: the plan is drawn up."""
 
-    @transition(field=phase, source=[Phase.MEETING_HELD, Phase.FOLLOW_UP], target=Phase.FOLLOW_UP)
+    @transition(
+        field=phase,
+        source=[Phase.MEETING_HELD, Phase.FOLLOW_UP],
+        target=Phase.FOLLOW_UP,
+        custom={"history": gettext_noop("Uppföljning genomförd.")},
+    )
     def follow_up(self) -> None:
         """Uppföljning held."""
 
@@ -160,6 +177,7 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=[Phase.SUMMONING, Phase.MEETING_HELD, Phase.FOLLOW_UP],
         target=Phase.CLOSED,
+        custom={"history": gettext_noop("SIP:en avslutades.")},
     )
     def close(self) -> None:
         """Avslut."""
@@ -174,6 +192,7 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
             Phase.FOLLOW_UP,
         ],
         target=Phase.HALTED,
+        custom={"history": gettext_noop("SIP:en stoppades.")},
     )
     def halt(self) -> None:
         """Stopped: the consent it rests on was withdrawn or ran out."""
@@ -296,19 +315,39 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
     def invitee_organisation(self) -> Organisation:
         return self.unit.organisation if self.unit else self.organisation
 
-    @transition(field=status, source=Status.PENDING, target=Status.ACCEPTED)
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.ACCEPTED,
+        custom={"history": gettext_noop("%(invitee)s accepterade kallelsen.")},
+    )
     def accept(self) -> None:
         pass
 
-    @transition(field=status, source=Status.PENDING, target=Status.DECLINED)
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.DECLINED,
+        custom={"history": gettext_noop("%(invitee)s avböjde kallelsen.")},
+    )
     def decline(self) -> None:
         pass
 
-    @transition(field=status, source=Status.PENDING, target=Status.PENDING)
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.PENDING,
+        custom={"history": gettext_noop("%(invitee)s vidarebefordrade kallelsen.")},
+    )
     def forward(self) -> None:
         pass
 
-    @transition(field=status, source=[Status.ACCEPTED, Status.DECLINED], target=Status.PENDING)
+    @transition(
+        field=status,
+        source=[Status.ACCEPTED, Status.DECLINED],
+        target=Status.PENDING,
+        custom={"history": gettext_noop("%(invitee)s svarar på nytt: mötet flyttades.")},
+    )
     def reset(self) -> None:
         """The meeting moved: the invitee answers again."""
 
@@ -316,11 +355,17 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[Status.PENDING, Status.ACCEPTED, Status.DECLINED],
         target=Status.CANCELLED,
+        custom={"history": gettext_noop("Kallelsen till %(invitee)s återkallades.")},
     )
     def cancel(self) -> None:
         pass
 
-    @transition(field=status, source=Status.PENDING, target=Status.UNANSWERED)
+    @transition(
+        field=status,
+        source=Status.PENDING,
+        target=Status.UNANSWERED,
+        custom={"history": gettext_noop("%(invitee)s svarade inte på kallelsen före mötet.")},
+    )
     def mark_unanswered(self) -> None:
         pass
 

@@ -173,7 +173,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses every login, right password or not, while the user is locked out.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "sipflow.backends.UnitPermissionBackend",
+    "cases.backends.UnitPermissionBackend",
     "directory.backends.AdministratorPermissionBackend",
 ]
 

@@ -46,7 +46,7 @@ def test_axes_guards_every_login_first_and_answers_a_lockout_last():
     assert base.AUTHENTICATION_BACKENDS == [
         "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
-        "sipflow.backends.UnitPermissionBackend",
+        "cases.backends.UnitPermissionBackend",
         "directory.backends.AdministratorPermissionBackend",
     ]
     assert base.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"

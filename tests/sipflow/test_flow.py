@@ -42,7 +42,7 @@ def test_full_path_from_need_to_closed(world):
     bup, primary = meeting.invitations.order_by("pk")
     answers = open_tasks(plan, SipFlow.answer)
     assert sorted(answers.values_list("owner_permission", flat=True)) == sorted(
-        [f"sipflow.unit_{world.bup.pk}", f"sipflow.unit_{world.primary.pk}"]
+        [f"cases.unit_{world.bup.pk}", f"cases.unit_{world.primary.pk}"]
     )
     # vera sees BUP's kallelse in her unit's queue, not primärvården's.
     queue = Task.objects.user_queue(world.vera).filter(status=STATUS.NEW)
@@ -162,7 +162,7 @@ def test_a_principal_cannot_decline_as_unknown_but_forwards(world):
         Invitation.Status.PENDING,
     )
     task = open_tasks(plan, SipFlow.answer).get()
-    assert task.owner_permission == f"sipflow.unit_{world.primary.pk}"
+    assert task.owner_permission == f"cases.unit_{world.primary.pk}"
     assert not Task.objects.user_queue(world.vera).filter(status=STATUS.NEW).exists()
     services.invitation_accept(invitation=to_region, by=world.petra, attendees="Petra")
 

@@ -14,6 +14,7 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
+from cases.backends import unit_permission
 from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.models import Membership
@@ -21,7 +22,6 @@ from notifications.deadlines import escalation_digests_send
 from notifications.models import Event
 from sipflow import services
 from sipflow.access import plan_access
-from sipflow.backends import unit_permission
 from sipflow.flows import SipFlow
 from sipflow.grants import grants_sync_sip
 from sipflow.models import FollowUp, HistoryEntry, Invitation, Meeting, SipPlan

@@ -1,4 +1,4 @@
-"""Two small viewflow node extensions the open edition lacks."""
+"""Two small viewflow node extensions the open edition lacks, for every process's flow."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ class UnitViewActivation(ViewActivation):
 
 
 class UnitView(flow.View):
-    """A human task queued for one unit (or huvudman), by a per-unit permission."""
+    """A human task queued for one unit (or huvudman), by a per-unit permission
+    (cases.backends)."""
 
     activation_class = UnitViewActivation
 

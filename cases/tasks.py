@@ -1,0 +1,92 @@
+"""Running one human viewflow task as a user, for every process.
+
+A service that finishes a task either runs inside the web task view's activation (which
+already holds the flow lock and the transaction) or opens the task itself: lock first, then
+the transaction (a NOWAIT lock taken inside an open transaction would abort it on
+contention).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow import STATUS
+from viewflow.workflow.models import Process, Task
+
+from directory.models import Membership, Unit, User
+
+from .errors import Conflict, NotParty
+
+#: The statuses of a task that is still to be done.
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
+
+
+def member(user: User, unit: Unit | int | None, roles: Iterable[str] | None = None) -> bool:
+    """Whether ``user`` works in ``unit`` (in one of ``roles``, where given)."""
+    if unit is None:
+        return False
+    memberships = Membership.objects.filter(user=user, unit=unit)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return memberships.exists()
+
+
+def task_open(*, process: Process | int, node, **data: Any) -> Task:
+    """The newest open task of ``node`` in the process (with ``task.data`` matching
+    ``data``); a Conflict when the step is no longer open."""
+    tasks = Task.objects.filter(process=process, flow_task=node, status__in=OPEN)
+    for key, value in data.items():
+        tasks = tasks.filter(**{f"data__{key}": value})
+    task = tasks.order_by("-pk").first()
+    if task is None:
+        raise Conflict(_("Steget är inte öppet längre."), reason="no_task")
+    return task
+
+
+@contextmanager
+def task_step(*, task: Task, by: User, activation=None) -> Iterator[Any]:
+    """Run one human task as ``by``: in the web view's ``activation``, or opened here (lock,
+    then transaction). Yields the activation; the task completes when the block ends
+    without an error, and nothing of the block is kept when it raises."""
+    if activation is not None:
+        with transaction.atomic():
+            yield activation
+            activation.execute()
+        return
+    with task.activation() as act:
+        if act.task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise Conflict(_("Steget är redan gjort."), reason="done")
+        if act.task.owner_id is None:
+            act.assign(by)
+        elif act.task.owner_id != by.pk:
+            raise NotParty(_("Uppgiften är tilldelad någon annan."), reason="assigned_to_other")
+        act.start(None)
+        yield act
+        act.execute()
+
+
+def task_take_over(activation, *, by: User) -> None:
+    """Finish an open task as ``by`` in its already locked activation, taking it over from
+    whoever in the unit had taken it (a kallelse is the unit's, not one person's)."""
+    if activation.task.owner_id is None:
+        activation.assign(by)
+    elif activation.task.owner_id != by.pk:
+        activation.unassign()
+        activation.assign(by)
+    activation.start(None)
+    activation.execute()
+
+
+def task_requeue(activation, *, permission: str, owner: User | None = None) -> None:
+    """Put an open task back in a unit's queue (``permission``, cases.backends), given to
+    ``owner`` where one is named."""
+    if activation.task.status == STATUS.ASSIGNED:
+        activation.unassign()
+    activation.task.owner_permission = permission
+    activation.task.save(update_fields=["owner_permission"])
+    if owner is not None:
+        activation.assign(owner)

@@ -1,0 +1,45 @@
+"""What the consent covers for one SIP: the policy's decision for sharing the SIP with its
+parties (samtycke till SIP), asked by the steps, the access rules and the grants alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from consent.policy import Decision, consent_evaluate
+from consent.rules import Action
+from directory.models import Organisation, Unit
+
+from .models import SipPlan
+
+
+def plan_consent_check(
+    *,
+    plan: SipPlan,
+    at: dt.datetime,
+    units: Sequence[Unit] | None = None,
+    organisations: Sequence[Organisation] | None = None,
+) -> Decision:
+    """The policy's decision for sharing this SIP with its parties at ``at``."""
+    if units is None:
+        units = [plan.started_unit, *plan.invited_units.all()]
+    if organisations is None:
+        organisations = list(plan.invited_organisations.all())
+    return consent_evaluate(
+        action=Action.SIP,
+        person=plan.person,
+        at=at,
+        units=list(dict.fromkeys(units)),
+        organisations=organisations,
+        categories=[category.code for category in plan.categories.all()],
+    )
+
+
+def party_covered(plan: SipPlan, *, at: dt.datetime, unit=None, organisation=None) -> bool:
+    """The consent covers this one unit or organisation (names it, does not exclude it)."""
+    return plan_consent_check(
+        plan=plan,
+        at=at,
+        units=[unit] if unit else [],
+        organisations=[organisation] if organisation else [],
+    ).consent_satisfied

@@ -1,0 +1,196 @@
+"""Svar på kallelse: a kallad unit accepts (naming who attends), declines with a reason, or
+forwards the kallelse to the right unit of its organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
+
+from cases.backends import unit_permission
+from cases.errors import Conflict, ConsentMissing, NotParty
+from cases.history import transit
+from cases.tasks import member, task_requeue, task_take_over
+from directory.models import Membership, Unit, User
+from notifications.models import Event
+
+from ..coverage import plan_consent_check
+from ..grants import grants_sync_sip
+from ..models import Invitation
+from .base import now, open_task, require_consent, require_open, sip_flow
+from .notices import tell_invitee, tell_lead
+
+
+class DeclineReason(models.TextChoices):
+    UNKNOWN = "unknown", _lazy("Personen är inte känd hos oss")
+    NOT_RELEVANT = "not_relevant", _lazy("Våra insatser behövs inte i planen")
+    OTHER = "other", _lazy("Annat skäl")
+
+
+def require_invitee(invitation: Invitation, by: User) -> None:
+    if invitation.unit_id:
+        allowed = member(by, invitation.unit_id)
+    else:
+        allowed = Membership.objects.filter(
+            user=by, unit__organisation=invitation.organisation_id
+        ).exists()
+    if not allowed:
+        raise NotParty(_("Kallelsen gäller inte din enhet."), reason="not_invitee")
+
+
+@contextmanager
+def answering(invitation: Invitation, *, by: User):
+    """Lock the flow, then the kallelse; check it is still open; yield its task's activation."""
+    plan = invitation.meeting.plan
+    flow = sip_flow()
+    with flow.lock(plan.process_id), transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("meeting__plan", "unit", "organisation", "answered_by")
+            .get(pk=invitation.pk)
+        )
+        if invitation.status != Invitation.Status.PENDING:
+            who = invitation.answered_by or _("någon annan")
+            raise Conflict(
+                _("Kallelsen är redan besvarad (%(status)s av %(who)s). Ladda om sidan.")
+                % {"status": invitation.get_status_display().lower(), "who": who},
+                reason="already_answered",
+            )
+        require_invitee(invitation, by)
+        require_open(invitation.meeting.plan)
+        task = open_task(plan, flow.answer, invitation=invitation.pk)
+        with task.activation() as act:
+            yield act, invitation
+
+
+def require_answering_unit_covered(invitation: Invitation, *, by: User, at: dt.datetime):
+    """The invited unit, or for a huvudman one of the answering user's units in it, must be
+    covered (and not excluded) by the consent."""
+    plan = invitation.meeting.plan
+    units = (
+        [invitation.unit]
+        if invitation.unit
+        else list(Unit.objects.filter(memberships__user=by, organisation=invitation.organisation))
+    )
+    decisions = [
+        plan_consent_check(plan=plan, at=at, units=[unit], organisations=[]) for unit in units
+    ]
+    if not any(decision.consent_satisfied for decision in decisions):
+        if decisions:
+            raise ConsentMissing(decisions[0])
+        raise NotParty(_("Kallelsen gäller inte din enhet."), reason="not_invitee")
+
+
+def invitation_accept(
+    *, invitation: Invitation, by: User, attendees: str, at: dt.datetime | None = None
+) -> Invitation:
+    """Accept, naming who attends."""
+    at = now(at)
+    if not attendees.strip():
+        raise ValidationError({"attendees": _("Ange vem eller vilka som kommer.")})
+    with answering(invitation, by=by) as (act, invitation):
+        require_answering_unit_covered(invitation, by=by, at=at)
+        invitation.attendees, invitation.answered_by, invitation.answered_at = (
+            attendees.strip(),
+            by,
+            at,
+        )
+        transit(
+            invitation,
+            "accept",
+            what=gettext_noop("%(invitee)s accepterade kallelsen: %(attendees)s."),
+            at=at,
+            by=by,
+            unit=invitation.unit,
+            attendees=invitation.attendees,
+        )
+        invitation.save()
+        tell_lead(invitation)
+        task_take_over(act, by=by)
+    return invitation
+
+
+def invitation_decline(
+    *, invitation: Invitation, by: User, reason: str, note: str = "", at: dt.datetime | None = None
+) -> Invitation:
+    """Decline with a required reason. A huvudman cannot decline because the person is
+    unknown to it: it decides who attends, or forwards the kallelse to the right unit."""
+    at = now(at)
+    if reason not in DeclineReason.values:
+        raise ValidationError(
+            {"reason": ValidationError(_("Ange varför ni avböjer."), code="no_reason")}
+        )
+    with answering(invitation, by=by) as (act, invitation):
+        if reason == DeclineReason.UNKNOWN and invitation.organisation_id:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "En huvudman kan inte avböja för att personen är okänd. Vidarebefordra "
+                        "kallelsen till den enhet som ska delta."
+                    )
+                },
+                code="unknown_to_principal",
+            )
+        text = note.strip()
+        if reason == DeclineReason.UNKNOWN:
+            text = " ".join([_("Personen är inte känd hos oss."), text]).strip()
+        if not text:
+            raise ValidationError({"note": _("Skriv varför kallelsen avböjs.")})
+        invitation.decline_reason = text
+        invitation.answered_by, invitation.answered_at = by, at
+        transit(
+            invitation,
+            "decline",
+            what=gettext_noop("%(invitee)s avböjde kallelsen: %(reason)s"),
+            at=at,
+            by=by,
+            unit=invitation.unit,
+            reason=text,
+        )
+        invitation.save()
+        tell_lead(invitation)
+        task_take_over(act, by=by)
+    return invitation
+
+
+def invitation_forward(
+    *, invitation: Invitation, by: User, to_unit: Unit, at: dt.datetime | None = None
+) -> Invitation:
+    """Vidarebefordra to another unit of the same organisation, which then gets the task."""
+    at = now(at)
+    with answering(invitation, by=by) as (act, invitation):
+        organisation = invitation.invitee_organisation
+        if to_unit.organisation_id != organisation.pk:
+            raise ValidationError(
+                {
+                    "to_unit": _("Välj en enhet inom %(organisation)s.")
+                    % {"organisation": organisation}
+                }
+            )
+        if to_unit == invitation.unit:
+            raise ValidationError({"to_unit": _("Kallelsen finns redan hos den enheten.")})
+        plan = invitation.meeting.plan
+        require_consent(plan, at=at, units=[to_unit], organisations=[])
+        previous = invitation.invitee
+        transit(
+            invitation,
+            "forward",
+            what=gettext_noop("%(previous)s vidarebefordrade kallelsen till %(unit_name)s."),
+            at=at,
+            by=by,
+            unit=to_unit,
+            previous=previous,
+            unit_name=to_unit,
+        )
+        invitation.forwarded_from = invitation.unit
+        invitation.unit, invitation.organisation = to_unit, None
+        invitation.save()
+        task_requeue(act, permission=unit_permission(to_unit.pk))
+        tell_invitee(invitation, kind=Event.Kind.INVITATION_SENT)
+        grants_sync_sip(plan=plan, at=at)
+    return invitation

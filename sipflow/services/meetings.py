@@ -1,0 +1,190 @@
+"""Möte: who came, the person's goals and the written plan, which becomes the SIP's current
+version; kallelser still unanswered are closed as such."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from viewflow.workflow.models import Task
+
+from cases.history import transit
+from cases.tasks import OPEN, task_step
+from directory.models import Organisation, Unit, User
+
+from ..grants import grants_sync_sip
+from ..models import Invitation, PlanAction, PlanVersion, SipPlan
+from .base import (
+    now,
+    open_task,
+    require_case_party,
+    require_consent,
+    require_covered,
+    require_lead,
+    require_open,
+    sip_flow,
+)
+from .follow_ups import plan_close
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    need: str
+    action: str
+    responsible_organisation: Organisation
+    starts_on: dt.date
+    responsible_unit: Unit | None = None
+    persons_part: str = ""
+    ends_on: dt.date | None = None
+
+
+def meeting_hold(
+    *,
+    plan: SipPlan,
+    by: User,
+    attendance: str,
+    persons_goals: str,
+    actions: Sequence[ActionInput],
+    lead_unit: Unit,
+    next_follow_up: dt.date | None,
+    coordinator: User | None = None,
+    close_reason: str = "",
+    activation=None,
+    at: dt.datetime | None = None,
+) -> PlanVersion:
+    """Möte: record who came, the person's goals and the plan. It becomes the current
+    version. Unanswered kallelser are closed as unanswered.
+
+    The huvudansvarig unit is a party the consent covers, and the huvudansvarig person
+    (``coordinator``, by default the current one) works there. A plan row's responsible unit
+    belongs to its organisation and is covered by the consent too."""
+    at = now(at)
+    require_case_party(plan, by)
+    errors = {}
+    if not persons_goals.strip():
+        errors["persons_goals"] = _("Skriv vad som är viktigt för personen, med egna ord.")
+    if not actions:
+        errors["actions"] = _("Planen behöver minst en insats.")
+    if not close_reason and next_follow_up is None:
+        errors["next_follow_up"] = _("Ange när planen följs upp.")
+    if next_follow_up is not None and next_follow_up <= timezone.localdate(at):
+        errors["next_follow_up"] = _("Uppföljningen ska ligga efter mötet.")
+    if errors:
+        raise ValidationError(errors)
+    flow = sip_flow()
+    with task_step(task=open_task(plan, flow.hold_meeting), by=by, activation=activation):
+        plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
+        require_open(plan)
+        require_consent(plan, at=at)
+        meeting = plan.meetings.order_by("-pk").first()
+        coordinator = coordinator or plan.coordinator
+        require_covered(plan, lead_unit, at=at, field="lead_unit")
+        require_lead(plan, lead_unit=lead_unit, coordinator=coordinator, parties=called_units(plan))
+        require_action_parties(plan, actions, at=at)
+        for invitation in meeting.invitations.select_for_update().filter(
+            status=Invitation.Status.PENDING
+        ):
+            transit(invitation, "mark_unanswered", at=at, unit=invitation.unit)
+            invitation.save()
+            answer = open_task(plan, flow.answer, invitation=invitation.pk)
+            with answer.activation() as act:
+                act.cancel()
+        for waiting in Task.objects.filter(
+            process=plan.process, flow_task=flow.wait, status__in=OPEN
+        ):
+            flow.wait.run(waiting, again=False)
+        meeting.held_at, meeting.attendance = at, attendance.strip()
+        meeting.save()
+        version = plan_version_create(
+            plan=plan,
+            by=by,
+            at=at,
+            meeting=meeting,
+            persons_goals=persons_goals,
+            lead_unit=lead_unit,
+            next_follow_up=next_follow_up,
+            actions=actions,
+        )
+        plan.coordinator = coordinator
+        transit(
+            plan,
+            "hold_meeting",
+            what=gettext_noop("Mötet hölls och plan version %(number)s upprättades."),
+            at=at,
+            by=by,
+            number=version.number,
+        )
+        if close_reason:
+            plan_close(plan, by=by, at=at, reason=close_reason)
+        plan.save()
+        grants_sync_sip(plan=plan, at=at)
+    return version
+
+
+def called_units(plan: SipPlan) -> list[Unit]:
+    """The units called to the SIP: those invited, the units of an invited huvudman, and
+    those that hold a live kallelse (a kallelse forwarded within its organisation)."""
+    live = Invitation.objects.filter(meeting__plan=plan, unit__isnull=False).exclude(
+        status=Invitation.Status.CANCELLED
+    )
+    return [
+        *plan.invited_units.all(),
+        *Unit.objects.filter(organisation__in=plan.invited_organisations.all()),
+        *Unit.objects.filter(invitations__in=live),
+    ]
+
+
+def require_action_parties(plan: SipPlan, actions: Sequence[ActionInput], *, at) -> None:
+    """A plan row's responsible unit belongs to the responsible organisation and is a party
+    the consent covers: an insats is never planned with a unit the person excluded."""
+    for row in actions:
+        unit = row.responsible_unit
+        if unit is None:
+            continue
+        if unit.organisation_id != row.responsible_organisation.pk:
+            raise ValidationError(
+                {
+                    "actions": ValidationError(
+                        _("%(unit)s hör inte till %(organisation)s.")
+                        % {"unit": unit, "organisation": row.responsible_organisation},
+                        code="unit_outside_organisation",
+                    )
+                }
+            )
+        require_covered(plan, unit, at=at, field="actions")
+
+
+def plan_version_create(
+    *, plan, by, at, meeting, persons_goals, lead_unit, next_follow_up, actions
+) -> PlanVersion:
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        meeting=meeting,
+        persons_goals=persons_goals.strip(),
+        lead_unit=lead_unit,
+        next_follow_up=next_follow_up,
+        created_at=at,
+        created_by=by,
+    )
+    for row in actions:
+        action = PlanAction(
+            version=version,
+            need=row.need.strip(),
+            action=row.action.strip(),
+            responsible_organisation=row.responsible_organisation,
+            responsible_unit=row.responsible_unit,
+            persons_part=row.persons_part.strip(),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
+        action.full_clean(exclude=["version"])
+        action.save()
+    plan.lead_unit, plan.next_follow_up = lead_unit, next_follow_up
+    return version

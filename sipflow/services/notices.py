@@ -1,0 +1,59 @@
+"""What a SIP step tells the units and people concerned (through the outbox): the kallade
+units about their kallelse, the huvudansvarig about answers. A message names no one: it
+carries the meeting's time and place and a link."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Event
+from notifications.services import event_emit
+
+from ..models import Invitation, Meeting, SipPlan
+from ..selectors import invitation_recipient_units
+
+
+def meeting_data(meeting: Meeting) -> dict[str, str]:
+    """What a message about a meeting may say: no personal data."""
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "meeting": str(meeting.pk),
+        "uid": str(meeting.uid),
+        "starts_at": local.isoformat(),
+        "answer_by": meeting.answer_by.isoformat(),
+        "sequence": str(meeting.sequence),
+        "place": meeting.place,
+        "video_link": meeting.video_link,
+    }
+
+
+def plan_url(plan: SipPlan) -> str:
+    return reverse("sip:plan", kwargs={"pk": plan.pk})
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return reverse("sip:invitation", kwargs={"pk": invitation.pk})
+
+
+def tell_invitee(invitation: Invitation, *, kind: str) -> None:
+    """Each unit the kallelse reaches (for a huvudman: its units) is told."""
+    for unit in invitation_recipient_units(invitation=invitation):
+        event_emit(
+            kind=kind,
+            recipient_unit=unit,
+            url=invitation_url(invitation),
+            data=meeting_data(invitation.meeting),
+        )
+
+
+def tell_lead(invitation: Invitation, *, kind: str = Event.Kind.ANSWER_RECEIVED) -> None:
+    """The huvudansvarig person is told of an answer (or of its absence)."""
+    plan = invitation.meeting.plan
+    if plan.coordinator_id:
+        event_emit(
+            kind=kind,
+            recipient_user=plan.coordinator,
+            url=plan_url(plan),
+            data={**meeting_data(invitation.meeting), "status": invitation.status},
+        )
