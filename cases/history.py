@@ -70,16 +70,20 @@ def transit(
     what: str | None = None,
     **params: Any,
 ) -> None:
-    """Run the transition ``name`` of ``obj`` and write its history entry, atomically. The
-    caller saves ``obj``, as after any django-fsm transition."""
+    """Run the transition ``name`` of ``obj`` and write its history entry, atomically (in
+    the caller's transaction, or in one of its own). The caller saves ``obj``, as after any
+    django-fsm transition."""
     wording = what or transition_wording(obj, name)
-    with transaction.atomic():
-        token = _running.set((id(obj), name))
-        try:
-            getattr(obj, name)()
-        finally:
-            _running.reset(token)
-        _writer(obj)(obj, what=wording, at=at, by=by, unit=unit, params=params)
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            transit(obj, name, at=at, by=by, unit=unit, what=wording, **params)
+        return
+    token = _running.set((id(obj), name))
+    try:
+        getattr(obj, name)()
+    finally:
+        _running.reset(token)
+    _writer(obj)(obj, what=wording, at=at, by=by, unit=unit, params=params)
 
 
 def history_write(obj, *, what: str, at: dt.datetime, by=None, unit=None, **params: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from viewflow import this
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Process, Task
 
@@ -90,3 +91,18 @@ def task_requeue(activation, *, permission: str, owner: User | None = None) -> N
     activation.task.save(update_fields=["owner_permission"])
     if owner is not None:
         activation.assign(owner)
+
+
+def task_cancel(task: Task) -> None:
+    """Cancel an open task inside a step that already holds the flow lock."""
+    task.flow_task.activation_class(task).cancel()
+
+
+def handle_run(node, task: Task, **kwargs: Any) -> None:
+    """Run a viewflow ``Handle`` task (a wait for something outside the flow) inside a step
+    that already holds the flow lock: what ``node.run(task)`` does, without taking the lock
+    a second time."""
+    func = this.resolve(node.flow_class.instance, node._func)
+    activation = node.activation_class(task)
+    activation.run(func, **kwargs)
+    activation.execute()

@@ -58,13 +58,16 @@ def event_emit(
         data=data or {},
         dedupe_key=dedupe_key,
     )
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        if dedupe_key is not None and Event.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
+    if dedupe_key is None:
+        event.save()  # nothing can collide: no savepoint needed
+    else:
+        try:
+            with transaction.atomic():
+                event.save()
+        except IntegrityError:
+            if Event.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
     _fan_out(event)
     transaction.on_commit(_enqueue_delivery)
     return event

@@ -88,7 +88,7 @@ class SipFlow(flow.Flow):
         .Next(this.wait, task_data=this.same_data)
     )
     wait = (
-        flow.Handle(this.wait_over)
+        flow.Handle(this.record_if_asked_again)
         .Annotation(title=_("Väntar på mötet"), summary_template=SUMMARY)
         .Next(this.answered_again, task_data=this.same_data)
     )
@@ -107,11 +107,11 @@ class SipFlow(flow.Flow):
     meeting_done = flow.Join().Next(this.continues)
     continues = flow.If(this.plan_is_open).Then(this.wait_for_follow_up).Else(this.end)
     wait_for_follow_up = (
-        flow.Timer(this.follow_up_due).Annotation(
+        flow.Timer(this.follow_up_time).Annotation(
             title=_("Väntar på uppföljningsdatum"), summary_template=SUMMARY
         )
     ).Next(this.announce_follow_up)
-    announce_follow_up = flow.Function(this.follow_up_is_due).Next(this.follow_up)
+    announce_follow_up = flow.Function(this.tell_lead_follow_up_due).Next(this.follow_up)
     follow_up = (
         flow.View(views.FollowUpView.as_view())
         .Annotation(title=_("Följ upp planen"), summary_template=SUMMARY)
@@ -143,7 +143,9 @@ class SipFlow(flow.Flow):
     def same_data(self, activation):
         return {"invitation": activation.task.data["invitation"]}
 
-    def wait_over(self, activation, again: bool):
+    def record_if_asked_again(self, activation, again: bool):
+        """The wait ends: ``again`` when the meeting moved and the unit answers anew, not
+        when the meeting was held."""
         activation.task.data["again"] = again
 
     def asked_again(self, activation):
@@ -161,10 +163,11 @@ class SipFlow(flow.Flow):
         last = activation.process.sip_plan.follow_ups.order_by("-held_at", "-pk").first()
         return last is not None and last.outcome == FollowUp.Outcome.NEXT_WITH_MEETING
 
-    def follow_up_is_due(self, activation):
+    def tell_lead_follow_up_due(self, activation):
+        """The timer fired: the huvudansvarig person is told, and the follow-up task follows."""
         follow_up_announce(plan=activation.process.sip_plan)
 
-    def follow_up_due(self, activation):
+    def follow_up_time(self, activation):
         """The follow-up comes due on its date at the sending organisation's reminder
         hour."""
         plan = activation.process.sip_plan

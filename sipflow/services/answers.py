@@ -7,7 +7,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
@@ -43,39 +43,64 @@ def require_invitee(invitation: Invitation, by: User) -> None:
         raise NotParty(_("Kallelsen gäller inte din enhet."), reason="not_invitee")
 
 
+def require_pending(invitation: Invitation) -> None:
+    if invitation.status != Invitation.Status.PENDING:
+        who = invitation.answered_by or _("någon annan")
+        raise Conflict(
+            _("Kallelsen är redan besvarad (%(status)s av %(who)s). Ladda om sidan.")
+            % {"status": invitation.get_status_display().lower(), "who": who},
+            reason="already_answered",
+        )
+
+
+ANSWERING = (
+    "meeting__plan__coordinator",
+    "meeting__plan__person",
+    "unit",
+    "organisation",
+    "answered_by",
+)
+
+
 @contextmanager
 def answering(invitation: Invitation, *, by: User):
-    """Lock the flow, then the kallelse; check it is still open; yield its task's activation."""
+    """Check the kallelse is open and the user's to answer, then take its answer task's
+    activation (the flow lock, once, and the transaction) and check again under the lock:
+    someone may have answered or forwarded it meanwhile. Yields the activation and the
+    locked kallelse."""
+    invitation = Invitation.objects.select_related(*ANSWERING).get(pk=invitation.pk)
+    require_pending(invitation)
+    require_invitee(invitation, by)
     plan = invitation.meeting.plan
-    flow = sip_flow()
-    with flow.lock(plan.process_id), transaction.atomic():
-        invitation = (
+    require_open(plan)
+    task = open_task(plan, sip_flow().answer, invitation=invitation.pk)
+    with task.activation() as act:
+        locked = (
             Invitation.objects.select_for_update(of=("self",))
-            .select_related("meeting__plan", "unit", "organisation", "answered_by")
+            .select_related(*ANSWERING)
             .get(pk=invitation.pk)
         )
-        if invitation.status != Invitation.Status.PENDING:
-            who = invitation.answered_by or _("någon annan")
-            raise Conflict(
-                _("Kallelsen är redan besvarad (%(status)s av %(who)s). Ladda om sidan.")
-                % {"status": invitation.get_status_display().lower(), "who": who},
-                reason="already_answered",
-            )
-        require_invitee(invitation, by)
-        require_open(invitation.meeting.plan)
-        task = open_task(plan, flow.answer, invitation=invitation.pk)
-        with task.activation() as act:
-            yield act, invitation
+        require_pending(locked)
+        if (locked.unit_id, locked.organisation_id) != (
+            invitation.unit_id,
+            invitation.organisation_id,
+        ):
+            require_invitee(locked, by)
+        yield act, locked
 
 
 def require_answering_unit_covered(invitation: Invitation, *, by: User, at: dt.datetime):
     """The invited unit, or for a huvudman one of the answering user's units in it, must be
-    covered (and not excluded) by the consent."""
+    covered (and not excluded) by the consent. The whole policy runs, as for every write:
+    the SIP's grants could answer in one query, but a grant is written when the consent
+    changes, and the check must hold against the consent as it is now."""
     plan = invitation.meeting.plan
     units = (
         [invitation.unit]
-        if invitation.unit
-        else list(Unit.objects.filter(memberships__user=by, organisation=invitation.organisation))
+        if invitation.unit_id
+        else list(
+            Unit.objects.filter(memberships__user=by, organisation=invitation.organisation_id)
+        )
     )
     decisions = [
         plan_consent_check(plan=plan, at=at, units=[unit], organisations=[]) for unit in units

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_noop
 from viewflow.workflow.models import Task
 
 from cases.history import transit
-from cases.tasks import OPEN, task_step
+from cases.tasks import OPEN, handle_run, task_cancel, task_step
 from directory.models import Organisation, Unit, User
 
+from ..coverage import plan_consent_check
 from ..grants import grants_sync_sip
 from ..models import Invitation, PlanAction, PlanVersion, SipPlan
 from .base import (
@@ -78,28 +79,29 @@ def meeting_hold(
         raise ValidationError(errors)
     flow = sip_flow()
     with task_step(task=open_task(plan, flow.hold_meeting), by=by, activation=activation):
-        plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
+        plan = (
+            SipPlan.objects.select_for_update(of=("self",))
+            .select_related("person", "started_unit", "lead_unit", "coordinator", "process")
+            .get(pk=plan.pk)
+        )
         require_open(plan)
-        require_consent(plan, at=at)
-        meeting = plan.meetings.order_by("-pk").first()
         coordinator = coordinator or plan.coordinator
-        require_covered(plan, lead_unit, at=at, field="lead_unit")
+        meeting_parties_require(plan, lead_unit=lead_unit, actions=actions, at=at)
         require_lead(plan, lead_unit=lead_unit, coordinator=coordinator, parties=called_units(plan))
-        require_action_parties(plan, actions, at=at)
-        for invitation in meeting.invitations.select_for_update().filter(
-            status=Invitation.Status.PENDING
-        ):
+        meeting = plan.meetings.order_by("-pk").first()
+        unanswered = list(
+            meeting.invitations.select_for_update().filter(status=Invitation.Status.PENDING)
+        )
+        for invitation in unanswered:
             transit(invitation, "mark_unanswered", at=at, unit=invitation.unit)
             invitation.save()
-            answer = open_task(plan, flow.answer, invitation=invitation.pk)
-            with answer.activation() as act:
-                act.cancel()
+            task_cancel(open_task(plan, flow.answer, invitation=invitation.pk))
         for waiting in Task.objects.filter(
             process=plan.process, flow_task=flow.wait, status__in=OPEN
-        ):
-            flow.wait.run(waiting, again=False)
+        ).select_related("process"):
+            handle_run(flow.wait, waiting, again=False)
         meeting.held_at, meeting.attendance = at, attendance.strip()
-        meeting.save()
+        meeting.save(update_fields=["held_at", "attendance"])
         version = plan_version_create(
             plan=plan,
             by=by,
@@ -110,6 +112,11 @@ def meeting_hold(
             next_follow_up=next_follow_up,
             actions=actions,
         )
+        lead_changed = (plan.lead_unit_id, plan.coordinator_id) != (
+            version.lead_unit_id,
+            coordinator.pk,
+        )
+        plan.lead_unit, plan.next_follow_up = lead_unit, next_follow_up
         plan.coordinator = coordinator
         transit(
             plan,
@@ -122,7 +129,9 @@ def meeting_hold(
         if close_reason:
             plan_close(plan, by=by, at=at, reason=close_reason)
         plan.save()
-        grants_sync_sip(plan=plan, at=at)
+        if lead_changed or unanswered:
+            # Who may see the SIP changes only with its lead or its live kallelser.
+            grants_sync_sip(plan=plan, at=at)
     return version
 
 
@@ -139,14 +148,11 @@ def called_units(plan: SipPlan) -> list[Unit]:
     ]
 
 
-def require_action_parties(plan: SipPlan, actions: Sequence[ActionInput], *, at) -> None:
-    """A plan row's responsible unit belongs to the responsible organisation and is a party
-    the consent covers: an insats is never planned with a unit the person excluded."""
+def require_action_organisations(actions: Sequence[ActionInput]) -> None:
+    """A plan row's responsible unit belongs to the responsible organisation."""
     for row in actions:
         unit = row.responsible_unit
-        if unit is None:
-            continue
-        if unit.organisation_id != row.responsible_organisation.pk:
+        if unit is not None and unit.organisation_id != row.responsible_organisation.pk:
             raise ValidationError(
                 {
                     "actions": ValidationError(
@@ -156,12 +162,33 @@ def require_action_parties(plan: SipPlan, actions: Sequence[ActionInput], *, at)
                     )
                 }
             )
-        require_covered(plan, unit, at=at, field="actions")
 
 
 def plan_version_create(
     *, plan, by, at, meeting, persons_goals, lead_unit, next_follow_up, actions
 ) -> PlanVersion:
+    """The next version of the written plan with its rows, validated without a query per
+    row and written in one statement."""
+    rows = [
+        PlanAction(
+            need=row.need.strip(),
+            action=row.action.strip(),
+            responsible_organisation=row.responsible_organisation,
+            responsible_unit=row.responsible_unit,
+            persons_part=row.persons_part.strip(),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
+        for row in actions
+    ]
+    for row in rows:
+        # The foreign keys are objects the step has checked already; the one table
+        # constraint is checked here, with the message the database would give.
+        row.clean_fields(exclude=["version", "responsible_unit", "responsible_organisation"])
+        if row.ends_on is not None and row.ends_on < row.starts_on:
+            raise ValidationError(
+                {"actions": ValidationError(_("Slutdatum kan inte ligga före start."))}
+            )
     number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = PlanVersion.objects.create(
         plan=plan,
@@ -173,18 +200,29 @@ def plan_version_create(
         created_at=at,
         created_by=by,
     )
-    for row in actions:
-        action = PlanAction(
-            version=version,
-            need=row.need.strip(),
-            action=row.action.strip(),
-            responsible_organisation=row.responsible_organisation,
-            responsible_unit=row.responsible_unit,
-            persons_part=row.persons_part.strip(),
-            starts_on=row.starts_on,
-            ends_on=row.ends_on,
-        )
-        action.full_clean(exclude=["version"])
-        action.save()
-    plan.lead_unit, plan.next_follow_up = lead_unit, next_follow_up
+    for row in rows:
+        row.version = version
+    PlanAction.objects.bulk_create(rows)
     return version
+
+
+def meeting_parties_require(
+    plan: SipPlan, *, lead_unit: Unit, actions: Sequence[ActionInput], at: dt.datetime
+) -> None:
+    """The consent covers the SIP's parties, the lead unit and every plan row's unit. One
+    evaluation of the policy answers all of them when it allows them all; only a refusal
+    asks again, party by party, to say which input it concerns."""
+    require_action_organisations(actions)
+    units = [
+        plan.started_unit,
+        *plan.invited_units.all(),
+        lead_unit,
+        *(row.responsible_unit for row in actions if row.responsible_unit is not None),
+    ]
+    if plan_consent_check(plan=plan, at=at, units=units).allowed:
+        return
+    require_consent(plan, at=at)
+    require_covered(plan, lead_unit, at=at, field="lead_unit")
+    for row in actions:
+        if row.responsible_unit is not None:
+            require_covered(plan, row.responsible_unit, at=at, field="actions")
