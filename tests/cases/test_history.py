@@ -10,7 +10,6 @@ from django_fsm import FSMField
 
 from cases.history import UnrecordedTransition, recorded_models, transit, transition_wording
 from sipflow.models import HistoryEntry, Invitation, SipPlan
-from tests.sipflow_world import world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
