@@ -1,0 +1,74 @@
+"""What one SIP step costs in SQL statements (issue 12, item 8). Counts, not timings: the
+timings against the bare viewflow task are bench/sip_flow.py's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from directory.models import Membership
+from sipflow import services
+from tests.factories import MembershipFactory
+from tests.sipflow_world import action_rows
+
+pytestmark = pytest.mark.django_db
+
+#: A bare viewflow 2.4 human-task completion (bench/bare_engine.py) takes 14 statements;
+#: an answer may take at most 29.
+ANSWER_STATEMENTS = 29
+
+
+def _summoned(world, units):
+    world.consent_all(units=[world.social, *units])
+    plan = world.start()
+    world.prepare(plan, units=units)
+    return plan, world.summon(plan)
+
+
+def _meeting_statements(world, plan) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        services.meeting_hold(
+            plan=plan,
+            by=world.sara,
+            attendance="Alla",
+            persons_goals="Må bättre",
+            actions=action_rows(world),
+            lead_unit=world.social,
+            next_follow_up=timezone.localdate() + dt.timedelta(days=90),
+        )
+    return len(captured.captured_queries)
+
+
+def test_an_answer_takes_no_more_than_its_budget(world):
+    _plan, meeting = _summoned(world, [world.bup, world.primary])
+    invitation = meeting.invitations.get(unit=world.bup)
+    with CaptureQueriesContext(connection) as captured:
+        services.invitation_accept(invitation=invitation, by=world.vera, attendees="Vera")
+    assert len(captured.captured_queries) <= ANSWER_STATEMENTS
+
+
+def test_the_meeting_costs_a_constant_per_party(world):
+    """One answered party more adds the same number of statements: its wait handle and the
+    join; nothing else of the meeting grows with the parties."""
+    vincent = MembershipFactory(
+        unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF, user__username="vincent"
+    ).user
+    answerers = {world.bup: world.vera, world.primary: world.petra, world.adult_psych: vincent}
+    counts = []
+    for units in (
+        [world.bup],
+        [world.bup, world.primary],
+        [world.bup, world.primary, world.adult_psych],
+    ):
+        plan, meeting = _summoned(world, units)
+        for invitation in meeting.invitations.select_related("unit"):
+            services.invitation_accept(
+                invitation=invitation, by=answerers[invitation.unit], attendees="X"
+            )
+        counts.append(_meeting_statements(world, plan))
+    assert counts[2] - counts[1] == counts[1] - counts[0], counts
+    assert counts[1] - counts[0] <= 15, counts
