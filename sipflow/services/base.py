@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.errors import ConsentMissing, InvalidState, NotParty
+from cases.errors import ConsentMissing, InvalidState
 from cases.history import history_write
+from cases.parties import case_party_require
 from cases.tasks import member, task_open
 from directory.durations import DurationCode
 from directory.models import Unit, User
@@ -74,16 +75,17 @@ def require_open(plan: SipPlan) -> None:
 def require_case_party(plan: SipPlan, by: User, *, at: dt.datetime | None = None) -> None:
     """The initiating unit works the SIP's own steps; the lead unit and the coordinator from
     outside it too, while the consent covers them (as on the plan page, sipflow.access)."""
-    if member(by, plan.started_unit_id):
-        return
-    if by.pk == plan.coordinator_id or member(by, plan.lead_unit_id):
-        if leads_on_consent(user=by, plan=plan, at=now(at)):
-            return
-        raise NotParty(
-            _("Samtycket omfattar inte längre din enhet, så du kan inte arbeta med SIP:en."),
-            reason="lead_not_covered",
-        )
-    raise NotParty(_("Du arbetar inte med den här SIP:en."))
+    case_party_require(
+        by=by,
+        own_units=[plan.started_unit_id],
+        lead_units=[plan.lead_unit_id],
+        lead_user_id=plan.coordinator_id,
+        covered=lambda: leads_on_consent(user=by, plan=plan, at=now(at)),
+        not_party=_("Du arbetar inte med den här SIP:en."),
+        not_covered=_(
+            "Samtycket omfattar inte längre din enhet, så du kan inte arbeta med SIP:en."
+        ),
+    )
 
 
 def require_lead(
