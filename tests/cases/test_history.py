@@ -92,23 +92,3 @@ def test_a_transition_outside_transit_is_refused_and_changes_nothing(model, worl
     with pytest.raises(UnrecordedTransition):
         getattr(obj, name)()
     assert getattr(obj, field.name) == source
-
-
-def test_a_moved_meeting_records_each_answer_it_resets(world):
-    """Once unrecorded: the kallelser answered again after the meeting moved."""
-    from sipflow import services
-
-    world.consent_all()
-    plan = world.start()
-    world.prepare(plan)
-    meeting = world.summon(plan)
-    bup = meeting.invitations.get(unit=world.bup)
-    services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera")
-    services.meeting_reschedule(
-        meeting=meeting,
-        by=world.sara,
-        starts_at=meeting.starts_at + timezone.timedelta(days=1),
-        place=meeting.place,
-    )
-    texts = [entry.text for entry in plan.history.all()]
-    assert any("svarar på nytt" in text and "BUP" in text for text in texts), texts

@@ -211,6 +211,8 @@ def test_rescheduling_resets_answers_and_tells_the_invitees(world):
     assert (meeting.sequence, bup.status, bup.attendees) == (1, Invitation.Status.PENDING, "")
     assert open_tasks(plan, SipFlow.answer).count() == 2  # BUP answers again
     assert Event.objects.filter(kind=Event.Kind.INVITATION_RESCHEDULED).count() == 2
+    # The reset answer is in the history (it was once the one unrecorded transition here).
+    assert "BUP Falun svarar på nytt: mötet flyttades." in [e.text for e in plan.history.all()]
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera igen")
 
 
