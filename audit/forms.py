@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_plausible_date
-from consent.forms import DateInput
+from core.validators import validate_plausible_date
+from core.widgets import DateInput
 from directory.models import Unit
 
 

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from config.views import ServiceFormMixin
+from core.views import ServiceFormMixin
 from directory.access import unit_case_persons
 from directory.selectors import person_for_user, user_managed_units
 

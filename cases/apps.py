@@ -22,3 +22,16 @@ class CasesConfig(AppConfig):
         from consent.signals import consent_withdrawing
 
         consent_withdrawing.connect(_on_consent_withdrawing, dispatch_uid="cases.withdrawing")
+
+        from .people import PEOPLE_ADMIN_CASE_MODELS, PEOPLE_PURPOSES, people_subject
+        from .registry import (
+            CaseUrls,
+            register_admin_case_model,
+            register_case_urls,
+            register_page_purposes,
+        )
+
+        register_case_urls(CaseUrls(namespace="people", subject=people_subject))
+        register_page_purposes(PEOPLE_PURPOSES)
+        for prefix, person_of in PEOPLE_ADMIN_CASE_MODELS.items():
+            register_admin_case_model(prefix, person_of)

@@ -12,7 +12,7 @@ A process imports ``cases``; ``cases`` imports no process.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,12 +32,12 @@ class CaseSubject:
 
 @dataclass(frozen=True)
 class CaseUrls:
-    """The URLs of one namespace. ``subject(resolver_match)`` finds the case object and person
-    of a URL (None for lists and start pages); ``purposes`` names each page for the log."""
+    """The URLs of one namespace: every page in it is a case page, logged on every look.
+    ``subject(resolver_match)`` finds the case object and person of a URL (None for lists and
+    start pages)."""
 
     namespace: str
     subject: Callable[[Any], CaseSubject | None]
-    purposes: Mapping[str, str] = field(default_factory=dict)
 
 
 _case_urls: dict[str, CaseUrls] = {}
@@ -49,6 +49,19 @@ def register_case_urls(urls: CaseUrls) -> None:
 
 def case_urls() -> Mapping[str, CaseUrls]:
     return dict(_case_urls)
+
+
+#: The purpose each page is logged with, by full URL name (``"sip:plan"``), in Swedish as the
+#: log is kept. Each app names its own pages, in whatever namespace they are served.
+_page_purposes: dict[str, str] = {}
+
+
+def register_page_purposes(purposes: Mapping[str, str]) -> None:
+    _page_purposes.update(purposes)
+
+
+def page_purposes() -> Mapping[str, str]:
+    return dict(_page_purposes)
 
 
 #: Admin pages of models that hold case data: ``"<app_label>_<model_name>"`` → how to find

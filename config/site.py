@@ -7,9 +7,9 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from audit import views as audit_views
-from config.forms import LoginForm
 from config.views import OverviewView
 from consent import views as consent_views
+from core.forms import LoginForm
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
 from sipflow import views as sip_views

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .forms import AdminLoginForm
+from core.forms import AdminLoginForm
+
 from .site import site
 
 admin.site.site_header = _("sipflow – administration")

@@ -6,16 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import validate_plausible_date
+from core.validators import validate_plausible_date
+from core.widgets import DateInput
 from directory.models import Organisation, Person, Unit
 from directory.selectors import person_query_parse
 
 from .models import Consent, GuardiansNotCalled, InformationCategory, Purpose
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 UNITS = Unit.objects.select_related("organisation").order_by("organisation__name", "name")
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from config.views import ServiceFormMixin
 from consent.models import Purpose
+from core.views import ServiceFormMixin
 from directory.access import person_fully_visible
 from directory.selectors import (
     person_for_user,

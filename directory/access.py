@@ -11,7 +11,7 @@ when
 Region staff (vårdpersonal) thus see a person through a SIP they are part of; to start one
 they give the personnummer. Administrators (directory.backends) see no one. A superuser sees
 everything, in an emergency: every request a superuser makes is logged as such
-(config.emergency_access).
+(audit.middleware).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def person_fully_visible(*, user: User, person: Person) -> bool:
 
 class ScopedObjectAdminMixin:
     """An admin object outside ``get_queryset`` answers 404, as a missing one does: not the
-    admin's redirect, which a POST would have logged as a change (config.access_log)."""
+    admin's redirect, which a POST would have logged as a change (audit.middleware)."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

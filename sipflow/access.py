@@ -6,7 +6,7 @@
   not cancelled: the SIP, while the consent policy allows sharing with that unit, and only
   the information categories the SIP shares ("invited"). Withdrawal or expiry ends it at once.
 - A superuser: everything ("admin"), in an emergency; every request is logged as such
-  (config.emergency_access).
+  (audit.middleware).
 - HVB staff and administrators: nothing here.
 
 ``plan_access`` runs the full policy for the one SIP shown and for every write. Lists ask

@@ -50,3 +50,34 @@ class SipflowConfig(AppConfig):
         register_history(SipPlan, write=plan_history_write)
         register_history(Invitation, write=invitation_history_write)
         register_unit_cases(unit_case_person_ids)
+
+        from cases.registry import (
+            CaseAccess,
+            CaseUrls,
+            register_case_access,
+            register_case_urls,
+            register_page_purposes,
+        )
+
+        from .access import process_visible
+        from .case_urls import (
+            SIP_PURPOSES,
+            is_manage_action,
+            manage_refused,
+            process_pk_of,
+            sip_subject,
+        )
+
+        register_case_urls(CaseUrls(namespace="sip", subject=sip_subject))
+        register_page_purposes(SIP_PURPOSES)
+        # The start page lists SIP rows (kallelser waiting, follow-ups overdue).
+        register_page_purposes({"overview:index": "Översikt"})
+        register_case_access(
+            CaseAccess(
+                namespace="sip",
+                process_of=process_pk_of,
+                process_visible=process_visible,
+                is_manage_action=is_manage_action,
+                manage_refused=manage_refused,
+            )
+        )

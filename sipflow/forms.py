@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.forms import DateInput
 from consent.models import InformationCategory
+from core.widgets import DateInput
 from directory.identity_numbers import parse_identity_number
 from directory.models import Organisation, Person, Unit, User
 

@@ -25,8 +25,8 @@ from viewflow.workflow.flow.views import (
     FlowQueueListView,
 )
 
-from config.case_urls import CaseSubject
-from config.views import ServiceFormMixin
+from cases.registry import CaseSubject
+from core.views import ServiceFormMixin
 from directory.selectors import user_starts_cases
 
 from . import access, forms, selectors, services
@@ -98,7 +98,7 @@ class StartView(ServiceFormMixin, FormView):
             informed_about_sip=data["informed_about_sip"],
         )
         self.request.activation.execute()
-        # The access log records the new SIP and its person (config.access_log).
+        # The access log records the new SIP and its person (audit.middleware).
         self.request.case_subject = CaseSubject(plan, plan.person, "Initiera SIP")
         return plan
 
@@ -421,7 +421,7 @@ class VisibleProcessesMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The access log records each person whose SIP the page lists (config.access_log).
+        # The access log records each person whose SIP the page lists (audit.middleware).
         attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
         rows = context.get("object_list") or []
         self.request.case_persons = selectors.process_persons(

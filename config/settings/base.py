@@ -84,20 +84,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.emergency_access.SuperuserAccessLogMiddleware",
+    "audit.middleware.SuperuserAccessLogMiddleware",
     "viewflow.middleware.SiteMiddleware",
-    "sipflow.middleware.SipCaseAccessMiddleware",
-    "sipflow.middleware.SipManageActionsMiddleware",
-    "config.access_log.AccessLogMiddleware",
+    "cases.middleware.CaseAccessMiddleware",
+    "cases.middleware.ManageActionsMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
@@ -198,7 +198,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip_address"
 #: Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -257,7 +257,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "filters": {"quiet_refusals": {"()": "config.log_filters.QuietRefusals"}},
+    "filters": {"quiet_refusals": {"()": "core.log_filters.QuietRefusals"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # A refused request is one line (who, which URL), not a traceback.
     "loggers": {"django.request": {"filters": ["quiet_refusals"]}},

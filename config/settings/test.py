@@ -21,7 +21,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # django-axes stays on; only the test client's login() (no request) passes its backend.
-AUTHENTICATION_BACKENDS = ["config.security.AxesBackendForTests", *AUTHENTICATION_BACKENDS[1:]]
+AUTHENTICATION_BACKENDS = ["core.security.AxesBackendForTests", *AUTHENTICATION_BACKENDS[1:]]
 AXES_VERBOSE = False
 
 #: The tests run as this role, which does not own the tables (tests/conftest.py); migrate

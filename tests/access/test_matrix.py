@@ -3,8 +3,9 @@ conf, by every role, by the owning unit, an invited unit or an unrelated organis
 consent active or withdrawn. A refused case page answers as a missing id does (404, or
 403 to a role that may not use the page at all) and is logged as a refused attempt.
 
-A URL added to the ``people`` or ``sip`` namespaces without a rule here fails
-``test_every_case_url_is_in_the_matrix``: a new view cannot be forgotten.
+A URL added to a case namespace (each registered by its app, cases.registry.case_urls)
+without a rule here fails ``test_every_case_url_is_in_the_matrix``: a new view cannot be
+forgotten.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from viewflow.workflow.models import Task
 
 from audit.models import AccessLogEntry
 from audit.services import sample_draw
+from cases import registry
 from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.models import Membership, Organisation, Unit
@@ -25,7 +27,6 @@ from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-CASE_NAMESPACES = ("people", "sip")
 #: Pages that list or start rather than show one case. They must not leak case data to
 #: someone without access, but they may answer 200.
 LIST_URLS = {
@@ -77,12 +78,12 @@ CASE_ADMIN_MODELS = ("admin:directory_person_", "admin:consent_", "admin:audit_"
 
 
 def case_urls():
+    namespaces = registry.case_urls()
+    admin_models = CASE_ADMIN_MODELS + tuple(f"admin:{m}_" for m in registry.admin_case_models())
     return [
         (name, kwargs)
         for name, kwargs in url_patterns()
-        if name.split(":")[0] in CASE_NAMESPACES
-        or name in LIST_URLS
-        or name.startswith(CASE_ADMIN_MODELS)
+        if name.split(":")[0] in namespaces or name in LIST_URLS or name.startswith(admin_models)
     ]
 
 
@@ -119,6 +120,7 @@ def test_every_case_url_is_in_the_matrix(world):
     case = build_case(world)
     unknown = [name for name, kwargs in case_urls() if kwargs_for(name, kwargs, case) is None]
     assert unknown == []
+    assert {"people", "sip"} <= set(registry.case_urls())
     assert len(case_urls()) > 80  # viewflow's task pages are in it
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from config.third_party_strings import VIEWFLOW_STRINGS
+from core.third_party_strings import VIEWFLOW_STRINGS
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 ENTRY = re.compile(r"((?:#.*\n)*)msgid ((?:\".*\"\n)+)msgstr ((?:\".*\"\n)+)")

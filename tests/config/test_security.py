@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from config.security import CONTENT_SECURITY_POLICY, client_ip_address, csp_hash
+from core.security import CONTENT_SECURITY_POLICY, client_ip_address, csp_hash
 from tests.config.test_settings import ROOT, manage
 from tests.factories import MembershipFactory
 

@@ -12,7 +12,7 @@ REFUSED = (403, 404)
 class QuietRefusals(logging.Filter):
     """For the ``django.request`` logger: a refusal (403, 404) is one warning line saying
     who was refused which URL, not a traceback. A refused attempt at case data is in the
-    access log as well (config.access_log)."""
+    access log as well (audit.middleware)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
