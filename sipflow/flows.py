@@ -182,5 +182,5 @@ class SipFlow(flow.Flow):
         """Nobody, superusers included: viewflow's manage actions (undo, cancel or revive a
         task, cancel the process) move the tasks without the SIP's phase and history. A SIP
         ends through its own steps, or halts when its consent ends (sipflow.services);
-        SipManageActionsMiddleware tells whoever tries why."""
+        cases.middleware.ManageActionsMiddleware tells whoever tries why."""
         return False
