@@ -15,14 +15,8 @@ from typing import Any
 import icalendar
 from django.utils import timezone
 
+from .kinds import event_kind
 from .models import Event, aware_datetime
-
-#: The calendar method for each event that sends, moves or cancels a meeting.
-_METHODS = {
-    Event.Kind.INVITATION_SENT: "REQUEST",
-    Event.Kind.INVITATION_RESCHEDULED: "REQUEST",
-    Event.Kind.INVITATION_CANCELLED: "CANCEL",
-}
 
 #: The data carries only the start; a SIP meeting is booked for an hour.
 MEETING_DURATION = dt.timedelta(hours=1)
@@ -32,11 +26,13 @@ PRODID = "-//sipflow//sipflow//SV"
 
 
 def calendar_method(event: Event) -> str | None:
-    """``REQUEST`` or ``CANCEL`` when ``event`` sends, moves or cancels a meeting whose data
-    names it (``uid``, ``starts_at``); otherwise None: the event has no calendar part."""
-    method = _METHODS.get(event.kind)
+    """``REQUEST`` or ``CANCEL`` when ``event``'s kind sends, moves or cancels a meeting
+    (its registered ``calendar``) and its data names it (``uid``, ``starts_at``); otherwise
+    None: the event has no calendar part."""
+    kind = event_kind(event.kind)
+    method = kind.calendar if kind else None
     if method and event.data.get("uid") and _starts_at(event.data):
-        return method
+        return str(method)
     return None
 
 

@@ -37,6 +37,8 @@ class SipflowConfig(AppConfig):
         from directory.access import register_case_persons, register_unit_cases
 
         from .access import case_person_ids, unit_case_person_ids
+        from .events import sip_event_kinds_register
+        from .plugs import sip_plugs_register
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
         consent_ended.connect(_on_consent_ended_grants, dispatch_uid="sipflow.consent_grants")
@@ -45,3 +47,5 @@ class SipflowConfig(AppConfig):
         )
         register_case_persons(case_person_ids)
         register_unit_cases(unit_case_person_ids)
+        sip_event_kinds_register()
+        sip_plugs_register()

@@ -32,11 +32,11 @@ from consent.rules import Action
 from directory.durations import DurationCode
 from directory.models import Membership, Organisation, Person, Unit, User
 from directory.selectors import CASE_ROLES, STARTER_ROLES, duration_for
-from notifications.models import Event
 from notifications.services import event_emit
 from notifications.workdays import add_working_days, is_working_day
 
 from .access import leads_on_consent
+from .events import SipEvent, meeting_data
 from .grants import grants_sync_sip
 from .models import (
     ActionReview,
@@ -410,7 +410,7 @@ def sip_summon(
         plan.summon()
         plan.save()
         for invitation in invitations:
-            _tell_invitee(invitation, kind=Event.Kind.INVITATION_SENT)
+            _tell_invitee(invitation, kind=SipEvent.INVITATION_SENT)
         _history(
             plan,
             what=gettext_noop("Kallelse till %(meeting)s skickad till %(count)s parter."),
@@ -435,20 +435,6 @@ def _validate_meeting_time(*, starts_at: dt.datetime, answer_by: dt.date, at: dt
         raise ValidationError(errors)
 
 
-def _meeting_data(meeting: Meeting) -> dict[str, str]:
-    """What a message about a meeting may say: no personal data."""
-    local = timezone.localtime(meeting.starts_at)
-    return {
-        "meeting": str(meeting.pk),
-        "uid": str(meeting.uid),
-        "starts_at": local.isoformat(),
-        "answer_by": meeting.answer_by.isoformat(),
-        "sequence": str(meeting.sequence),
-        "place": meeting.place,
-        "video_link": meeting.video_link,
-    }
-
-
 def _invitation_url(invitation: Invitation) -> str:
     from django.urls import reverse
 
@@ -462,7 +448,7 @@ def _tell_invitee(invitation: Invitation, *, kind: str) -> None:
             kind=kind,
             recipient_unit=unit,
             url=_invitation_url(invitation),
-            data=_meeting_data(invitation.meeting),
+            data=meeting_data(invitation.meeting),
         )
 
 
@@ -506,7 +492,7 @@ def meeting_reschedule(
                 invitation.save()
                 waiting = _open_task(plan, flow.wait, invitation=invitation.pk)
                 flow.wait.run(waiting, again=True)
-            _tell_invitee(invitation, kind=Event.Kind.INVITATION_RESCHEDULED)
+            _tell_invitee(invitation, kind=SipEvent.INVITATION_RESCHEDULED)
         _history(
             plan,
             what=gettext_noop("Mötet flyttat till %(meeting)s."),
@@ -573,7 +559,7 @@ def _finish_answer(act, invitation: Invitation, *, by: User) -> None:
     act.execute()
 
 
-def _tell_lead(invitation: Invitation, *, kind: str = Event.Kind.ANSWER_RECEIVED) -> None:
+def _tell_lead(invitation: Invitation, *, kind: str = SipEvent.ANSWER_RECEIVED) -> None:
     plan = invitation.meeting.plan
     from django.urls import reverse
 
@@ -582,7 +568,7 @@ def _tell_lead(invitation: Invitation, *, kind: str = Event.Kind.ANSWER_RECEIVED
             kind=kind,
             recipient_user=plan.coordinator,
             url=reverse("sip:plan", kwargs={"pk": plan.pk}),
-            data={**_meeting_data(invitation.meeting), "status": invitation.status},
+            data={**meeting_data(invitation.meeting), "status": invitation.status},
         )
 
 
@@ -707,7 +693,7 @@ def invitation_forward(
         task = act.task
         task.owner_permission = unit_permission(to_unit.pk)
         task.save(update_fields=["owner_permission"])
-        _tell_invitee(invitation, kind=Event.Kind.INVITATION_SENT)
+        _tell_invitee(invitation, kind=SipEvent.INVITATION_SENT)
         _history(
             plan,
             what=gettext_noop("%(previous)s vidarebefordrade kallelsen till %(unit_name)s."),
@@ -757,8 +743,8 @@ def invitation_remind_unanswered(*, at: dt.datetime | None = None) -> int:
                 continue
             Invitation.objects.filter(pk=pk).update(reminded_at=at)
             invitation.reminded_at = at
-            _tell_invitee(invitation, kind=Event.Kind.INVITATION_UNANSWERED)
-            _tell_lead(invitation, kind=Event.Kind.INVITATION_UNANSWERED)
+            _tell_invitee(invitation, kind=SipEvent.INVITATION_UNANSWERED)
+            _tell_lead(invitation, kind=SipEvent.INVITATION_UNANSWERED)
             reminded += 1
     return reminded
 
@@ -952,7 +938,7 @@ def follow_up_announce(*, plan: SipPlan, at: dt.datetime | None = None) -> None:
     with transaction.atomic():
         if plan.coordinator_id:
             event_emit(
-                kind=Event.Kind.FOLLOW_UP_DUE,
+                kind=SipEvent.FOLLOW_UP_DUE,
                 recipient_user=plan.coordinator,
                 url=reverse("sip:plan", kwargs={"pk": plan.pk}),
                 data={"due": plan.next_follow_up.isoformat() if plan.next_follow_up else ""},
@@ -1174,7 +1160,7 @@ def _cancel_invitation(plan: SipPlan, invitation: Invitation, *, at: dt.datetime
     ):
         with task.activation() as act:
             act.cancel()
-    _tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
+    _tell_invitee(invitation, kind=SipEvent.INVITATION_CANCELLED)
     _history(plan, what=what, at=at, invitee=invitation.invitee)
 
 
@@ -1222,7 +1208,7 @@ def _lead_hand_back(plan: SipPlan, *, at: dt.datetime, previous: Unit | User) ->
                 if plan.coordinator is not None:
                     act.assign(plan.coordinator)
     event_emit(
-        kind=Event.Kind.LEAD_RETURNED,
+        kind=SipEvent.LEAD_RETURNED,
         recipient_unit=plan.started_unit,
         url=reverse("sip:plan", kwargs={"pk": plan.pk}),
     )

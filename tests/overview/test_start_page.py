@@ -39,12 +39,12 @@ def test_the_chef_sees_unanswered_kallelser_and_overdue_follow_ups(client, world
     meeting = world.summon(plan)
     client.force_login(chef)
     assert "Obesvarade kallelser" in client.get(reverse("overview:index")).content.decode()
-    assert not client.get(reverse("overview:index")).context["unanswered"]
+    assert not client.get(reverse("overview:index")).context["rows"]["unanswered"]
 
     Meeting.objects.filter(pk=meeting.pk).update(
         answer_by=timezone.localdate() - dt.timedelta(days=1)
     )
-    unanswered = client.get(reverse("overview:index")).context["unanswered"]
+    unanswered = client.get(reverse("overview:index")).context["rows"]["unanswered"]
     assert [i.unit for i in unanswered] == [world.bup]
 
     services.invitation_accept(
@@ -55,8 +55,8 @@ def test_the_chef_sees_unanswered_kallelser_and_overdue_follow_ups(client, world
     )
     client.force_login(social_chef)
     context = client.get(reverse("overview:index")).context
-    assert list(context["overdue"]) == [plan]
-    assert [i.unit for i in context["unanswered"]] == []  # primärvården is not her unit
+    assert list(context["rows"]["overdue_follow_ups"]) == [plan]
+    assert [i.unit for i in context["rows"]["unanswered"]] == []  # primärvården is not her unit
 
 
 def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, world):
@@ -67,7 +67,7 @@ def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, worl
     world.prepare(plan)
     world.summon(plan)
     client.force_login(world.vera)
-    assert client.get(reverse("overview:index")).context["waiting"]
+    assert client.get(reverse("overview:index")).context["rows"]["invitations_waiting"]
     Consent.objects.filter(pk=consents[0].pk).update(
         valid_from=timezone.localdate() - dt.timedelta(days=100),
         valid_until=timezone.localdate() - dt.timedelta(days=1),
@@ -75,4 +75,4 @@ def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, worl
     # The grants were derived while that consent was in force; they end with it (the same
     # day), so the lists drop the SIP today without any job.
     grants_sync_sip(plan=plan, at=timezone.now() - dt.timedelta(days=1))
-    assert client.get(reverse("overview:index")).context["waiting"] == []
+    assert client.get(reverse("overview:index")).context["rows"]["invitations_waiting"] == []

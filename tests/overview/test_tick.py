@@ -7,6 +7,7 @@ from viewflow.workflow.models import Task
 
 from notifications.models import Event
 from sipflow import services
+from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
 
 pytestmark = pytest.mark.django_db
@@ -42,4 +43,4 @@ def test_tick_brings_a_due_follow_up_to_the_leads_inbox(world, capsys):
     call_command("tick")
     assert "timers=1" in capsys.readouterr().out
     assert Task.objects.get(flow_task=SipFlow.follow_up).owner == world.sara
-    assert Event.objects.get(kind=Event.Kind.FOLLOW_UP_DUE).recipient_user == world.sara
+    assert Event.objects.get(kind=SipEvent.FOLLOW_UP_DUE).recipient_user == world.sara
