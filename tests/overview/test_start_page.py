@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import registry
+from cases.registry import OverviewRows, WaitingRows
 from directory.models import Membership
 from sipflow import services
 from sipflow.grants import grants_sync_sip
@@ -76,3 +79,74 @@ def test_a_kallelse_leaves_the_start_page_when_the_consent_runs_out(client, worl
     # day), so the lists drop the SIP today without any job.
     grants_sync_sip(plan=plan, at=timezone.now() - dt.timedelta(days=1))
     assert client.get(reverse("overview:index")).context["rows"]["invitations_waiting"] == []
+
+
+@pytest.fixture
+def row_templates(settings, tmp_path):
+    (tmp_path / "row.html").write_text("Rad: {{ row.name }}")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+
+
+def test_the_page_shows_what_a_process_registered(client, world, monkeypatch, row_templates):
+    """The page knows no process: it lists whatever waiting and late lists are registered,
+    and logs the people the late lists name."""
+    chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user
+    seen = {}
+
+    def waiting(*, user):
+        seen["waiting"] = user
+        return [SimpleNamespace(name="väntar")]
+
+    def late(*, user, units, today):
+        seen["late"] = (user, list(units), today)
+        return [SimpleNamespace(name="försenad", person=world.child)]
+
+    monkeypatch.setitem(
+        registry._waiting_rows,
+        "test_waiting",
+        WaitingRows(
+            code="test_waiting", title="Att ta emot", empty="", template="row.html", rows=waiting
+        ),
+    )
+    for code, rows in (("test_late", late), ("test_none", lambda **kwargs: [])):
+        monkeypatch.setitem(
+            registry._overview_rows,
+            code,
+            OverviewRows(
+                code=code,
+                title=f"Lista {code}",
+                empty="Inget här.",
+                template="row.html",
+                rows=rows,
+                counted=lambda n: f"{n}",
+            ),
+        )
+    client.force_login(chef)
+
+    response = client.get(reverse("overview:index"))
+
+    page = response.content.decode()
+    assert "Att ta emot" in page and "Rad: väntar" in page
+    assert "Lista test_late" in page and "Rad: försenad" in page
+    assert "Lista test_none" in page and "Inget här." in page
+    assert seen == {"waiting": chef, "late": (chef, [world.bup], timezone.localdate())}
+    assert world.child in response.wsgi_request.case_persons
+    assert [row.name for row in response.context["rows"]["test_late"]] == ["försenad"]
+
+
+def test_a_user_who_leads_no_unit_sees_no_late_lists(client, world, monkeypatch, row_templates):
+    monkeypatch.setitem(
+        registry._overview_rows,
+        "test_late",
+        OverviewRows(
+            code="test_late",
+            title="Lista test_late",
+            empty="Inget här.",
+            template="row.html",
+            rows=lambda **kwargs: pytest.fail("asked for a chef's list"),
+            counted=lambda n: f"{n}",
+        ),
+    )
+    client.force_login(world.vera)
+    assert "Lista test_late" not in client.get(reverse("overview:index")).content.decode()

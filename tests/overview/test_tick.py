@@ -5,7 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from cases import registry
+from cases.registry import PeriodicJob, periodic_jobs
 from notifications.models import Event
+from overview.management.commands.tick import tick
 from sipflow import services
 from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
@@ -44,3 +47,46 @@ def test_tick_brings_a_due_follow_up_to_the_leads_inbox(world, capsys):
     assert "timers=1" in capsys.readouterr().out
     assert Task.objects.get(flow_task=SipFlow.follow_up).owner == world.sara
     assert Event.objects.get(kind=SipEvent.FOLLOW_UP_DUE).recipient_user == world.sara
+
+
+def test_the_tick_runs_the_registered_jobs_in_order_with_the_same_names():
+    assert [job.name for job in periodic_jobs()] == [
+        "timers",
+        "consents",
+        "reconsidered",
+        "grants",
+        "unanswered",
+        "due_soon",
+        "digests",
+        "mail",
+    ]
+
+
+def test_a_registered_job_runs_and_a_failing_one_stops_nothing(monkeypatch, capsys):
+    ran = []
+
+    def broken() -> int:
+        ran.append("broken")
+        raise RuntimeError("boom")
+
+    def counting() -> int:
+        ran.append("counting")
+        return 3
+
+    monkeypatch.setitem(
+        registry._periodic_jobs, "broken", PeriodicJob(name="broken", run=broken, order=1)
+    )
+    monkeypatch.setitem(
+        registry._periodic_jobs, "counting", PeriodicJob(name="counting", run=counting, order=2)
+    )
+
+    results = tick()
+
+    assert ran == ["broken", "counting"]
+    assert results["broken"] == -1
+    assert results["counting"] == 3
+    assert results["mail"] == 0  # the jobs after them ran as well
+    call_command("tick")
+    out = capsys.readouterr().out
+    assert out.startswith("broken=-1 counting=3 timers=0 consents=0 ")
+    assert out.rstrip().endswith("digests=0 mail=0")
