@@ -49,8 +49,9 @@ class EventKind:
     msgids (kept untranslated, the e-mail is written in Swedish whatever the worker's
     language), or ``lead`` is a function writing the lead from the event's ``data`` (already
     in the e-mail's language); ``dates`` are the date lines. ``calendar`` makes the e-mail
-    carry the meeting the data names as an invitation. ``recipients`` are the kinds of
-    recipient an event of the kind may have."""
+    carry the meeting the data names as an invitation, titled ``calendar_summary`` (which,
+    like the e-mail, must name no one). ``recipients`` are the kinds of recipient an event of
+    the kind may have."""
 
     code: str
     label: str
@@ -59,6 +60,7 @@ class EventKind:
     recipients: Collection[Recipient]
     dates: tuple[When, ...] = ()
     calendar: CalendarMethod | None = None
+    calendar_summary: str = ""
 
     def lead_text(self, data: Mapping[str, Any]) -> str:
         """The lead in the active language."""

@@ -39,6 +39,8 @@ def meeting_data(meeting: Meeting) -> dict[str, str]:
     }
 
 
+#: The title of the meeting in a calendar: no names, no place (notifications.ical).
+MEETING_SUMMARY = "SIP-möte"
 MEETING = When(gettext_noop("Tid för mötet: %(when)s"), "starts_at", with_time=True)
 ANSWER_BY = When(gettext_noop("Svara senast: %(when)s"), "answer_by")
 
@@ -55,6 +57,7 @@ KINDS = (
         recipients=_UNIT,
         dates=(MEETING, ANSWER_BY),
         calendar=CalendarMethod.REQUEST,
+        calendar_summary=MEETING_SUMMARY,
     ),
     EventKind(
         code=SipEvent.INVITATION_RESCHEDULED,
@@ -70,6 +73,7 @@ KINDS = (
             ANSWER_BY,
         ),
         calendar=CalendarMethod.REQUEST,
+        calendar_summary=MEETING_SUMMARY,
     ),
     EventKind(
         code=SipEvent.INVITATION_CANCELLED,
@@ -79,6 +83,7 @@ KINDS = (
         recipients=_UNIT,
         dates=(MEETING,),
         calendar=CalendarMethod.CANCEL,
+        calendar_summary=MEETING_SUMMARY,
     ),
     EventKind(
         code=SipEvent.INVITATION_UNANSWERED,
