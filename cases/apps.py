@@ -19,9 +19,17 @@ class CasesConfig(AppConfig):
     verbose_name = _("Ärenden")
 
     def ready(self):
+        from consent.services import consent_sweep
         from consent.signals import consent_withdrawing
 
+        from .registry import PeriodicJob, register_periodic_job
+
         consent_withdrawing.connect(_on_consent_withdrawing, dispatch_uid="cases.withdrawing")
+        # Expire consents (and send their 30-day reminders) for the tick; consent sits below
+        # the case layer and cannot register itself.
+        register_periodic_job(
+            PeriodicJob(name="consents", run=lambda: consent_sweep().expired, order=20)
+        )
 
         from .people import PEOPLE_ADMIN_CASE_MODELS, PEOPLE_PURPOSES, people_subject
         from .registry import (

@@ -142,15 +142,17 @@ class OverviewRows:
     the units a chef leads, of the cases the chef may see now.
 
     ``rows(user=, units=, today=)`` returns the rows (each with a ``person`` attribute where
-    it names one, so the access log records who was shown); ``template`` renders them;
-    ``title`` heads the list and ``empty`` says there is nothing late. ``code`` keys the
-    count in the digest's data."""
+    it names one, so the access log records who was shown); ``template`` renders one row (as
+    ``row``); ``title`` heads the list and ``empty`` says there is nothing late. ``code``
+    keys the count in the digest's data, and ``counted(n)`` names the count in the digest's
+    e-mail (an ngettext phrase with ``%(count)d``)."""
 
     code: str
     title: str
     empty: str
     template: str
     rows: Callable[..., Sequence[Any]]
+    counted: Callable[[int], str]
     order: int = 50
     persons: Callable[[Sequence[Any]], Sequence[Any]] = lambda rows: [
         row.person for row in rows if getattr(row, "person", None) is not None
@@ -171,7 +173,8 @@ def overview_rows() -> Sequence[OverviewRows]:
 @dataclass(frozen=True)
 class WaitingRows:
     """One list on everyone's start page: work waiting for the user's units (kallelser to
-    answer, placements to receive). ``rows(user=)`` returns them."""
+    answer, placements to receive). ``rows(user=)`` returns them; ``template`` renders one
+    row (as ``row``). With no rows the list shows ``empty``, or nothing where it is empty."""
 
     code: str
     title: str

@@ -7,23 +7,13 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from audit import views as audit_views
-from config.views import OverviewView
 from consent import views as consent_views
 from core.forms import LoginForm
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
+from overview.site import OverviewApplication
 from sipflow import views as sip_views
 from sipflow.flows import SipFlow
-
-
-class OverviewApplication(Application):
-    title = _("Översikt")
-    icon = "dashboard"
-    app_name = "overview"
-
-    menu_template_name = None
-
-    index_path = path("", OverviewView.as_view(), name="index")
 
 
 class PeopleApplication(Application):

@@ -25,9 +25,9 @@ from directory.selectors import (
     user_case_organisation,
     user_works_with_cases,
 )
-from notifications.models import Event
 from notifications.services import event_emit
 
+from .events import ConsentEvent
 from .models import (
     CommitteeDecision,
     Consent,
@@ -194,7 +194,7 @@ def consent_register(
     consent.organisations.set(organisations)
     consent.excluded_units.set(excluded_units)
     consent.excluded_categories.set(excluded_categories)
-    _tell_named_units(consent=consent, kind=Event.Kind.CONSENT_REGISTERED)
+    _tell_named_units(consent=consent, kind=ConsentEvent.CONSENT_REGISTERED)
     consent_registered.send(sender=Consent, subject=subject, purpose=purpose, at=at)
     return consent
 
@@ -234,7 +234,7 @@ def consent_withdraw(
     consent.withdrawal_documented_by = documented_by
     consent.save()
     consent_withdrawing.send(sender=Consent, consent=consent, at=at)
-    _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_WITHDRAWN)
+    _tell_consent_ended(consent=consent, kind=ConsentEvent.CONSENT_WITHDRAWN)
     transaction.on_commit(partial(_announce_ended, consent=consent, reason="withdrawn", at=at))
     return consent
 
@@ -296,7 +296,7 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
                 continue
             consent.expire()
             consent.save()
-            _tell_consent_ended(consent=consent, kind=Event.Kind.CONSENT_EXPIRED)
+            _tell_consent_ended(consent=consent, kind=ConsentEvent.CONSENT_EXPIRED)
             transaction.on_commit(
                 partial(_announce_ended, consent=consent, reason="expired", at=at)
             )
@@ -311,7 +311,7 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
     for consent in soon:
         with transaction.atomic():
             event = event_emit(
-                kind=Event.Kind.CONSENT_EXPIRING,
+                kind=ConsentEvent.CONSENT_EXPIRING,
                 recipient_user=consent.documented_by,
                 url=reverse("people:consent_detail", kwargs={"pk": consent.pk}),
                 data={

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import event_kinds
 from .models import Delivery, Event, Notification
 
 
@@ -13,12 +14,29 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
+class EventKindFilter(admin.SimpleListFilter):
+    """The registered kinds, by their names."""
+
+    title = _("typ")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.code, kind.label) for kind in event_kinds()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ReadOnly):
-    list_display = ["created_at", "kind", "recipient_user", "recipient_unit"]
-    list_filter = ["kind"]
+    list_display = ["created_at", "kind_name", "recipient_user", "recipient_unit"]
+    list_filter = [EventKindFilter]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Event._meta.fields]
+
+    @admin.display(description=_("typ"), ordering="kind")
+    def kind_name(self, obj: Event) -> str:
+        return obj.kind_label
 
 
 @admin.register(Delivery)

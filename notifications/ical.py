@@ -1,10 +1,10 @@
 """The calendar invitation (iCalendar, RFC 5545/5546) sent with a kallelse.
 
 It travels in the same e-mail as the message, so the same rule holds: no personal identity
-data. The summary is only "SIP-möte", the description only the link, and the location only
-the video link: the meeting's place is left out even here, because it may be a person's home
-and an address beside "SIP-möte" and a unit's name says who the meeting is about. Both are
-shown after logging in.
+data. The summary is only the kind's ``calendar_summary`` (such as "SIP-möte"), the
+description only the link, and the location only the video link: the meeting's place is
+left out even here, because it may be a person's home and an address beside "SIP-möte" and a
+unit's name says who the meeting is about. Both are shown after logging in.
 """
 
 from __future__ import annotations
@@ -15,28 +15,23 @@ from typing import Any
 import icalendar
 from django.utils import timezone
 
+from .kinds import event_kind
 from .models import Event, aware_datetime
 
-#: The calendar method for each event that sends, moves or cancels a meeting.
-_METHODS = {
-    Event.Kind.INVITATION_SENT: "REQUEST",
-    Event.Kind.INVITATION_RESCHEDULED: "REQUEST",
-    Event.Kind.INVITATION_CANCELLED: "CANCEL",
-}
-
-#: The data carries only the start; a SIP meeting is booked for an hour.
+#: The data carries only the start; a meeting is booked for an hour.
 MEETING_DURATION = dt.timedelta(hours=1)
 
-SUMMARY = "SIP-möte"
 PRODID = "-//sipflow//sipflow//SV"
 
 
 def calendar_method(event: Event) -> str | None:
-    """``REQUEST`` or ``CANCEL`` when ``event`` sends, moves or cancels a meeting whose data
-    names it (``uid``, ``starts_at``); otherwise None: the event has no calendar part."""
-    method = _METHODS.get(event.kind)
+    """``REQUEST`` or ``CANCEL`` when ``event``'s kind sends, moves or cancels a meeting
+    (its registered ``calendar``) and its data names it (``uid``, ``starts_at``); otherwise
+    None: the event has no calendar part."""
+    kind = event_kind(event.kind)
+    method = kind.calendar if kind else None
     if method and event.data.get("uid") and _starts_at(event.data):
-        return method
+        return str(method)
     return None
 
 
@@ -63,7 +58,7 @@ def meeting_calendar(
         stamp=dt.datetime.now(dt.UTC),
         start=starts_at,
         end=starts_at + MEETING_DURATION,
-        summary=SUMMARY,
+        summary=event_kind(event.kind).calendar_summary or None,
         description=link or None,
         location=(data.get("video_link") or "").strip() or None,
         organizer=icalendar.vCalAddress.new(organizer),

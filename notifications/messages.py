@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,143 +18,25 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date
-from django.utils.text import get_text_list
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop
 
 from .ical import calendar_method, meeting_calendar
+from .kinds import EventKind, When, event_kind
 from .models import Event, aware_datetime
 
 #: E-mails go out from the worker, which has no user language.
 EMAIL_LANGUAGE = "sv"
 
-
-@dataclass(frozen=True)
-class _When:
-    """A line naming a date or time from ``data``: the label's msgid and the data key."""
-
-    label: str
-    key: str
-    with_time: bool = False
-
-
-_MEETING = _When(gettext_noop("Tid för mötet: %(when)s"), "starts_at", with_time=True)
-_ANSWER_BY = _When(gettext_noop("Svara senast: %(when)s"), "answer_by")
-
-
-@dataclass(frozen=True)
-class _Wording:
-    subject: str
-    lead: str
-    dates: tuple[_When, ...] = ()
-
-
-_WORDINGS: dict[str, _Wording] = {
-    Event.Kind.INVITATION_SENT: _Wording(
-        gettext_noop("Ny kallelse till SIP-möte"),
-        gettext_noop(
-            "Ni har fått en kallelse till ett SIP-möte. Logga in i sipflow för att svara."
-        ),
-        (_MEETING, _ANSWER_BY),
-    ),
-    Event.Kind.INVITATION_RESCHEDULED: _Wording(
-        gettext_noop("SIP-möte flyttat"),
-        gettext_noop(
-            "Ett SIP-möte som ni är kallade till har flyttats. Logga in i sipflow för att "
-            "svara på nytt."
-        ),
-        (
-            _When(gettext_noop("Ny tid för mötet: %(when)s"), "starts_at", with_time=True),
-            _ANSWER_BY,
-        ),
-    ),
-    Event.Kind.INVITATION_CANCELLED: _Wording(
-        gettext_noop("Kallelse till SIP-möte återkallad"),
-        gettext_noop("En kallelse till ett SIP-möte har återkallats och gäller inte längre."),
-        (_MEETING,),
-    ),
-    Event.Kind.INVITATION_UNANSWERED: _Wording(
-        gettext_noop("Obesvarad kallelse till SIP-möte"),
-        gettext_noop(
-            "En kallelse till ett SIP-möte har inte besvarats i tid. Logga in i sipflow för "
-            "att se den."
-        ),
-        (_MEETING, _ANSWER_BY),
-    ),
-    Event.Kind.ANSWER_DUE_SOON: _Wording(
-        gettext_noop("Påminnelse: kallelse till SIP-möte att besvara"),
-        gettext_noop(
-            "En kallelse till ett SIP-möte behöver besvaras snart. Logga in i sipflow för "
-            "att svara."
-        ),
-        (_MEETING, _ANSWER_BY),
-    ),
-    Event.Kind.ANSWER_RECEIVED: _Wording(
-        gettext_noop("Svar på kallelse till SIP-möte"),
-        gettext_noop(
-            "Ett svar på en kallelse till ett SIP-möte har kommit in. Logga in i sipflow för "
-            "att se svaret."
-        ),
-        (_MEETING,),
-    ),
-    Event.Kind.FOLLOW_UP_DUE: _Wording(
-        gettext_noop("Dags för uppföljning av SIP"),
-        gettext_noop(
-            "Det är dags att följa upp en SIP. Logga in i sipflow för att göra uppföljningen."
-        ),
-        (_When(gettext_noop("Datum för uppföljning: %(when)s"), "due"),),
-    ),
-    Event.Kind.CONSENT_REGISTERED: _Wording(
-        gettext_noop("Samtycke registrerat"),
-        gettext_noop(
-            "Ett samtycke som omfattar er har registrerats. Logga in i sipflow för att se vad "
-            "det gäller."
-        ),
-    ),
-    Event.Kind.LEAD_RETURNED: _Wording(
-        gettext_noop("Huvudansvaret för en SIP är tillbaka hos er"),
-        gettext_noop(
-            "Samtycket omfattar inte längre den enhet som var huvudansvarig för en SIP som ni "
-            "initierade, så huvudansvaret är tillbaka hos er. Logga in i sipflow för att se "
-            "SIP:en och välja ny huvudansvarig."
-        ),
-    ),
-    Event.Kind.CONSENT_EXPIRING: _Wording(
-        gettext_noop("Samtycke går snart ut"),
-        gettext_noop("Ett samtycke går snart ut. Logga in i sipflow för att se vad det gäller."),
-        (_When(gettext_noop("Samtycket gäller till och med: %(when)s"), "valid_until"),),
-    ),
-    Event.Kind.CONSENT_WITHDRAWN: _Wording(
-        gettext_noop("Samtycke återkallat"),
-        gettext_noop(
-            "Ett samtycke har återkallats och gäller inte längre. Logga in i sipflow för att "
-            "se vad det påverkar."
-        ),
-    ),
-    Event.Kind.CONSENT_EXPIRED: _Wording(
-        gettext_noop("Samtycke har gått ut"),
-        gettext_noop(
-            "Ett samtycke har gått ut och gäller inte längre. Logga in i sipflow för att se "
-            "vad det påverkar."
-        ),
-    ),
-    Event.Kind.REVIEW_DUE: _Wording(
-        gettext_noop("Övervägande att göra"),
-        gettext_noop("Ett övervägande ska göras. Logga in i sipflow för att se ärendet."),
-        (_When(gettext_noop("Övervägandet ska göras senast: %(when)s"), "due"),),
-    ),
-    Event.Kind.ESCALATION: _Wording(
-        gettext_noop("Försenat i dina enheter"),
-        "",  # written by _escalation_lead from the counts
-        (_When(gettext_noop("Sammanställt: %(when)s"), "date"),),
-    ),
-}
-
-_UNKNOWN = _Wording(
-    gettext_noop("Ny händelse i sipflow"),
-    gettext_noop(
+#: The wording of an event whose kind is no longer registered.
+_UNKNOWN = EventKind(
+    code="",
+    label="",
+    subject=gettext_noop("Ny händelse i sipflow"),
+    lead=gettext_noop(
         "Något har hänt i ett ärende som rör dig eller din enhet. Logga in i sipflow för att "
         "se mer."
     ),
+    recipients=(),
 )
 
 _FOOTER = gettext_noop(
@@ -164,45 +44,17 @@ _FOOTER = gettext_noop(
     "sekretesskäl står inga uppgifter om ärendet här; logga in för att läsa mer."
 )
 
-#: The escalation digest's counts, in the order they are listed.
-_DIGEST_COUNTS: tuple[tuple[str, Callable[[int], str]], ...] = (
-    (
-        "unanswered",
-        lambda n: ngettext("%(count)d obesvarad kallelse", "%(count)d obesvarade kallelser", n),
-    ),
-    (
-        "overdue_follow_ups",
-        lambda n: ngettext(
-            "%(count)d försenad uppföljning", "%(count)d försenade uppföljningar", n
-        ),
-    ),
-    (
-        "overdue_reviews",
-        lambda n: ngettext("%(count)d försenat övervägande", "%(count)d försenade överväganden", n),
-    ),
-    (
-        "expiring_consents",
-        lambda n: ngettext(
-            "%(count)d samtycke som snart går ut", "%(count)d samtycken som snart går ut", n
-        ),
-    ),
-)
-
 
 def email_for_event(*, event: Event, to: list[str], site_url: str) -> EmailMultiAlternatives:
     """The e-mail telling ``to`` about ``event``, in Swedish, with a link to ``site_url`` +
-    ``event.url``. A kallelse sent, moved or cancelled carries the meeting as ``invite.ics``.
+    ``event.url``, worded as its kind is registered (notifications.kinds). A kind that
+    sends, moves or cancels a meeting carries it as ``invite.ics``.
     """
     link = _link(site_url=site_url, path=event.url)
-    wording = _WORDINGS.get(event.kind, _UNKNOWN)
+    wording = event_kind(event.kind) or _UNKNOWN
     with translation.override(EMAIL_LANGUAGE):
         subject = gettext(wording.subject)
-        lead = (
-            _escalation_lead(event.data)
-            if event.kind == Event.Kind.ESCALATION
-            else gettext(wording.lead)
-        )
-        lines = [lead]
+        lines = [wording.lead_text(event.data)]
         dates = [_when_line(when, event.data) for when in wording.dates]
         if any(dates):
             lines += ["", *filter(None, dates)]
@@ -241,27 +93,7 @@ def _message_id(*, event: Event, to: list[str], site_url: str) -> str:
     return f"<event-{event.pk}-{recipients}@{domain}>"
 
 
-def _escalation_lead(data: dict[str, Any]) -> str:
-    counts = []
-    for key, phrase in _DIGEST_COUNTS:
-        count = _count(data.get(key))
-        if count:
-            counts.append(phrase(count) % {"count": count})
-    if not counts:
-        return gettext("Inget är försenat i dina enheter.")
-    return gettext("Försenat i dina enheter: %(counts)s.") % {
-        "counts": get_text_list(counts, gettext("och"))
-    }
-
-
-def _count(value: Any) -> int:
-    try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _when_line(when: _When, data: dict[str, Any]) -> str | None:
+def _when_line(when: When, data: dict[str, Any]) -> str | None:
     value = data.get(when.key)
     if when.with_time:
         moment = aware_datetime(value)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import event_kind_label
+
 
 def aware_datetime(value: Any) -> dt.datetime | None:
     """An ISO date-time from an event's data, aware (local time if it had no offset), or
@@ -33,23 +35,8 @@ class Event(models.Model):
     never personal identity data: e-mails must not carry it.
     """
 
-    class Kind(models.TextChoices):
-        INVITATION_SENT = "invitation_sent", _("Kallelse skickad")
-        INVITATION_RESCHEDULED = "invitation_rescheduled", _("Möte flyttat")
-        INVITATION_CANCELLED = "invitation_cancelled", _("Kallelse återkallad")
-        INVITATION_UNANSWERED = "invitation_unanswered", _("Kallelse obesvarad")
-        ANSWER_DUE_SOON = "answer_due_soon", _("Kallelse att besvara snart")
-        ANSWER_RECEIVED = "answer_received", _("Svar på kallelse")
-        FOLLOW_UP_DUE = "follow_up_due", _("Uppföljning att göra")
-        CONSENT_REGISTERED = "consent_registered", _("Samtycke registrerat")
-        LEAD_RETURNED = "lead_returned", _("Huvudansvar tillbaka hos enheten")
-        CONSENT_EXPIRING = "consent_expiring", _("Samtycke går snart ut")
-        CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtycke återkallat")
-        CONSENT_EXPIRED = "consent_expired", _("Samtycke har gått ut")
-        REVIEW_DUE = "review_due", _("Övervägande att göra")
-        ESCALATION = "escalation", _("Försenat ärende")
-
-    kind = models.CharField(_("typ"), max_length=40, choices=Kind.choices)
+    #: A code registered in notifications.kinds by the app that emits it.
+    kind = models.CharField(_("typ"), max_length=40)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,7 +73,11 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+        return f"{self.kind_label} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    @property
+    def kind_label(self) -> str:
+        return event_kind_label(self.kind)
 
     @property
     def meeting_time(self) -> dt.datetime | None:

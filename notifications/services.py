@@ -20,6 +20,7 @@ from django.utils import timezone
 from directory.models import Unit, User
 from directory.selectors import CASE_ROLES
 
+from .kinds import Recipient, event_kind
 from .models import Delivery, Event, Notification
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,14 @@ class OutsideTransaction(RuntimeError):
     """An event must be written in the transaction of the change that causes it."""
 
 
+class UnknownEventKind(ValueError):
+    """No app registered this kind of event (notifications.kinds.register_event_kind)."""
+
+
+class WrongRecipient(ValueError):
+    """The event is addressed to a kind of recipient its kind does not take."""
+
+
 def event_emit(
     *,
     kind: str,
@@ -45,11 +54,18 @@ def event_emit(
 ) -> Event | None:
     """Write one event to the outbox, with its notifications and e-mails, inside the
     caller's transaction. With a ``dedupe_key`` the event is written once however often it
-    is emitted; a repeat returns None."""
+    is emitted; a repeat returns None. The kind must be registered and take the recipient
+    given (a unit's case workers, or one user)."""
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("event_emit must run inside transaction.atomic()")
     if recipient_user is None and recipient_unit is None:
         raise ValueError("an event needs a recipient")
+    registered = event_kind(kind)
+    if registered is None:
+        raise UnknownEventKind(f"no app registered the event kind {kind!r}")
+    for recipient, given in ((Recipient.USER, recipient_user), (Recipient.UNIT, recipient_unit)):
+        if given is not None and recipient not in registered.recipients:
+            raise WrongRecipient(f"an event of kind {kind!r} is not sent to a {recipient}")
     event = Event(
         kind=kind,
         recipient_user=recipient_user,

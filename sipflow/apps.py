@@ -38,8 +38,10 @@ class SipflowConfig(AppConfig):
         from directory.access import register_case_persons, register_unit_cases
 
         from .access import case_person_ids, unit_case_person_ids
+        from .events import sip_event_kinds_register
         from .history import invitation_history_write, plan_history_write
         from .models import Invitation, SipPlan
+        from .plugs import sip_plugs_register
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
         consent_ended.connect(_on_consent_ended_grants, dispatch_uid="sipflow.consent_grants")
@@ -50,6 +52,8 @@ class SipflowConfig(AppConfig):
         register_history(SipPlan, write=plan_history_write)
         register_history(Invitation, write=invitation_history_write)
         register_unit_cases(unit_case_person_ids)
+        sip_event_kinds_register()
+        sip_plugs_register()
 
         from cases.registry import (
             CaseAccess,
@@ -70,8 +74,6 @@ class SipflowConfig(AppConfig):
 
         register_case_urls(CaseUrls(namespace="sip", subject=sip_subject))
         register_page_purposes(SIP_PURPOSES)
-        # The start page lists SIP rows (kallelser waiting, follow-ups overdue).
-        register_page_purposes({"overview:index": "Översikt"})
         register_case_access(
             CaseAccess(
                 namespace="sip",

@@ -2,10 +2,6 @@
 below it in LAYERS, no two apps import each other, and no module takes a private name (one
 starting with ``_``) from another app. Read from the source with ``ast``: imports at module
 level and inside functions alike. Migrations and tests are left out.
-
-``PENDING`` lists the edges between apps that other work on this issue removes: none of the
-checks looks at the imports along them, each must still exist (empty the list as the work
-lands), and no other edge may break the layers.
 """
 
 from __future__ import annotations
@@ -30,15 +26,6 @@ LAYERS = (
     "placement",
     "overview",
     "config",
-)
-
-#: Edges ("importer -> imported") that break the layers until the rest of issue 12 lands:
-#: the deadlines, the digest and the tick move from notifications to overview.
-PENDING = frozenset(
-    {
-        "notifications -> consent",
-        "notifications -> sipflow",
-    }
 )
 
 
@@ -130,25 +117,14 @@ def file_imports(path: Path) -> tuple[list[Import], list[tuple[int, str]]]:
 
 
 def app_imports() -> tuple[list[Import], list[str]]:
-    """Every import of one app by another, and every private attribute use across apps,
-    but for the PENDING edges."""
+    """Every import of one app by another, and every private attribute use across apps."""
     found, private_uses = [], []
     for path in app_files():
         imports, uses = file_imports(path)
         app = path.relative_to(ROOT).parts[0]
-        found += [
-            item
-            for item in imports
-            if item.target in LAYERS
-            and item.target != app
-            and f"{app} -> {item.target}" not in PENDING
-        ]
+        found += [item for item in imports if item.target in LAYERS and item.target != app]
         where = path.relative_to(ROOT)
-        private_uses += [
-            f"{where}:{line} uses {name}"
-            for line, name in uses
-            if f"{app} -> {name.split('.')[0]}" not in PENDING
-        ]
+        private_uses += [f"{where}:{line} uses {name}" for line, name in uses]
     return found, private_uses
 
 
@@ -185,9 +161,8 @@ def describe(by_edge: dict[str, list[Import]], edge: str) -> str:
     return f"{edge} ({places})"
 
 
-def test_every_app_of_the_layers_is_a_package_or_is_to_come():
-    present = [app for app in LAYERS if (ROOT / app / "__init__.py").exists()]
-    assert set(LAYERS) - set(present) <= {"overview"}
+def test_every_app_of_the_layers_is_a_package():
+    assert [app for app in LAYERS if not (ROOT / app / "__init__.py").exists()] == []
 
 
 def test_no_import_cycle_between_apps():
@@ -213,17 +188,6 @@ def test_apps_import_only_the_layers_below():
         if LAYERS.index(edge.split(" -> ")[1]) > LAYERS.index(edge.split(" -> ")[0])
     ]
     assert upward == [], "Imports of a higher layer:\n" + "\n".join(upward)
-
-
-def test_the_pending_edges_still_exist():
-    """An edge the rest of issue 12 removed leaves PENDING at once."""
-    every_edge = {
-        f"{item.app} -> {item.target}"
-        for path in app_files()
-        for item in file_imports(path)[0]
-        if item.target in LAYERS and item.target != item.app
-    }
-    assert sorted(PENDING - every_edge) == []
 
 
 def test_no_app_takes_a_private_name_of_another():

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "placement",
     "notifications",
     "audit",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -17,9 +17,9 @@ from cases.errors import Conflict, ConsentMissing, NotParty
 from cases.history import transit
 from cases.tasks import member, task_requeue, task_take_over
 from directory.models import Membership, Unit, User
-from notifications.models import Event
 
 from ..coverage import plan_consent_check
+from ..events import SipEvent
 from ..grants import grants_sync_sip
 from ..models import Invitation
 from .base import now, open_task, require_consent, require_open, sip_flow
@@ -216,6 +216,6 @@ def invitation_forward(
         invitation.unit, invitation.organisation = to_unit, None
         invitation.save()
         task_requeue(act, permission=unit_permission(to_unit.pk))
-        tell_invitee(invitation, kind=Event.Kind.INVITATION_SENT)
+        tell_invitee(invitation, kind=SipEvent.INVITATION_SENT)
         grants_sync_sip(plan=plan, at=at)
     return invitation

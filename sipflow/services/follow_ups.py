@@ -14,9 +14,9 @@ from django.utils.translation import gettext_noop
 from cases.history import transit
 from cases.tasks import task_step
 from directory.models import User
-from notifications.models import Event
 from notifications.services import event_emit
 
+from ..events import SipEvent
 from ..models import ActionReview, FollowUp, SipPlan
 from .base import (
     history,
@@ -52,7 +52,7 @@ def follow_up_announce(*, plan: SipPlan, at: dt.datetime | None = None) -> None:
     with transaction.atomic():
         if plan.coordinator_id:
             event_emit(
-                kind=Event.Kind.FOLLOW_UP_DUE,
+                kind=SipEvent.FOLLOW_UP_DUE,
                 recipient_user=plan.coordinator,
                 url=plan_url(plan),
                 data={"due": plan.next_follow_up.isoformat() if plan.next_follow_up else ""},

@@ -5,27 +5,12 @@ carries the meeting's time and place and a link."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
-from notifications.models import Event
 from notifications.services import event_emit
 
-from ..models import Invitation, Meeting, SipPlan
+from ..events import SipEvent, meeting_data
+from ..models import Invitation, SipPlan
 from ..selectors import invitation_recipient_units
-
-
-def meeting_data(meeting: Meeting) -> dict[str, str]:
-    """What a message about a meeting may say: no personal data."""
-    local = timezone.localtime(meeting.starts_at)
-    return {
-        "meeting": str(meeting.pk),
-        "uid": str(meeting.uid),
-        "starts_at": local.isoformat(),
-        "answer_by": meeting.answer_by.isoformat(),
-        "sequence": str(meeting.sequence),
-        "place": meeting.place,
-        "video_link": meeting.video_link,
-    }
 
 
 def plan_url(plan: SipPlan) -> str:
@@ -47,7 +32,7 @@ def tell_invitee(invitation: Invitation, *, kind: str) -> None:
         )
 
 
-def tell_lead(invitation: Invitation, *, kind: str = Event.Kind.ANSWER_RECEIVED) -> None:
+def tell_lead(invitation: Invitation, *, kind: str = SipEvent.ANSWER_RECEIVED) -> None:
     """The huvudansvarig person is told of an answer (or of its absence)."""
     plan = invitation.meeting.plan
     if plan.coordinator_id:

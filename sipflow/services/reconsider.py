@@ -21,11 +21,11 @@ from cases.tasks import OPEN, member, task_requeue
 from consent.models import Consent, Purpose
 from directory.models import Unit, User
 from directory.selectors import STARTER_ROLES
-from notifications.models import Event
 from notifications.services import event_emit
 
 from ..access import leads_on_consent
 from ..coverage import party_covered, plan_consent_check
+from ..events import SipEvent
 from ..grants import grants_sync_sip
 from ..models import Invitation, ReconsideredConsent, SipPlan
 from .base import history, now, sip_flow
@@ -168,7 +168,7 @@ def invitation_cancel(plan: SipPlan, invitation: Invitation, *, at: dt.datetime,
     ):
         with task.activation() as act:
             act.cancel()
-    tell_invitee(invitation, kind=Event.Kind.INVITATION_CANCELLED)
+    tell_invitee(invitation, kind=SipEvent.INVITATION_CANCELLED)
 
 
 def lead_without_consent(plan: SipPlan, *, at: dt.datetime) -> Unit | User | None:
@@ -209,7 +209,7 @@ def lead_hand_back(plan: SipPlan, *, at: dt.datetime, previous: Unit | User) -> 
                     permission=unit_permission(plan.started_unit_id),
                     owner=plan.coordinator,
                 )
-    event_emit(kind=Event.Kind.LEAD_RETURNED, recipient_unit=plan.started_unit, url=plan_url(plan))
+    event_emit(kind=SipEvent.LEAD_RETURNED, recipient_unit=plan.started_unit, url=plan_url(plan))
     history(
         plan,
         what=gettext_noop(

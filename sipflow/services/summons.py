@@ -18,9 +18,9 @@ from cases.tasks import task_step
 from directory.durations import DurationCode
 from directory.models import User
 from directory.selectors import duration_for
-from notifications.models import Event
 from notifications.workdays import is_working_day
 
+from ..events import SipEvent
 from ..grants import grants_sync_sip
 from ..models import Invitation, Meeting, SipPlan
 from .base import (
@@ -97,7 +97,7 @@ def sip_summon(
         )
         plan.save()
         for invitation in invitations:
-            tell_invitee(invitation, kind=Event.Kind.INVITATION_SENT)
+            tell_invitee(invitation, kind=SipEvent.INVITATION_SENT)
         grants_sync_sip(plan=plan, at=at)
     return meeting
 
@@ -149,7 +149,7 @@ def meeting_reschedule(
                 invitation.save()
                 waiting = open_task(plan, flow.wait, invitation=invitation.pk)
                 flow.wait.run(waiting, again=True)
-            tell_invitee(invitation, kind=Event.Kind.INVITATION_RESCHEDULED)
+            tell_invitee(invitation, kind=SipEvent.INVITATION_RESCHEDULED)
         grants_sync_sip(plan=plan, at=at)
     return meeting
 
@@ -190,7 +190,7 @@ def invitation_remind_unanswered(*, at: dt.datetime | None = None) -> int:
                 continue
             Invitation.objects.filter(pk=pk).update(reminded_at=at)
             invitation.reminded_at = at
-            tell_invitee(invitation, kind=Event.Kind.INVITATION_UNANSWERED)
-            tell_lead(invitation, kind=Event.Kind.INVITATION_UNANSWERED)
+            tell_invitee(invitation, kind=SipEvent.INVITATION_UNANSWERED)
+            tell_lead(invitation, kind=SipEvent.INVITATION_UNANSWERED)
             reminded += 1
     return reminded

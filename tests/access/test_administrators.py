@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from audit.models import AccessLogEntry
 from directory.models import Membership, Unit
-from notifications.models import Delivery, Event, Notification
+from notifications.models import Delivery, Notification
 from notifications.services import event_emit
+from sipflow.events import SipEvent
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_unit_events_reach_its_case_workers_not_its_administrator(world, adminis
     world.sara.email = "sara@example.se"
     world.sara.save()
     with transaction.atomic():
-        event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_unit=world.social, url="/sip/")
+        event_emit(kind=SipEvent.LEAD_RETURNED, recipient_unit=world.social, url="/sip/")
     assert Notification.objects.filter(user=world.sara).exists()
     assert Delivery.objects.filter(to="sara@example.se").exists()
     assert not Notification.objects.filter(user=administrator).exists()

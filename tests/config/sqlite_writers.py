@@ -84,8 +84,8 @@ def _server(deadline: float) -> int:
     from audit.models import AccessLogEntry
     from audit.services import access_log_record
     from directory.models import Unit, User
-    from notifications.models import Event
     from notifications.services import event_emit
+    from sipflow.events import SipEvent
 
     user, unit = User.objects.get(), Unit.objects.get()
     done = 0
@@ -93,7 +93,7 @@ def _server(deadline: float) -> int:
         with transaction.atomic():
             # Like viewflow's flow lock and the access checks: read before writing.
             Unit.objects.select_for_update().get(pk=unit.pk)
-            event_emit(kind=Event.Kind.ANSWER_RECEIVED, recipient_unit=unit, url="/x/")
+            event_emit(kind=SipEvent.INVITATION_SENT, recipient_unit=unit, url="/x/")
             access_log_record(
                 user=user, action=AccessLogEntry.Action.UPDATE, obj=unit, path="/answer/"
             )
@@ -125,7 +125,7 @@ def _worker(deadline: float) -> int:
 
 
 def _tick(deadline: float) -> int:
-    from notifications.management.commands.tick import tick
+    from overview.management.commands.tick import tick
 
     done = 0
     while time.monotonic() < deadline:

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from consent.events import ConsentEvent
 from consent.models import Consent, InformationCategory, Purpose
 from consent.policy import consent_evaluate
 from consent.rules import Action
@@ -15,6 +16,7 @@ from consent.services import consent_register, consent_sweep, consent_withdraw
 from consent.signals import consent_ended
 from notifications.models import Event
 from notifications.services import OutsideTransaction, event_emit
+from overview.digest import OverviewEvent
 from tests.conftest import TODAY, years_ago
 from tests.factories import UnitFactory, UserFactory
 
@@ -76,7 +78,7 @@ def test_withdrawal_takes_effect_at_once_and_tells_worker_and_units(
     )
     assert not decision.allowed
     assert decision.missing_consents == ["Erik Vuxen har inte samtyckt."]
-    events = Event.objects.filter(kind=Event.Kind.CONSENT_WITHDRAWN)
+    events = Event.objects.filter(kind=ConsentEvent.CONSENT_WITHDRAWN)
     assert {(e.recipient_user_id, e.recipient_unit_id) for e in events} == {
         (adult_consent.documented_by_id, None),
         (None, unit.pk),
@@ -104,7 +106,7 @@ def test_a_failing_receiver_does_not_undo_the_withdrawal(adult_consent, caplog):
         consent_ended.disconnect(broken)
     adult_consent.refresh_from_db()
     assert adult_consent.status == Consent.Status.WITHDRAWN
-    assert Event.objects.filter(kind=Event.Kind.CONSENT_WITHDRAWN).count() == 2
+    assert Event.objects.filter(kind=ConsentEvent.CONSENT_WITHDRAWN).count() == 2
     assert "process could not be halted" in caplog.text
 
 
@@ -121,7 +123,7 @@ def test_sweep_marks_expired_consents_once(
     assert adult_consent.status == Consent.Status.EXPIRED
     assert (first.expired, second.expired) == (1, 0)
     assert ended == [(adult_consent.pk, "expired")]
-    assert Event.objects.filter(kind=Event.Kind.CONSENT_EXPIRED).count() == 2
+    assert Event.objects.filter(kind=ConsentEvent.CONSENT_EXPIRED).count() == 2
 
 
 def test_sweep_reminds_the_case_worker_30_days_before_once(adult_consent):
@@ -137,7 +139,7 @@ def test_sweep_reminds_the_case_worker_30_days_before_once(adult_consent):
     assert consent_sweep(at=in_window).reminded == 1
     assert consent_sweep(at=in_window + dt.timedelta(days=1)).reminded == 0
 
-    reminder = Event.objects.get(kind=Event.Kind.CONSENT_EXPIRING)
+    reminder = Event.objects.get(kind=ConsentEvent.CONSENT_EXPIRING)
     assert reminder.recipient_user == adult_consent.documented_by
     assert reminder.data["valid_until"] == last_day.isoformat()
 
@@ -158,10 +160,12 @@ def test_sweep_leaves_withdrawn_consents_alone(adult_consent):
 def test_events_are_only_written_inside_a_transaction():
     user = UserFactory()
     with pytest.raises(OutsideTransaction):
-        event_emit(kind=Event.Kind.ESCALATION, recipient_user=user)
+        event_emit(kind=OverviewEvent.ESCALATION, recipient_user=user)
     with transaction.atomic():
-        assert event_emit(kind=Event.Kind.ESCALATION, recipient_user=user, dedupe_key="k")
-        assert event_emit(kind=Event.Kind.ESCALATION, recipient_user=user, dedupe_key="k") is None
+        assert event_emit(kind=OverviewEvent.ESCALATION, recipient_user=user, dedupe_key="k")
+        assert (
+            event_emit(kind=OverviewEvent.ESCALATION, recipient_user=user, dedupe_key="k") is None
+        )
     assert Event.objects.count() == 1
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent import services
+from consent.events import ConsentEvent
 from consent.models import (
     CommitteeDecision,
     Consent,
@@ -189,7 +190,7 @@ def test_a_registered_consent_reaches_the_units_and_organisations_it_names_at_on
         excluded_units=[psychiatry],
     )
 
-    events = Event.objects.filter(kind=Event.Kind.CONSENT_REGISTERED)
+    events = Event.objects.filter(kind=ConsentEvent.CONSENT_REGISTERED)
     assert sorted(event.recipient_unit_id for event in events) == sorted(
         [school.pk, bup.pk, primary.pk]
     )
@@ -223,7 +224,7 @@ def test_an_ended_consent_reaches_the_units_of_an_organisation_it_names(family, 
     services.consent_withdraw(
         consent=consent, withdrawn_by=mother, form="oral", documented_by=case_worker
     )
-    withdrawn = Event.objects.filter(kind=Event.Kind.CONSENT_WITHDRAWN)
+    withdrawn = Event.objects.filter(kind=ConsentEvent.CONSENT_WITHDRAWN)
     assert {(e.recipient_user_id, e.recipient_unit_id) for e in withdrawn} == {
         (case_worker.pk, None),
         (None, bup.pk),

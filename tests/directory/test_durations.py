@@ -18,9 +18,9 @@ from directory import durations
 from directory.durations import DURATIONS, DurationCode, add_months, duration_row
 from directory.models import DurationOverride, Membership
 from directory.selectors import duration_for
-from notifications.deadlines import escalation_digests_send
 from notifications.models import Event
 from notifications.workdays import add_working_days, is_working_day
+from overview.digest import OverviewEvent, escalation_digests_send
 from sipflow import selectors as sip_selectors
 from sipflow import services
 from sipflow.flows import SipFlow
@@ -194,7 +194,7 @@ def test_the_chefs_digest_waits_for_the_reminder_hour(world, table):
     today = timezone.localdate()
     assert escalation_digests_send(at=at(today, 8)) == 0
     assert escalation_digests_send(at=at(today, 9)) == 1
-    assert Event.objects.filter(kind=Event.Kind.ESCALATION).count() == 1
+    assert Event.objects.filter(kind=OverviewEvent.ESCALATION).count() == 1
 
 
 def test_the_proposed_next_follow_up_comes_from_the_table(world, table):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from notifications.models import Delivery, Event, Notification
 from notifications.services import CLAIM_LEASE, MAX_ATTEMPTS, deliveries_send, event_emit
 from sipflow import services
+from sipflow.events import SipEvent
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.notifications.flaky_backend import FlakyBackend
 
@@ -33,9 +34,7 @@ def emit_to(*addresses: str) -> list[Event]:
     with transaction.atomic():
         for address in addresses:
             user = UserFactory(email=address)
-            events.append(
-                event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_user=user, url="/sip/")
-            )
+            events.append(event_emit(kind=SipEvent.FOLLOW_UP_DUE, recipient_user=user, url="/sip/"))
     return events
 
 
@@ -125,14 +124,14 @@ def test_unit_mail_goes_to_the_mailbox_and_members_as_configured():
     unit = UnitFactory(email="bup@example.se", mail_to_mailbox=True, mail_to_members=False)
     member = MembershipFactory(unit=unit, user__email="vera@example.se").user
     with transaction.atomic():
-        event = event_emit(kind=Event.Kind.INVITATION_SENT, recipient_unit=unit, url="/")
+        event = event_emit(kind=SipEvent.INVITATION_SENT, recipient_unit=unit, url="/")
     assert list(event.deliveries.values_list("to", flat=True)) == ["bup@example.se"]
     assert list(event.notifications.values_list("user", flat=True)) == [member.pk]
 
     unit.mail_to_members = True
     unit.save()
     with transaction.atomic():
-        event = event_emit(kind=Event.Kind.INVITATION_SENT, recipient_unit=unit, url="/")
+        event = event_emit(kind=SipEvent.INVITATION_SENT, recipient_unit=unit, url="/")
     assert sorted(event.deliveries.values_list("to", flat=True)) == [
         "bup@example.se",
         "vera@example.se",

@@ -11,8 +11,8 @@ import viewflow
 from django.db import transaction
 from django.urls import reverse
 
-from notifications.models import Event
 from notifications.services import event_emit
+from sipflow.events import SipEvent
 from tests.factories import MembershipFactory
 
 OURS = Path(__file__).resolve().parents[2] / "templates" / "viewflow" / "base_page.html"
@@ -39,15 +39,15 @@ def test_the_header_counts_unread_notifications(client):
     client.force_login(user)
     assert "notifications_none" in client.get(reverse("overview:index")).content.decode()
     with transaction.atomic():
-        event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_user=user, url="/")
-        event_emit(kind=Event.Kind.ANSWER_RECEIVED, recipient_user=user, url="/")
+        event_emit(kind=SipEvent.FOLLOW_UP_DUE, recipient_user=user, url="/")
+        event_emit(kind=SipEvent.ANSWER_RECEIVED, recipient_user=user, url="/")
     page = client.get(reverse("overview:index")).content.decode()
     assert '<span class="sipflow-unread">2</span>' in page
     assert "2 olästa notiser" in page
 
     listing = client.get(reverse("notifications:index")).content.decode()
     assert "Uppföljning att göra" in listing
-    notification = user.notifications.get(event__kind=Event.Kind.FOLLOW_UP_DUE)
+    notification = user.notifications.get(event__kind=SipEvent.FOLLOW_UP_DUE)
     assert client.get(reverse("notifications:open", kwargs={"pk": notification.pk})).url == "/"
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -59,7 +59,7 @@ def test_the_header_counts_unread_notifications(client):
 def test_no_one_opens_someone_elses_notification(client):
     owner, other = MembershipFactory().user, MembershipFactory().user
     with transaction.atomic():
-        event_emit(kind=Event.Kind.FOLLOW_UP_DUE, recipient_user=owner, url="/")
+        event_emit(kind=SipEvent.FOLLOW_UP_DUE, recipient_user=owner, url="/")
     client.force_login(other)
     notification = owner.notifications.get()
     assert (

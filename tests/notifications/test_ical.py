@@ -5,6 +5,7 @@ import pytest
 
 from notifications.ical import meeting_calendar
 from notifications.models import Event
+from sipflow.events import SipEvent
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ ORGANIZER = "noreply@sipflow.example.se"
 LINK = "https://sipflow.example.se/sip/kallelser/5/"
 
 
-def make_event(kind=Event.Kind.INVITATION_SENT, **data):
+def make_event(kind=SipEvent.INVITATION_SENT, **data):
     return Event.objects.create(
         kind=kind,
         recipient_unit=UnitFactory(),
@@ -99,7 +100,7 @@ def test_a_reschedule_raises_the_sequence():
     _, first = calendar_for(make_event())
     moved_ics, moved = calendar_for(
         make_event(
-            Event.Kind.INVITATION_RESCHEDULED,
+            SipEvent.INVITATION_RESCHEDULED,
             sequence="1",
             starts_at="2026-12-09T10:00:00+01:00",
         )
@@ -113,7 +114,7 @@ def test_a_reschedule_raises_the_sequence():
 
 
 def test_a_cancellation_cancels_at_the_last_sequence():
-    ics, calendar = calendar_for(make_event(Event.Kind.INVITATION_CANCELLED, sequence="2"))
+    ics, calendar = calendar_for(make_event(SipEvent.INVITATION_CANCELLED, sequence="2"))
     [meeting] = calendar.events
 
     assert calendar["METHOD"] == "CANCEL"
@@ -126,7 +127,7 @@ def test_a_cancellation_cancels_at_the_last_sequence():
 def test_other_events_have_no_calendar():
     with pytest.raises(ValueError):
         meeting_calendar(
-            event=make_event(Event.Kind.ANSWER_RECEIVED), attendees=[], organizer=ORGANIZER
+            event=make_event(SipEvent.ANSWER_RECEIVED), attendees=[], organizer=ORGANIZER
         )
     with pytest.raises(ValueError):
         meeting_calendar(event=make_event(uid=""), attendees=[], organizer=ORGANIZER)

@@ -10,6 +10,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from notifications.models import Event
 from sipflow import services
+from sipflow.events import SipEvent
 from sipflow.models import HistoryEntry, Invitation
 
 
@@ -49,4 +50,4 @@ def test_two_users_accept_the_same_invitation_at_once(world):
     assert invitation.status == Invitation.Status.ACCEPTED
     assert invitation.attendees == winners[0]
     assert HistoryEntry.objects.filter(what__contains="accepterade").count() == 1
-    assert Event.objects.filter(kind=Event.Kind.ANSWER_RECEIVED).count() == 1
+    assert Event.objects.filter(kind=SipEvent.ANSWER_RECEIVED).count() == 1

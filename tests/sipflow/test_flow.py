@@ -15,6 +15,7 @@ from consent.models import Consent
 from consent.services import consent_withdraw
 from notifications.models import Event
 from sipflow import services
+from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
 from sipflow.models import ActionReview, FollowUp, Invitation, SipPlan
 from tests.sipflow_world import action_rows
@@ -47,13 +48,12 @@ def test_full_path_from_need_to_closed(world):
     # vera sees BUP's kallelse in her unit's queue, not primärvården's.
     queue = Task.objects.user_queue(world.vera).filter(status=STATUS.NEW)
     assert list(queue.values_list("data__invitation", flat=True)) == [bup.pk]
-    assert Event.objects.filter(kind=Event.Kind.INVITATION_SENT, recipient_unit=world.bup).exists()
+    assert Event.objects.filter(kind=SipEvent.INVITATION_SENT, recipient_unit=world.bup).exists()
 
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera, sjuksköterska")
     services.invitation_accept(invitation=primary, by=world.petra, attendees="Petra, läkare")
     assert (
-        Event.objects.filter(kind=Event.Kind.ANSWER_RECEIVED, recipient_user=world.sara).count()
-        == 2
+        Event.objects.filter(kind=SipEvent.ANSWER_RECEIVED, recipient_user=world.sara).count() == 2
     )
 
     next_date = timezone.localdate() + dt.timedelta(days=90)
@@ -210,7 +210,7 @@ def test_rescheduling_resets_answers_and_tells_the_invitees(world):
     bup.refresh_from_db()
     assert (meeting.sequence, bup.status, bup.attendees) == (1, Invitation.Status.PENDING, "")
     assert open_tasks(plan, SipFlow.answer).count() == 2  # BUP answers again
-    assert Event.objects.filter(kind=Event.Kind.INVITATION_RESCHEDULED).count() == 2
+    assert Event.objects.filter(kind=SipEvent.INVITATION_RESCHEDULED).count() == 2
     # The reset answer is in the history (it was once the one unrecorded transition here).
     assert "BUP Falun svarar på nytt: mötet flyttades." in [e.text for e in plan.history.all()]
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera igen")
@@ -270,7 +270,7 @@ def test_withdrawn_consent_halts_the_sip_and_cancels_its_tasks(
     assert plan.process.status == STATUS.CANCELED
     assert not open_tasks(plan).exists()
     assert set(Invitation.objects.values_list("status", flat=True)) == {Invitation.Status.CANCELLED}
-    assert Event.objects.filter(kind=Event.Kind.INVITATION_CANCELLED).count() == 2
+    assert Event.objects.filter(kind=SipEvent.INVITATION_CANCELLED).count() == 2
 
 
 def test_a_unit_dropped_from_the_consent_loses_its_pending_invitation(
@@ -327,9 +327,7 @@ def test_unanswered_invitations_are_reminded_once(world):
     assert services.invitation_remind_unanswered(at=after) == 2
     assert services.invitation_remind_unanswered(at=after) == 0
     assert (
-        Event.objects.filter(
-            kind=Event.Kind.INVITATION_UNANSWERED, recipient_unit=world.bup
-        ).count()
+        Event.objects.filter(kind=SipEvent.INVITATION_UNANSWERED, recipient_unit=world.bup).count()
         == 1
     )
 

@@ -18,10 +18,11 @@ from cases.backends import unit_permission
 from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.models import Membership
-from notifications.deadlines import escalation_digests_send
 from notifications.models import Event
+from overview.digest import OverviewEvent, escalation_digests_send
 from sipflow import services
 from sipflow.access import plan_access
+from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
 from sipflow.grants import grants_sync_sip
 from sipflow.models import FollowUp, HistoryEntry, Invitation, Meeting, SipPlan
@@ -127,9 +128,9 @@ def test_the_lead_units_chef_no_longer_sees_the_sip_in_her_lists_or_digest(clien
     Invitation.objects.create(meeting=meeting, unit=world.bup)
     client.force_login(chef)
     context = client.get(reverse("overview:index")).context
-    assert list(context["overdue"]) == [plan]
-    assert [i.unit for i in context["unanswered"]] == [world.bup]
-    assert [i.unit for i in context["waiting"]] == [world.bup]
+    assert list(context["rows"]["overdue_follow_ups"]) == [plan]
+    assert [i.unit for i in context["rows"]["unanswered"]] == [world.bup]
+    assert [i.unit for i in context["rows"]["invitations_waiting"]] == [world.bup]
 
     Consent.objects.filter(pk__in=[c.pk for c in to_bup]).update(
         valid_from=timezone.localdate() - dt.timedelta(days=100),
@@ -140,13 +141,13 @@ def test_the_lead_units_chef_no_longer_sees_the_sip_in_her_lists_or_digest(clien
     grants_sync_sip(plan=plan, at=timezone.now() - dt.timedelta(days=1))
 
     response = client.get(reverse("overview:index"))
-    assert list(response.context["overdue"]) == []
-    assert list(response.context["unanswered"]) == []
-    assert list(response.context["waiting"]) == []
+    assert list(response.context["rows"]["overdue_follow_ups"]) == []
+    assert list(response.context["rows"]["unanswered"]) == []
+    assert list(response.context["rows"]["invitations_waiting"]) == []
     assert "Alva" not in response.content.decode()
     morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8)))
     escalation_digests_send(at=morning)
-    assert not Event.objects.filter(kind=Event.Kind.ESCALATION, recipient_user=chef).exists()
+    assert not Event.objects.filter(kind=OverviewEvent.ESCALATION, recipient_user=chef).exists()
 
 
 def test_withdrawal_hands_the_lead_and_its_tasks_back_to_the_starting_unit(
@@ -170,7 +171,7 @@ def test_withdrawal_hands_the_lead_and_its_tasks_back_to_the_starting_unit(
     assert HistoryEntry.objects.get(plan=plan, what__contains="kallas inte längre").params == {
         "party": "BUP Falun"
     }
-    told = Event.objects.get(kind=Event.Kind.LEAD_RETURNED)
+    told = Event.objects.get(kind=SipEvent.LEAD_RETURNED)
     assert (told.recipient_unit, told.url) == (
         world.social,
         reverse("sip:plan", kwargs={"pk": plan.pk}),
@@ -178,7 +179,9 @@ def test_withdrawal_hands_the_lead_and_its_tasks_back_to_the_starting_unit(
     assert plan_access(user=world.vera, plan=plan) is None
 
     client.force_login(social_chef)
-    assert list(client.get(reverse("overview:index")).context["overdue"]) == [plan]
+    assert list(client.get(reverse("overview:index")).context["rows"]["overdue_follow_ups"]) == [
+        plan
+    ]
 
     with pytest.raises(PermissionDenied):
         record_follow_up(plan, world.vera)

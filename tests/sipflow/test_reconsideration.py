@@ -15,10 +15,11 @@ from viewflow.workflow.models import Task
 
 from consent.models import Consent
 from consent.services import consent_sweep, consent_withdraw
-from notifications.management.commands.tick import tick
 from notifications.models import Event
+from overview.management.commands.tick import tick
 from sipflow import services
 from sipflow.access import plan_access
+from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
 from sipflow.models import HistoryEntry, Invitation, ReconsideredConsent, SipPlan
 
@@ -140,7 +141,7 @@ def test_a_halt_cancels_answered_kallelser_to_the_coming_meeting_too(world):
     )
     assert_halted_with_history(plan)
     assert Event.objects.filter(
-        kind=Event.Kind.INVITATION_CANCELLED, recipient_unit=world.bup
+        kind=SipEvent.INVITATION_CANCELLED, recipient_unit=world.bup
     ).exists()
     assert not Task.objects.filter(
         process=plan.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]

@@ -1,0 +1,1 @@
+from tests.sipflow_world import World, world  # noqa: F401
