@@ -32,7 +32,7 @@ from django.utils import timezone
 from cases.models import AccessGrant
 from cases.services import grants_replace
 from consent.models import Consent, Purpose
-from consent.policy import decision_holds_until
+from consent.policy import consent_reaches, decision_holds_until
 from consent.rules import Action
 from directory.models import Person, Unit
 from directory.selectors import CASE_ROLES
@@ -59,25 +59,24 @@ class _Coverage:
     def __init__(self, plan: SipPlan, at: dt.datetime):
         self.plan, self.at = plan, at
         on = timezone.localdate(at)
-        self.consents = list(
-            Consent.objects.filter(
-                subject_id=plan.person_id,
-                purpose=Purpose.SIP,
-                status=Consent.Status.ACTIVE,
-                valid_from__lte=on,
-                valid_until__gte=on,
-            ).prefetch_related("units", "organisations", "excluded_units")
-        )
+        consents = Consent.objects.filter(
+            subject_id=plan.person_id,
+            purpose=Purpose.SIP,
+            status=Consent.Status.ACTIVE,
+            valid_from__lte=on,
+            valid_until__gte=on,
+        ).only("pk")
+        self.reaches = list(consent_reaches(list(consents)).values())
         self._answers: dict[tuple, bool] = {}
 
     def _profile(self, unit: Unit) -> tuple:
         return tuple(
             (
-                unit.pk in {u.pk for u in consent.units.all()},
-                unit.organisation_id in {o.pk for o in consent.organisations.all()},
-                unit.pk in {u.pk for u in consent.excluded_units.all()},
+                unit.pk in reach.units,
+                unit.organisation_id in reach.organisations,
+                unit.pk in reach.excluded_units,
             )
-            for consent in self.consents
+            for reach in self.reaches
         )
 
     def __call__(self, unit: Unit) -> bool:
