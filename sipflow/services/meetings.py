@@ -93,7 +93,7 @@ def meeting_hold(
             meeting.invitations.select_for_update().filter(status=Invitation.Status.PENDING)
         )
         for invitation in unanswered:
-            transit(invitation, "mark_unanswered", at=at, unit=invitation.unit)
+            transit(invitation, "mark_unanswered", at=at, by=by, unit=invitation.unit)
             invitation.save()
             task_cancel(open_task(plan, flow.answer, invitation=invitation.pk))
         for waiting in Task.objects.filter(

@@ -57,6 +57,8 @@ def sip_start(
             errors[field] = _(
                 "Beskriv det här: SIP gäller när både socialtjänst och hälso- och sjukvård behövs."
             )
+    if origin not in SipPlan.Origin.values:
+        errors["origin"] = _("Välj vem som tog initiativet till SIP:en.")
     if not informed_about_sip:
         errors["informed_about_sip"] = _("Personen ska få veta vad en SIP är innan den initieras.")
     if errors:

@@ -129,6 +129,34 @@ def test_a_plan_rows_unit_belongs_to_its_organisation(world, region_called):
     assert refused.value.error_dict["actions"][0].code == "unit_outside_organisation"
 
 
+def test_a_plan_row_cannot_end_before_it_starts(world, region_called):
+    """The table's constraint, checked by the service before the rows are written in one
+    statement: the plan and the meeting stay as they were."""
+    today = timezone.localdate()
+    row = services.ActionInput(
+        need="Sömn",
+        action="Utredning",
+        responsible_organisation=world.region,
+        starts_on=today,
+        ends_on=today - dt.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        held(world, region_called, actions=[row])
+    assert refused.value.message_dict["actions"] == ["Slutdatum kan inte ligga före start."]
+    region_called.refresh_from_db()
+    assert region_called.phase == SipPlan.Phase.SUMMONING
+    assert not region_called.versions.exists()
+
+
+def test_a_sip_is_started_with_one_of_the_listed_origins(world):
+    """The service checks the choice itself: code, an import or an API gives no form."""
+    world.consent_all()
+    with pytest.raises(ValidationError) as refused:
+        world.start(origin="social")
+    assert list(refused.value.message_dict) == ["origin"]
+    assert not SipPlan.objects.exists()
+
+
 def test_inviting_a_unit_outside_an_adults_consent_names_the_unit_not_a_missing_consent(world):
     """Issue 11, 2: an adult consented to Barn och familj and primärvården; inviting BUP is
     refused because BUP is outside the consent, not because the person has not consented."""
