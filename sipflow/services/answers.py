@@ -68,7 +68,7 @@ def answering(invitation: Invitation, *, by: User):
     activation (the flow lock, once, and the transaction) and check again under the lock:
     someone may have answered or forwarded it meanwhile. Yields the activation and the
     locked kallelse."""
-    invitation = Invitation.objects.select_related(*ANSWERING).get(pk=invitation.pk)
+    invitation = Invitation.objects.select_related("meeting__plan").get(pk=invitation.pk)
     require_pending(invitation)
     require_invitee(invitation, by)
     plan = invitation.meeting.plan
