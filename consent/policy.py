@@ -362,7 +362,7 @@ def _consents_by_giver(
             status=Consent.Status.ACTIVE,
             valid_from__lte=on,
             valid_until__gte=on,
-        ).only("pk", "given_by_id")
+        )
     )
     reaches = consent_reaches(consents)
     by_giver: dict[int, list[ConsentReach]] = {}

@@ -65,7 +65,7 @@ class _Coverage:
             status=Consent.Status.ACTIVE,
             valid_from__lte=on,
             valid_until__gte=on,
-        ).only("pk")
+        )
         self.reaches = list(consent_reaches(list(consents)).values())
         self._answers: dict[tuple, bool] = {}
 
