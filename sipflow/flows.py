@@ -20,7 +20,7 @@ from directory.durations import DurationCode
 from directory.selectors import user_starts_cases, user_works_with_cases
 
 from . import views
-from .models import FollowUp, Invitation, SipProcess
+from .models import FollowUp, Invitation, SipPlan, SipProcess
 from .selectors import plan_duration
 from .services import follow_up_announce, sip_start
 
@@ -153,8 +153,11 @@ class SipFlow(flow.Flow):
         return bool(previous and previous.data.get("again"))
 
     def plan_is_open(self, activation):
-        activation.process.sip_plan.refresh_from_db()
-        return activation.process.sip_plan.is_open
+        """Read afresh (the step that led here may have closed the SIP), in one query."""
+        phase = SipPlan.objects.filter(process_id=activation.process.pk).values_list(
+            "phase", flat=True
+        )
+        return phase.get() not in SipPlan.ENDED
 
     def plan_is_closed(self, activation):
         return not self.plan_is_open(activation)

@@ -175,7 +175,7 @@ def grants_sync_person(
     """Re-derive the grants of the person's SIPs (``open_only``: True only the open ones,
     False only the closed and halted ones, None all)."""
     plans = SipPlan.objects.filter(person=person)
-    ended = [SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED]
+    ended = SipPlan.ENDED
     if open_only is True:
         plans = plans.exclude(phase__in=ended)
     elif open_only is False:

@@ -43,6 +43,9 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
         CLOSED = "closed", _("Avslutad")
         HALTED = "halted", _("Stoppad")
 
+    #: The phases in which a SIP is over: avslutad, or stoppad when its consent ended.
+    ENDED = (Phase.CLOSED, Phase.HALTED)
+
     class Origin(models.TextChoices):
         PROFESSIONAL = "professional", _("En yrkesperson såg behovet")
         PERSON = "person", _("Personen begärde SIP")
@@ -135,7 +138,7 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.phase not in (self.Phase.CLOSED, self.Phase.HALTED)
+        return self.phase not in self.ENDED
 
     @transition(
         field=phase,

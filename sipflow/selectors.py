@@ -83,7 +83,7 @@ def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
     """Open SIPs led by these units whose follow-up date has passed, that the user may see."""
     plans = (
         SipPlan.objects.filter(lead_unit__in=units, next_follow_up__lt=today)
-        .exclude(phase__in=[SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED])
+        .exclude(phase__in=SipPlan.ENDED)
         .filter(pk__in=_visible_plan_ids(user=user))
         .select_related("lead_unit", "person")
         .order_by("next_follow_up", "pk")

@@ -87,7 +87,9 @@ def meeting_hold(
         require_open(plan)
         coordinator = coordinator or plan.coordinator
         meeting_parties_require(plan, lead_unit=lead_unit, actions=actions, at=at)
-        require_lead(plan, lead_unit=lead_unit, coordinator=coordinator, parties=called_units(plan))
+        # The called units matter only when the lead moves away from the starting unit.
+        parties = called_units(plan) if lead_unit != plan.started_unit else []
+        require_lead(plan, lead_unit=lead_unit, coordinator=coordinator, parties=parties)
         meeting = plan.meetings.order_by("-pk").first()
         unanswered = list(
             meeting.invitations.select_for_update().filter(status=Invitation.Status.PENDING)

@@ -52,7 +52,7 @@ def sip_consent_ended(*, consent: Consent, at: dt.datetime | None = None) -> boo
     at = now(at)
     done = True
     for plan in SipPlan.objects.filter(person_id=consent.subject_id).exclude(
-        phase__in=[SipPlan.Phase.CLOSED, SipPlan.Phase.HALTED]
+        phase__in=SipPlan.ENDED
     ):
         try:
             sip_reconsider(plan=plan, at=at)
