@@ -123,13 +123,16 @@ class OpenStep:
     url: str
 
 
+#: The flow's node for a kallelse's answer (sipflow.flows.SipFlow.answer), by name: the reads
+#: do not import the flow, which imports the pages that import the reads.
+ANSWER_NODE = "answer"
+
+
 def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
     """What is waiting in this SIP, for whom, and a link where the user can act on it."""
     from django.urls import reverse
     from viewflow.workflow import STATUS
     from viewflow.workflow.models import Task
-
-    from .flows import SipFlow
 
     if plan.process_id is None:
         return []
@@ -145,11 +148,11 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
     )
     # The kallelser the answer tasks are about, in one query rather than one per task.
     invitations = Invitation.objects.select_related("unit", "organisation").in_bulk(
-        [task.data["invitation"] for task in tasks if task.flow_task == SipFlow.answer]
+        [task.data["invitation"] for task in tasks if task.flow_task.name == ANSWER_NODE]
     )
     for task in tasks:
         url = ""
-        if task.flow_task == SipFlow.answer:
+        if task.flow_task.name == ANSWER_NODE:
             invitation = invitations[task.data["invitation"]]
             who = str(invitation.invitee)
             url = reverse("sip:invitation", kwargs={"pk": invitation.pk})
