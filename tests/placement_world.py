@@ -174,8 +174,9 @@ def seed_templates() -> None:
     importlib.import_module("placement.migrations.0002_assessment_templates").create(apps, None)
 
 
-def build_placement_world() -> PlacementWorld:
-    sip = build_world()
+def build_placement_world(sip: World | None = None) -> PlacementWorld:
+    """Around the SIP world ``sip`` (a new one by default)."""
+    sip = sip or build_world()
     seed_templates()
     today = timezone.localdate()
     provider = OrganisationFactory(
