@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from cases.errors import InvalidState, NotParty
 from directory.models import Membership, Organisation, User
+from directory.selectors import CASE_ROLES
 
 from ..models import CostAllocation, CostAllocationRow, Placement
 from .base import history, locked, now, require_party, require_phase
@@ -105,8 +106,9 @@ def cost_allocation_approve(
     side: str,
     at: dt.datetime | None = None,
 ) -> CostAllocation:
-    """Approve for the kommun (``side`` KOMMUN: a member of a unit of the placing kommun) or
-    for the region (REGION: a member of a unit of the paying or the kommun's region)."""
+    """Approve for the kommun (``side`` KOMMUN: staff with a case role in a unit of the
+    placing kommun) or for the region (REGION: in a unit of the paying or the kommun's
+    region). Not HVB staff, not an administrator."""
     at = now(at)
     placement = locked(allocation.placement)
     require_phase(placement, OPEN_PHASES)
@@ -115,6 +117,7 @@ def cost_allocation_approve(
         raise ValidationError({"side": _("Välj om du godkänner för kommunen eller regionen.")})
     if not Membership.objects.filter(
         user=by,
+        role__in=CASE_ROLES,
         unit__organisation__in=_side_organisations(allocation, side),
         unit__organisation__kind=side,
     ).exists():

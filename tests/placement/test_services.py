@@ -288,6 +288,9 @@ def test_each_side_of_the_cost_allocation_is_approved_by_its_own(pworld):
         services.cost_allocation_approve(allocation=allocation, by=pworld.sara, side="region")
     with pytest.raises(NotParty):
         services.cost_allocation_approve(allocation=allocation, by=pworld.hugo, side="region")
+    administrator = MembershipFactory(unit=pworld.sip.bup, role=Membership.Role.ADMIN).user
+    with pytest.raises(NotParty):
+        services.cost_allocation_approve(allocation=allocation, by=administrator, side="region")
     services.cost_allocation_approve(allocation=allocation, by=pworld.vera, side="region")
     with pytest.raises(InvalidState):
         services.cost_allocation_approve(allocation=allocation, by=pworld.sip.vilma, side="region")
