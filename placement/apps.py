@@ -2,11 +2,45 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _on_consent_changed(sender, *, purpose, subject, at, **kwargs):
+    """A placement consent registered or ended: the HVB's grants that rest on it follow."""
+    from consent.models import Purpose
+
+    from .grants import grants_sync_person
+
+    if purpose == Purpose.PLACEMENT:
+        grants_sync_person(person=subject, at=at)
+
+
+def _on_consent_registered(sender, *, subject, purpose, at, **kwargs):
+    _on_consent_changed(sender, purpose=purpose, subject=subject, at=at)
+
+
+def _on_consent_ended(sender, *, consent, at, **kwargs):
+    _on_consent_changed(sender, purpose=consent.purpose, subject=consent.subject, at=at)
+
+
 class PlacementConfig(AppConfig):
     name = "placement"
     verbose_name = _("HVB-placeringar")
 
     def ready(self):
+        from cases.history import register_history
+        from cases.registry import register_admin_case_model
+        from consent.signals import consent_ended, consent_registered
+        from directory.access import register_case_persons, register_unit_cases
+
+        from .access import case_person_ids, unit_case_person_ids
         from .events import placement_event_kinds_register
+        from .history import placement_history_write
+        from .models import Placement
 
         placement_event_kinds_register()
+        register_history(Placement, write=placement_history_write)
+        register_case_persons(case_person_ids)
+        register_unit_cases(unit_case_person_ids)
+        register_admin_case_model("placement_placement", lambda placement: placement.person)
+        consent_registered.connect(
+            _on_consent_registered, dispatch_uid="placement.consent_registered"
+        )
+        consent_ended.connect(_on_consent_ended, dispatch_uid="placement.consent_ended")

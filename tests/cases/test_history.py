@@ -9,7 +9,9 @@ from django.utils import timezone
 from django_fsm import FSMField
 
 from cases.history import UnrecordedTransition, recorded_models, transit, transition_wording
+from placement.models import Placement, PlacementHistoryEntry
 from sipflow.models import HistoryEntry, Invitation, SipPlan
+from tests.placement_world import build_placement_world
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,11 @@ def _transitions(model):
 
 
 def _instance(model, world):
-    """A stored object of a recorded model: a SIP with one kallelse."""
+    """A stored object of a recorded model: a SIP with one kallelse, or a placement in
+    utredning."""
+    if model is Placement:
+        pworld = build_placement_world(world)
+        return pworld.open()
     world.consent_all()
     plan = world.start()
     world.prepare(plan)
@@ -46,35 +52,41 @@ def _instance(model, world):
 STATE_FIELDS = {Invitation: {"decline_reason": "Vi deltar inte."}}
 
 
-def _plan_of(obj):
-    return obj if isinstance(obj, SipPlan) else obj.meeting.plan
+def _entries(obj):
+    """The history of the case the object belongs to, newest first."""
+    if isinstance(obj, Placement):
+        return PlacementHistoryEntry.objects.filter(placement=obj).order_by("-pk")
+    plan = obj if isinstance(obj, SipPlan) else obj.meeting.plan
+    return HistoryEntry.objects.filter(plan=plan).order_by("-pk")
 
 
 def test_the_recorded_models_are_the_sip_state_machines():
-    assert set(recorded_models()) >= {SipPlan, Invitation}
+    assert set(recorded_models()) >= {SipPlan, Invitation, Placement}
 
 
-@pytest.mark.parametrize("model", [SipPlan, Invitation], ids=lambda model: model.__name__)
+MODELS = [SipPlan, Invitation, Placement]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_every_transition_writes_its_history_entry(model, world):
     obj = _instance(model, world)
-    plan = _plan_of(obj)
     walked = 0
     for field, name, source in _transitions(model):
         model.objects.filter(pk=obj.pk).update(
             **{field.name: source}, **STATE_FIELDS.get(model, {})
         )
         obj = model.objects.get(pk=obj.pk)
-        before = HistoryEntry.objects.filter(plan=plan).count()
+        before = _entries(obj).count()
         at = timezone.now()
         transit(obj, name, at=at, by=world.sara)
         obj.save()
-        entries = list(HistoryEntry.objects.filter(plan=plan).order_by("-pk"))
+        entries = list(_entries(obj))
         assert len(entries) == before + 1, f"{model.__name__}.{name} from {source}"
         assert entries[0].what == transition_wording(obj, name)
         assert (entries[0].at, entries[0].by) == (at, world.sara)
         assert entries[0].text  # renders, with the invitee where the wording names one
         walked += 1
-    assert walked >= {SipPlan: 14, Invitation: 7}[model]
+    assert walked >= {SipPlan: 14, Invitation: 7, Placement: 11}[model]
 
 
 def test_every_transition_declares_its_wording():
@@ -83,7 +95,7 @@ def test_every_transition_declares_its_wording():
             assert transition_wording(model, name)
 
 
-@pytest.mark.parametrize("model", [SipPlan, Invitation], ids=lambda model: model.__name__)
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_a_transition_outside_transit_is_refused_and_changes_nothing(model, world):
     obj = _instance(model, world)
     field, name, source = next(_transitions(model))

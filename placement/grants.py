@@ -1,0 +1,94 @@
+"""Who may see a placement, as data: its access grants (cases.models.AccessGrant), written in
+the same transaction as every step that changes who may see it.
+
+- own: the placing unit (the socialtjänst unit that opened the utredning), in full, always;
+- invited: the HVB unit once the placement is decided and while the HVB takes part
+  (decided, placed, ending), not in full: only the information categories the placement
+  shares with the HVB. Under SoL that rests on consent (the policy's PLACEMENT_SOL row,
+  asked with the HVB unit and those categories), and ends on the last day the decision is
+  sure to hold; under LVU and LVM it rests on the decision itself.
+
+Nobody else: region staff and other units reach a placement only through steps they are
+asked to do, which a later slice adds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import AccessGrant
+from cases.services import grants_replace
+from consent.models import Purpose
+from consent.policy import consent_evaluate, decision_holds_until
+from directory.models import Person
+
+from .models import Placement
+from .rules import BASES
+
+CASE_KIND = "placement"
+
+
+def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGrant]:
+    """The placement's grants at ``at`` (unsaved)."""
+    on = timezone.localdate(at)
+    rows = [
+        AccessGrant(
+            person_id=placement.person_id,
+            unit_id=placement.placing_unit_id,
+            kind=AccessGrant.Kind.OWN,
+            full=True,
+            valid_from=on,
+            source="placing_unit",
+        )
+    ]
+    if placement.phase not in Placement.WITH_HVB or placement.hvb_unit_id is None:
+        return rows
+    basis = BASES[placement.legal_basis]
+    hvb = AccessGrant(
+        person_id=placement.person_id,
+        unit_id=placement.hvb_unit_id,
+        kind=AccessGrant.Kind.INVITED,
+        full=False,
+        valid_from=on,
+        source="hvb_unit",
+    )
+    if not basis.compulsory:
+        decision = consent_evaluate(
+            action=basis.action,
+            person=placement.person,
+            at=at,
+            units=[placement.hvb_unit],
+            categories=list(placement.categories.values_list("code", flat=True)),
+        )
+        if not decision.consent_satisfied:
+            return rows
+        hvb.purpose = Purpose.PLACEMENT
+        hvb.valid_until = decision_holds_until(action=basis.action, person=placement.person, at=at)
+    return [*rows, hvb]
+
+
+@transaction.atomic
+def grants_sync_placement(*, placement: Placement, at: dt.datetime | None = None) -> None:
+    """Re-derive the placement's grants at ``at`` and replace its rows. Locks the
+    placement's row, so that grants derived from an older state never overwrite newer ones."""
+    at = at or timezone.now()
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("person", "hvb_unit")
+        .get(pk=placement.pk)
+    )
+    grants_replace(
+        case_kind=CASE_KIND,
+        case_id=placement.pk,
+        rows=placement_grants(placement=placement, at=at),
+    )
+
+
+def grants_sync_person(*, person: Person, at: dt.datetime | None = None) -> None:
+    """Re-derive the grants of the person's placements (after a placement consent is
+    registered, withdrawn or expires)."""
+    for placement in Placement.objects.filter(person=person).order_by("pk"):
+        grants_sync_placement(placement=placement, at=at)

@@ -1,0 +1,554 @@
+"""HVB placement (placering på HVB): före → under → avslut. The placement's own phase is a
+django-fsm field; every change goes through ``placement.services`` and every transition
+through cases.history.transit, which writes its ``PlacementHistoryEntry``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from consent.models import InformationCategory
+from directory.models import Organisation, Person, Unit
+
+from .rules import LegalBasis
+
+
+class HvbProfile(models.Model):
+    """HVB-profil: what an HVB unit is licensed for and whom it takes (målgrupp)."""
+
+    class IvoStatus(models.TextChoices):
+        PERMIT = "permit", _("Tillstånd från IVO (enskilt HVB)")
+        NOTIFIED = "notified", _("Anmält till IVO (kommunalt HVB)")
+        NONE = "none", _("Varken tillstånd eller anmälan")
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name=_("enhet"),
+        on_delete=models.CASCADE,
+        related_name="hvb_profile",
+        limit_choices_to={"kind": Unit.Kind.HVB},
+    )
+    ivo_status = models.CharField(_("status hos IVO"), max_length=10, choices=IvoStatus.choices)
+    ivo_reference = models.CharField(_("IVO:s diarienummer"), max_length=50, blank=True)
+    target_group = models.TextField(_("målgrupp"), blank=True)
+    age_from = models.PositiveSmallIntegerField(_("ålder från"), null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(_("ålder till och med"), null=True, blank=True)
+    places = models.PositiveSmallIntegerField(_("platser"))
+
+    class Meta:
+        verbose_name = _("HVB-profil")
+        verbose_name_plural = _("HVB-profiler")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_from__isnull=True)
+                | Q(age_to__isnull=True)
+                | Q(age_from__lte=models.F("age_to")),
+                name="hvb_profile_ages_in_order",
+                violation_error_message=_("Den lägsta åldern kan inte vara högre än den högsta."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ivo_status="none") | ~Q(ivo_reference=""),
+                name="hvb_profile_ivo_reference",
+                violation_error_message=_("Ange IVO:s diarienummer för tillståndet eller anmälan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.kind != Unit.Kind.HVB:
+            raise ValidationError({"unit": _("En HVB-profil hör till en enhet av typen HVB.")})
+
+    @property
+    def hvb_choosable(self) -> bool:
+        """Only an HVB with an IVO permit (private) or notified to IVO (municipal) may be
+        chosen (004 ≈L328-342)."""
+        return self.ivo_status in (self.IvoStatus.PERMIT, self.IvoStatus.NOTIFIED)
+
+
+class Placement(ConcurrentTransitionMixin, models.Model):
+    """En placering på HVB, from the utredning to the end of the aftercare."""
+
+    class Phase(models.TextChoices):
+        INVESTIGATING = "investigating", _("Utredning")
+        PROPOSED = "proposed", _("Föreslagen")
+        DECIDED = "decided", _("Beslutad")
+        PLACED = "placed", _("Placerad")
+        ENDING = "ending", _("Avslutas")
+        AFTERCARE = "aftercare", _("Uppföljning efter placering")
+        CLOSED = "closed", _("Avslutad")
+        CANCELLED = "cancelled", _("Utredningen avslutad utan placering")
+
+    #: The phases before the placement is decided, in which the utredning can still change.
+    BEFORE_DECISION = (Phase.INVESTIGATING, Phase.PROPOSED)
+    #: The phases in which the HVB takes part (and sees the placement).
+    WITH_HVB = (Phase.DECIDED, Phase.PLACED, Phase.ENDING)
+    ENDED = (Phase.CLOSED, Phase.CANCELLED)
+
+    class DecisionLevel(models.TextChoices):
+        DELEGATE = "delegate", _("Delegat")
+        COMMITTEE_SECTION = "committee_section", _("Utskott")
+        COMMITTEE = "committee", _("Nämnd")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="placements"
+    )
+    placing_unit = models.ForeignKey(
+        Unit, verbose_name=_("placerande enhet"), on_delete=models.PROTECT, related_name="+"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handläggare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hvb_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("HVB"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    legal_basis = models.CharField(
+        _("lagrum"), max_length=10, choices=LegalBasis.choices, blank=True
+    )
+    acute = models.BooleanField(_("akut placering"), default=False)
+    categories = models.ManyToManyField(
+        InformationCategory,
+        verbose_name=_("information som HVB:et får ta del av"),
+        blank=True,
+        related_name="+",
+    )
+    phase = FSMField(_("fas"), default=Phase.INVESTIGATING, choices=Phase.choices, protected=True)
+    opened_at = models.DateTimeField(_("utredning inledd"))
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    decision_level = models.CharField(
+        _("beslutsnivå"), max_length=20, choices=DecisionLevel.choices, blank=True
+    )
+    decided_by = models.CharField(
+        _("beslutsfattare"),
+        max_length=200,
+        blank=True,
+        help_text=_("Delegatens namn eller det beslutande organets namn."),
+    )
+    start_date = models.DateField(_("inflyttning"), null=True, blank=True)
+    planned_end_date = models.DateField(_("planerat slutdatum"), null=True, blank=True)
+    cancel_reason = models.TextField(_("skäl att avsluta utredningen"), blank=True)
+
+    class Meta:
+        verbose_name = _("placering")
+        verbose_name_plural = _("placeringar")
+        indexes = [models.Index(fields=["placing_unit", "phase"], name="placement_unit_phase")]
+
+    def __str__(self) -> str:
+        return _("Placering för %(person)s") % {"person": self.person}
+
+    @transition(
+        field=phase,
+        source=[Phase.INVESTIGATING, Phase.PROPOSED],
+        target=Phase.PROPOSED,
+        custom={"history": gettext_noop("Placering föreslagen.")},
+    )
+    def propose(self) -> None:
+        """The HVB, the legal basis and acute or planned are chosen."""
+
+    @transition(
+        field=phase,
+        source=Phase.PROPOSED,
+        target=Phase.DECIDED,
+        custom={"history": gettext_noop("Placeringen beslutades.")},
+    )
+    def decide(self) -> None:
+        """Beslut: by a delegat, an utskott or the nämnd (interim or after the court)."""
+
+    @transition(
+        field=phase,
+        source=Phase.DECIDED,
+        target=Phase.PLACED,
+        custom={"history": gettext_noop("Personen flyttade in på HVB:et.")},
+    )
+    def place(self) -> None:
+        """Inflyttning: the placement starts."""
+
+    @transition(
+        field=phase,
+        source=Phase.PLACED,
+        target=Phase.ENDING,
+        custom={"history": gettext_noop("Avslutet av placeringen planeras.")},
+    )
+    def plan_ending(self) -> None:
+        """Ending planning opens before the planned end."""
+
+    @transition(
+        field=phase,
+        source=[Phase.PLACED, Phase.ENDING],
+        target=Phase.AFTERCARE,
+        custom={"history": gettext_noop("Placeringen upphörde; uppföljning efter placering.")},
+    )
+    def end(self) -> None:
+        """The person has moved out; the aftercare follow-up runs."""
+
+    @transition(
+        field=phase,
+        source=Phase.AFTERCARE,
+        target=Phase.CLOSED,
+        custom={"history": gettext_noop("Ärendet avslutades.")},
+    )
+    def close(self) -> None:
+        """Avslut after the aftercare."""
+
+    @transition(
+        field=phase,
+        source=[Phase.INVESTIGATING, Phase.PROPOSED, Phase.DECIDED],
+        target=Phase.CANCELLED,
+        custom={"history": gettext_noop("Utredningen avslutades utan placering.")},
+    )
+    def cancel(self) -> None:
+        """Utredningen avslutas utan placering."""
+
+
+class PlacementHistoryEntry(models.Model):
+    """Ärendets historik: who did what, and when, in a placement."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("tid"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    what = models.CharField(_("händelse"), max_length=200)
+    params = models.JSONField(_("uppgifter"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("historikrad")
+        verbose_name_plural = _("historik")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """``what`` is a Swedish message id, translated when shown."""
+        return _(self.what) % self.params if self.params else _(self.what)
+
+
+class Audience(models.TextChoices):
+    CHILDREN = "children", _("Barn och unga")
+    ADULTS = "adults", _("Vuxna")
+
+
+class AssessmentTemplate(models.Model):
+    """Utredningsmall (SoL 20 kap): the areas an utredning assesses. Without an organisation
+    it is the national default; an organisation may load its own (e.g. BBIC-based)."""
+
+    code = models.SlugField(_("kod"), max_length=50)
+    name = models.CharField(_("namn"), max_length=200)
+    audience = models.CharField(_("gäller"), max_length=10, choices=Audience.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Tomt: den nationella standardmallen."),
+    )
+
+    class Meta:
+        verbose_name = _("utredningsmall")
+        verbose_name_plural = _("utredningsmallar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="assessment_template_code_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="assessment_template_national_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentArea(models.Model):
+    """Ett bedömningsområde in an utredningsmall."""
+
+    template = models.ForeignKey(
+        AssessmentTemplate, verbose_name=_("mall"), on_delete=models.CASCADE, related_name="areas"
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"))
+    code = models.SlugField(_("kod"), max_length=50)
+    title = models.CharField(_("rubrik"), max_length=200)
+    help = models.TextField(_("vägledning"), blank=True)
+
+    class Meta:
+        verbose_name = _("bedömningsområde")
+        verbose_name_plural = _("bedömningsområden")
+        ordering = ["template", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="assessment_area_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(models.Model):
+    """Utredningen (SoL 20 kap): one free-text entry per area of its template."""
+
+    placement = models.OneToOneField(
+        Placement, verbose_name=_("placering"), on_delete=models.CASCADE, related_name="assessment"
+    )
+    template = models.ForeignKey(
+        AssessmentTemplate, verbose_name=_("mall"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("utredning")
+        verbose_name_plural = _("utredningar")
+
+    def __str__(self) -> str:
+        return str(self.template)
+
+    @property
+    def complete(self) -> bool:
+        """Every area of the template has text."""
+        return not self.template.areas.exclude(
+            pk__in=self.entries.exclude(text="").values("area_id")
+        ).exists()
+
+
+class AssessmentEntry(models.Model):
+    """What the utredning found in one area."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("utredning"), on_delete=models.CASCADE, related_name="entries"
+    )
+    area = models.ForeignKey(
+        AssessmentArea, verbose_name=_("område"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("bedömning"))
+    written_at = models.DateTimeField(_("skriven"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bedömning")
+        verbose_name_plural = _("bedömningar")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="assessment_entry_area"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.area)
+
+
+class AlternativeTried(models.Model):
+    """En mindre ingripande insats som prövats före HVB (familjebehandling, familjehem, …)."""
+
+    class Kind(models.TextChoices):
+        FAMILY_TREATMENT = "family_treatment", _("Familjebehandling")
+        FOSTER_HOME = "foster_home", _("Familjehem")
+        SUPPORTED_HOUSING = "supported_housing", _("Stödboende")
+        OUTPATIENT = "outpatient", _("Öppenvård")
+        OTHER = "other", _("Annat")
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="alternatives",
+    )
+    kind = models.CharField(_("insats"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("från"))
+    ended_on = models.DateField(_("till"), null=True, blank=True)
+    outcome = models.TextField(_("resultat"))
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("prövat alternativ")
+        verbose_name_plural = _("prövade alternativ")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="alternative_period_in_order",
+                violation_error_message=_("Insatsen kan inte sluta innan den började."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class LegalStep(models.Model):
+    """Ett steg i tvångsvården (LVU, LVM): the nämnd's application, its interim decision
+    (omedelbart omhändertagande) or the court's decision."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Ansökan till förvaltningsrätten")
+        INTERIM = "interim", _("Omedelbart omhändertagande (LVU 6 § / LVM 13 §)")
+        COURT_DECISION = "court_decision", _("Förvaltningsrättens dom")
+
+    #: The steps on which care may be decided.
+    DECIDING = (Kind.INTERIM, Kind.COURT_DECISION)
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="legal_steps",
+    )
+    kind = models.CharField(_("steg"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("datum"))
+    reference = models.CharField(_("målnummer eller diarienummer"), max_length=100)
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("steg i tvångsvården")
+        verbose_name_plural = _("steg i tvångsvården")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+
+class CostAllocation(models.Model):
+    """Skriftlig kostnadsfördelning between kommun and region (004 ≈L1302-1335): settled
+    between the organisations, never in the meeting with the person. Approved by one named
+    person on each side."""
+
+    placement = models.OneToOneField(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="cost_allocation",
+    )
+    created_at = models.DateTimeField(_("upprättad"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("upprättad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by_kommun = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd för kommunen av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_by_kommun_at = models.DateTimeField(_("godkänd för kommunen"), null=True, blank=True)
+    approved_by_region = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd för regionen av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_by_region_at = models.DateTimeField(_("godkänd för regionen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kostnadsfördelning")
+        verbose_name_plural = _("kostnadsfördelningar")
+
+    def __str__(self) -> str:
+        return _("Kostnadsfördelning för %(placement)s") % {"placement": self.placement}
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_by_kommun_id is not None and self.approved_by_region_id is not None
+
+
+class CostAllocationRow(models.Model):
+    """One row of a kostnadsfördelning: what, who pays, for when, and how much."""
+
+    class What(models.TextChoices):
+        HOUSING = "housing", _("Boende")
+        SOCIAL = "social", _("Sociala insatser")
+        HEALTH_CARE = "health_care", _("Hälso- och sjukvård")
+        SCHOOL = "school", _("Skola")
+
+    allocation = models.ForeignKey(
+        CostAllocation,
+        verbose_name=_("kostnadsfördelning"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    what = models.CharField(_("avser"), max_length=20, choices=What.choices)
+    paying_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("betalas av"), on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("från"))
+    valid_until = models.DateField(_("till och med"), null=True, blank=True)
+    amount_per_day = models.DecimalField(
+        _("belopp per dygn (kr)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    share_percent = models.DecimalField(
+        _("andel (procent)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("rad i kostnadsfördelningen")
+        verbose_name_plural = _("rader i kostnadsfördelningen")
+        ordering = ["allocation", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(amount_per_day__isnull=True) & Q(share_percent__isnull=False))
+                | (Q(amount_per_day__isnull=False) & Q(share_percent__isnull=True)),
+                name="cost_row_amount_or_share",
+                violation_error_message=_("Ange antingen belopp per dygn eller andel, inte båda."),
+            ),
+            models.CheckConstraint(
+                condition=Q(share_percent__isnull=True)
+                | (Q(share_percent__gt=0) & Q(share_percent__lte=100)),
+                name="cost_row_share_percent",
+                violation_error_message=_("Andelen ska vara mer än 0 och högst 100 procent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_per_day__isnull=True) | Q(amount_per_day__gt=0),
+                name="cost_row_amount_positive",
+                violation_error_message=_("Beloppet per dygn ska vara större än noll."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="cost_row_period_in_order",
+                violation_error_message=_("Raden kan inte sluta innan den börjar."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()}: {self.paying_organisation}"

@@ -1,0 +1,1 @@
+from tests.placement_world import PlacementWorld, pworld  # noqa: F401
