@@ -77,3 +77,9 @@ class PlacementConfig(AppConfig):
                 manage_refused=manage_refused,
             )
         )
+
+        from directory.demo import register_demo_seeder
+
+        from .demo import placement_demo_seed
+
+        register_demo_seeder(placement_demo_seed)
