@@ -12,6 +12,8 @@ from core.forms import LoginForm
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
 from overview.site import OverviewApplication
+from placement import views as placement_views
+from placement.flows import PlacementFlow
 from sipflow import views as sip_views
 from sipflow.flows import SipFlow
 
@@ -111,6 +113,35 @@ sip_app = FlowAppViewset(
 )
 
 
+placement_app = FlowAppViewset(
+    PlacementFlow,
+    icon="home_work",
+    dashboard_view_class=placement_views.PlacementListView,
+    process_list_view_class=placement_views.ProcessListView,
+    task_list_view_class=placement_views.TaskListView,
+    inbox_view_class=placement_views.InboxView,
+    queue_view_class=placement_views.QueueView,
+    archive_view_class=placement_views.ArchiveView,
+    tasks_assign_view_class=placement_views.BulkAssignView,
+    tasks_unassign_view_class=placement_views.BulkUnassignView,
+    urlpatterns=[
+        path(
+            "placering/<int:pk>/", placement_views.PlacementDetailView.as_view(), name="placement"
+        ),
+        path(
+            "placering/<int:pk>/utredning/",
+            placement_views.AssessmentView.as_view(),
+            name="assessment",
+        ),
+        path(
+            "placering/<int:pk>/alternativ/",
+            placement_views.AlternativeView.as_view(),
+            name="alternative",
+        ),
+    ],
+)
+
+
 class SiteAuthViewset(AuthViewset):
     def get_login_view_kwargs(self, **kwargs):
         return super().get_login_view_kwargs(**{"form_class": LoginForm, **kwargs})
@@ -119,7 +150,13 @@ class SiteAuthViewset(AuthViewset):
 site = Site(
     title="sipflow",
     primary_color="#1d4f7c",
-    viewsets=[OverviewApplication(), PeopleApplication(), sip_app, NotificationsApplication()],
+    viewsets=[
+        OverviewApplication(),
+        PeopleApplication(),
+        sip_app,
+        placement_app,
+        NotificationsApplication(),
+    ],
     # Inside the site, so that login and password pages carry its title and colours.
     urlpatterns=[path("accounts/", SiteAuthViewset(with_profile_view=False).urls)],
 )

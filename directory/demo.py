@@ -7,6 +7,7 @@ serial range 98x and the surnames Demo, Exempel, Prov and Testsson.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -138,6 +139,16 @@ class SeedSummary:
     people: int
 
 
+#: What the processes add to the demo (their cases), registered from their AppConfig.ready().
+_seeders: list[Callable[..., None]] = []
+
+
+def register_demo_seeder(seed: Callable[..., None]) -> None:
+    """``seed(today=)`` runs after the directory's demo data, idempotently."""
+    if seed not in _seeders:
+        _seeders.append(seed)
+
+
 @transaction.atomic
 def seed_demo(*, today: dt.date) -> SeedSummary:
     """Create the demo data; running it again changes nothing but the demo users' passwords
@@ -215,6 +226,8 @@ def seed_demo(*, today: dt.date) -> SeedSummary:
             ).exists():
                 guardianship_create(child=existing, guardian=people[guardian_key], on=today)
 
+    for seed in _seeders:
+        seed(today=today)
     return SeedSummary(
         organisations=Organisation.objects.count(),
         units=Unit.objects.count(),

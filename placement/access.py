@@ -4,9 +4,9 @@ over the grants, whatever the number of placements."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from cases.selectors import visible_person_ids
+from cases.selectors import visible_case_ids, visible_person_ids
 from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
@@ -27,3 +27,70 @@ def case_person_ids(user: User) -> QuerySet:
 def unit_case_person_ids(unit: Unit) -> QuerySet:
     """For directory.access: the persons whose placements the unit opened (ids)."""
     return Placement.objects.filter(placing_unit=unit).order_by().values("person_id")
+
+
+OWN, HVB, ADMIN = "own", "hvb", "admin"
+
+
+def placement_access(*, user: User, placement: Placement) -> str | None:
+    """How the user may see this placement: in full (OWN: staff with a case role in the
+    placing unit; ADMIN: a superuser, in an emergency), as its HVB (HVB: the HVB's staff,
+    while the HVB's grant holds: no utredning, no cost allocation), or not at all (None).
+    Both rest on the placement's grants."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    if not (
+        visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES)
+        .filter(case_id=placement.pk)
+        .exists()
+    ):
+        return None
+    roles = Membership.objects.filter(user=user).values_list("unit_id", "role")
+    if any(unit == placement.placing_unit_id and role in CASE_ROLES for unit, role in roles):
+        return OWN
+    if placement.hvb_unit_id and any(unit == placement.hvb_unit_id for unit, _role in roles):
+        return HVB
+    return None
+
+
+def process_visible(*, user: User, process_pk: int) -> bool:
+    """viewflow's process and task pages: for those who see the placement in full, and for
+    the region's approvers once the region's approval of the cost allocation is asked."""
+    from viewflow.workflow.models import Task
+
+    from .flows import PlacementFlow
+
+    placement = Placement.objects.filter(process_id=process_pk).first()
+    if placement is None:
+        return False
+    if placement_access(user=user, placement=placement) in (OWN, ADMIN):
+        return True
+    asked = Task.objects.filter(process_id=process_pk, flow_task=PlacementFlow.approve_region)
+    return any(user.has_perm(task.owner_permission) for task in asked)
+
+
+def visible_process_ids(*, user: User) -> QuerySet:
+    """The viewflow processes of the placements the user sees in full, or is asked to
+    approve for the region (a ``values`` QuerySet)."""
+    from viewflow.workflow.models import Task
+
+    from .flows import PlacementFlow
+
+    own = Placement.objects.filter(process__isnull=False)
+    if not (user.is_superuser and user.is_active):
+        own = own.filter(
+            pk__in=visible_case_ids(user=user, case_kind=CASE_KIND, roles=CASE_ROLES),
+            placing_unit__memberships__user=user,
+            placing_unit__memberships__role__in=CASE_ROLES,
+        )
+    perms = user.get_all_permissions() if user.is_active else set()
+    asked = Task.objects.filter(
+        flow_task=PlacementFlow.approve_region, owner_permission__in=perms
+    ).values("process_id")
+    return (
+        Placement.objects.filter(Q(pk__in=own.values("pk")) | Q(process_id__in=asked))
+        .order_by()
+        .values("process_id")
+    )

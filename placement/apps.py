@@ -44,3 +44,42 @@ class PlacementConfig(AppConfig):
             _on_consent_registered, dispatch_uid="placement.consent_registered"
         )
         consent_ended.connect(_on_consent_ended, dispatch_uid="placement.consent_ended")
+
+        # The process before the move (före): its flow's pages in the case layer, and
+        # HVB staff's list on the start page.
+        from cases.registry import (
+            CaseAccess,
+            CaseUrls,
+            register_case_access,
+            register_case_urls,
+            register_page_purposes,
+        )
+
+        from .access import process_visible
+        from .case_urls import (
+            PLACEMENT_PURPOSES,
+            is_manage_action,
+            manage_refused,
+            placement_subject,
+            process_pk_of,
+        )
+        from .plugs import placement_plugs_register
+
+        placement_plugs_register()
+        register_case_urls(CaseUrls(namespace="placement", subject=placement_subject))
+        register_page_purposes(PLACEMENT_PURPOSES)
+        register_case_access(
+            CaseAccess(
+                namespace="placement",
+                process_of=process_pk_of,
+                process_visible=process_visible,
+                is_manage_action=is_manage_action,
+                manage_refused=manage_refused,
+            )
+        )
+
+        from directory.demo import register_demo_seeder
+
+        from .demo import placement_demo_seed
+
+        register_demo_seeder(placement_demo_seed)

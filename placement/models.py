@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from viewflow.workflow.models import Process
 
 from consent.models import InformationCategory
 from directory.models import Organisation, Person, Unit
@@ -73,6 +74,16 @@ class HvbProfile(models.Model):
         return self.ivo_status in (self.IvoStatus.PERMIT, self.IvoStatus.NOTIFIED)
 
 
+class PlacementProcess(Process):
+    """The viewflow process of one placement; its domain record is ``process.placement``."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-created"]
+        verbose_name = _("placeringsprocess")
+        verbose_name_plural = _("placeringsprocesser")
+
+
 class Placement(ConcurrentTransitionMixin, models.Model):
     """En placering på HVB, from the utredning to the end of the aftercare."""
 
@@ -97,6 +108,9 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         COMMITTEE_SECTION = "committee_section", _("Utskott")
         COMMITTEE = "committee", _("Nämnd")
 
+    process = models.OneToOneField(
+        Process, on_delete=models.PROTECT, related_name="placement", null=True, blank=True
+    )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="placements"
     )

@@ -8,14 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import visible_case_ids
 from directory.durations import DurationCode, add_months
-from directory.models import User
-from directory.selectors import duration_end, duration_for
+from directory.models import Membership, Person, User
+from directory.selectors import CASE_ROLES, duration_end, duration_for
 
-from .access import PLACEMENT_ROLES
+from .access import PLACEMENT_ROLES, placement_access
 from .grants import CASE_KIND
 from .models import AssessmentTemplate, Audience, Placement
 from .rules import BASES, CHILD_TEMPLATE_BEFORE_AGE, LVM_END_WARNING_DAYS, birthday
@@ -128,3 +129,74 @@ def placements_for_user(*, user: User, at: dt.datetime | None = None) -> QuerySe
     return placements.filter(
         pk__in=visible_case_ids(user=user, case_kind=CASE_KIND, on=on, roles=PLACEMENT_ROLES)
     )
+
+
+def placement_for_user(*, user: User, pk: int) -> tuple[Placement, str]:
+    """The placement and how the user may see it (placement.access); 404 otherwise, as for
+    a placement that does not exist."""
+    placement = (
+        Placement.objects.select_related("person", "placing_unit", "hvb_unit", "caseworker")
+        .filter(pk=pk)
+        .first()
+    )
+    kind = placement_access(user=user, placement=placement) if placement else None
+    if kind is None:
+        raise Http404
+    return placement, kind
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    placement: Placement
+    clocks: Clocks
+
+    @property
+    def next_deadline(self) -> dt.date | None:
+        """The nearest of the placement's clocks."""
+        dates = [
+            self.clocks.next_review,
+            self.clocks.legal_end,
+            self.clocks.cost_allocation_due,
+        ]
+        return min((date for date in dates if date), default=None)
+
+
+def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
+    """The placements the user works in full (her units' placements she may see), open
+    ones first by their next deadline, each with its clocks."""
+    placements = placements_for_user(user=user)
+    if not user.is_superuser:
+        placements = placements.filter(
+            placing_unit__in=Membership.objects.filter(user=user, role__in=CASE_ROLES).values(
+                "unit_id"
+            )
+        )
+    rows = [
+        PlacementRow(placement=placement, clocks=placement_clocks(placement=placement, on=on))
+        for placement in placements.order_by("-opened_at", "-pk")
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.placement.phase in Placement.ENDED,
+            row.next_deadline or dt.date.max,
+        ),
+    )
+
+
+def placements_in_users_hvb(*, user: User, on: dt.date | None = None) -> QuerySet[Placement]:
+    """HVB staff's start page: the youths placed or to be placed in the user's HVB."""
+    hvb_units = Membership.objects.filter(user=user, role=Membership.Role.HVB_STAFF).values(
+        "unit_id"
+    )
+    return (
+        placements_for_user(user=user)
+        .filter(hvb_unit__in=hvb_units, phase__in=Placement.WITH_HVB)
+        .select_related("caseworker")
+        .order_by("start_date", "pk")
+    )
+
+
+def process_persons(*, process_ids) -> QuerySet[Person]:
+    """The people whose placements these viewflow processes are."""
+    return Person.objects.filter(placements__process_id__in=process_ids).distinct()

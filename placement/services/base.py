@@ -4,20 +4,56 @@ before it changes anything (the phase allows it, the user works the placement)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.errors import ConsentMissing, InvalidState
 from cases.history import history_write
 from cases.parties import case_party_require
+from cases.tasks import OPEN, task_open, task_step
 from consent.policy import consent_evaluate
 from directory.models import User
 
 from ..models import Placement
 from ..rules import BASES
+
+
+def placement_flow():
+    from ..flows import PlacementFlow
+
+    return PlacementFlow
+
+
+@contextmanager
+def step(
+    placement: Placement, *, by: User, node: str, activation=None, optional: bool = False
+) -> Iterator[None]:
+    """Run a step's writes as the flow's task ``node``: in the web view's ``activation``, or
+    opened here (lock, then transaction; cases.tasks). ``optional``: a step that may also
+    be taken outside its task (a proposal changed before the decision), in a transaction of
+    its own when the task is not open. A placement made without a process (from code)
+    has no tasks."""
+    if activation is not None:
+        with task_step(task=activation.task, by=by, activation=activation):
+            yield
+        return
+    node_obj = getattr(placement_flow(), node)
+    if placement.process_id is not None and (
+        not optional
+        or node_obj.flow_class.task_class.objects.filter(
+            process_id=placement.process_id, flow_task=node_obj, status__in=OPEN
+        ).exists()
+    ):
+        with task_step(task=task_open(process=placement.process_id, node=node_obj), by=by):
+            yield
+        return
+    with transaction.atomic():
+        yield
 
 
 def now(at: dt.datetime | None) -> dt.datetime:

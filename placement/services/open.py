@@ -26,11 +26,17 @@ PLACING_UNIT_KINDS = (Unit.Kind.SOCIAL_CHILDREN, Unit.Kind.SOCIAL_ADULTS)
 
 @transaction.atomic
 def placement_open(
-    *, person: Person, unit: Unit, by: User, at: dt.datetime | None = None
+    *,
+    person: Person,
+    unit: Unit,
+    by: User,
+    activation=None,
+    at: dt.datetime | None = None,
 ) -> Placement:
     """Inled utredning (SoL 20 kap): by a socialsekreterare of a kommun's socialtjänst unit
     who sees the person. The utredning follows the organisation's template for the
-    person's age, or the national one."""
+    person's age, or the national one. In viewflow's start (``activation``) the placement
+    gets its process; ``placement_open_process`` starts one from code."""
     at = now(at)
     if (
         unit.kind not in PLACING_UNIT_KINDS
@@ -50,8 +56,21 @@ def placement_open(
     template = assessment_template_for(placement=placement, on=timezone.localdate(at))
     if template is None:
         raise ValidationError(_("Det finns ingen utredningsmall för personens ålder."))
+    if activation is not None:
+        if activation.process.pk is None:
+            activation.process.save()
+        placement.process = activation.process
     placement.save()
     Assessment.objects.create(placement=placement, template=template)
     history(placement, what=gettext_noop("Utredning inledd."), at=at, by=by)
     grants_sync_placement(placement=placement, at=at)
     return placement
+
+
+def placement_open_process(*, by: User, **fields) -> Placement:
+    """Open an utredning with its process from code (tests, demo data), atomically."""
+    from ..flows import PlacementFlow
+
+    with transaction.atomic():
+        process = PlacementFlow.start_process.run(by=by, **fields)
+    return process.placement

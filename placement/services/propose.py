@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -21,7 +20,7 @@ from directory.models import Unit, User
 from ..grants import grants_sync_placement
 from ..models import HvbProfile, Placement
 from ..rules import BASES, LegalBasis
-from .base import locked, now, require_consent, require_party, require_phase
+from .base import locked, now, require_consent, require_party, require_phase, step
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,6 @@ def _require_age(placement: Placement, legal_basis: str, on: dt.date) -> None:
         )
 
 
-@transaction.atomic
 def placement_propose(
     *,
     placement: Placement,
@@ -94,6 +92,7 @@ def placement_propose(
     legal_basis: str,
     acute: bool,
     categories: Sequence[InformationCategory],
+    activation=None,
     at: dt.datetime | None = None,
 ) -> Proposal:
     """Choose the HVB (with an IVO permit or notified), the legal basis and acute or planned.
@@ -102,39 +101,42 @@ def placement_propose(
     the policy names. A proposal can be changed until the decision."""
     at = now(at)
     on = timezone.localdate(at)
-    placement = locked(placement)
-    require_party(placement, by)
-    require_phase(placement, Placement.BEFORE_DECISION)
-    if legal_basis not in LegalBasis.values:
-        raise ValidationError({"legal_basis": _("Välj lagrum för placeringen.")})
-    categories = list(categories)
-    if not categories:
-        raise ValidationError({"categories": _("Välj vilken information HVB:et får ta del av.")})
-    if not placement.alternatives.exists():
-        raise ValidationError(
-            _(
-                "Dokumentera först vilka mindre ingripande insatser som har prövats "
-                "(familjebehandling, familjehem, stödboende …)."
+    with step(placement, by=by, node="investigate", activation=activation, optional=True):
+        placement = locked(placement)
+        require_party(placement, by)
+        require_phase(placement, Placement.BEFORE_DECISION)
+        if legal_basis not in LegalBasis.values:
+            raise ValidationError({"legal_basis": _("Välj lagrum för placeringen.")})
+        categories = list(categories)
+        if not categories:
+            raise ValidationError(
+                {"categories": _("Välj vilken information HVB:et får ta del av.")}
             )
+        if not placement.alternatives.exists():
+            raise ValidationError(
+                _(
+                    "Dokumentera först vilka mindre ingripande insatser som har prövats "
+                    "(familjebehandling, familjehem, stödboende …)."
+                )
+            )
+        if not placement.assessment.complete:
+            raise ValidationError(_("Utredningen är inte klar: alla områden ska vara bedömda."))
+        profile = _profile(hvb_unit)
+        _require_age(placement, legal_basis, on)
+        placement.hvb_unit, placement.legal_basis, placement.acute = hvb_unit, legal_basis, acute
+        placement.categories.set(categories)
+        require_consent(placement, at=at)
+        warnings = _warnings(placement, profile, on)
+        transit(
+            placement,
+            "propose",
+            what=gettext_noop("Placering föreslagen på %(hvb)s enligt %(basis)s."),
+            at=at,
+            by=by,
+            unit=placement.placing_unit,
+            hvb=hvb_unit,
+            basis=placement.get_legal_basis_display(),
         )
-    if not placement.assessment.complete:
-        raise ValidationError(_("Utredningen är inte klar: alla områden ska vara bedömda."))
-    profile = _profile(hvb_unit)
-    _require_age(placement, legal_basis, on)
-    placement.hvb_unit, placement.legal_basis, placement.acute = hvb_unit, legal_basis, acute
-    placement.categories.set(categories)
-    require_consent(placement, at=at)
-    warnings = _warnings(placement, profile, on)
-    transit(
-        placement,
-        "propose",
-        what=gettext_noop("Placering föreslagen på %(hvb)s enligt %(basis)s."),
-        at=at,
-        by=by,
-        unit=placement.placing_unit,
-        hvb=hvb_unit,
-        basis=placement.get_legal_basis_display(),
-    )
-    placement.save()
-    grants_sync_placement(placement=placement, at=at)
-    return Proposal(placement=placement, warnings=warnings)
+        placement.save()
+        grants_sync_placement(placement=placement, at=at)
+        return Proposal(placement=placement, warnings=warnings)

@@ -22,8 +22,10 @@ from cases import registry
 from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.models import Membership, Organisation, Unit
+from placement import services as placement_services
 from sipflow.models import SipPlan
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from tests.placement_world import seed_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,16 @@ LIST_URLS = {
     "sip:start:execute",
     "sip:tasks_assign",
     "sip:tasks_unassign",
+    "placement:index",
+    "placement:inbox",
+    "placement:queue",
+    "placement:archive",
+    "placement:process_list",
+    "placement:task_list",
+    "placement:chart",
+    "placement:start:execute",
+    "placement:tasks_assign",
+    "placement:tasks_unassign",
     "overview:index",
     "people:samples",
 }
@@ -51,6 +63,9 @@ MUST_SHOW = {
     "people:sample_detail",
     "sip:plan",
     "sip:invitation",
+    "placement:placement",
+    "placement:assessment",
+    "placement:alternative",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -104,15 +119,19 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "sip:reschedule": case["plan"],
             "sip:invitation": case["invitation"],
             "people:sample_detail": case["sample"],
+            "placement:placement": case["placement"],
+            "placement:assessment": case["placement"],
+            "placement:alternative": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
+    process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
     if kwarg_names == ("process_pk",):
-        return {"process_pk": case["plan"].process_id}
+        return {"process_pk": process_id}
     if kwarg_names == ("process_pk", "task_pk"):
         node = name.split(":")[1]
-        tasks = Task.objects.filter(process=case["plan"].process_id)
+        tasks = Task.objects.filter(process=process_id)
         task = tasks.filter(flow_task__endswith=f".{node}").first() or tasks.first()
-        return {"process_pk": case["plan"].process_id, "task_pk": task.pk}
+        return {"process_pk": process_id, "task_pk": task.pk}
     return None
 
 
@@ -120,11 +139,12 @@ def test_every_case_url_is_in_the_matrix(world):
     case = build_case(world)
     unknown = [name for name, kwargs in case_urls() if kwargs_for(name, kwargs, case) is None]
     assert unknown == []
-    assert {"people", "sip"} <= set(registry.case_urls())
+    assert {"people", "sip", "placement"} <= set(registry.case_urls())
     assert len(case_urls()) > 80  # viewflow's task pages are in it
 
 
 def build_case(world):
+    seed_templates()
     consents = world.consent_all()
     plan = world.start()
     world.prepare(plan)
@@ -144,6 +164,9 @@ def build_case(world):
         "consents": consents,
         "plan": SipPlan.objects.get(pk=plan.pk),
         "invitation": meeting.invitations.get(unit=world.bup),
+        "placement": placement_services.placement_open_process(
+            by=world.sara, person=world.child, unit=world.social
+        ),
     }
 
 
@@ -175,6 +198,8 @@ def expected_access(name: str, role: str, place: str, consent: str) -> bool:
         return False
     if name == "people:sample_detail":  # the chef of the unit whose cases were sampled
         return role == Membership.Role.MANAGER and place == "own"
+    if name.startswith("placement:"):  # the placing unit's; the region is not asked yet
+        return place == "own"
     case = place == "own" or (place == "invited" and consent == "active")
     if name == "people:access_log":  # who looked at the person: for chefs
         return case and role == Membership.Role.MANAGER

@@ -26,12 +26,16 @@ from consent.models import Consent, InformationCategory, Purpose
 from consent.services import consent_register
 from directory.models import Membership, Organisation, Person
 from directory.services import guardianship_create
+from placement import services as placement_services
+from placement.models import AlternativeTried
+from placement.services import placement_open_process
 from sipflow import services
 from sipflow.flows import SipFlow
 from sipflow.models import FollowUp, Invitation, Meeting, SipPlan
 from tests.access.test_matrix import kwargs_for, url_patterns
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
+from tests.placement_world import seed_templates
 from tests.sipflow_world import action_rows
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +162,22 @@ def more_consents(world):
         )
 
 
+def placement_more(world, placement):
+    """More of the placement the pages are about: its utredning written anew, another
+    alternative tried (history, entries, alternatives)."""
+    areas = placement.assessment.template.areas.values_list("code", flat=True)
+    placement_services.assessment_record(
+        placement=placement, by=world.sara, entries=dict.fromkeys(areas, "Bedömt.")
+    )
+    placement_services.alternative_record(
+        placement=placement,
+        by=world.sara,
+        kind=AlternativeTried.Kind.FAMILY_TREATMENT,
+        started_on=timezone.localdate() - dt.timedelta(days=90),
+        outcome="Räckte inte.",
+    )
+
+
 def pages(case) -> list[tuple[str, str, dict]]:
     """(user, URL name, kwargs) of every page of the site a case worker uses."""
     chosen = []
@@ -187,6 +207,8 @@ SKIPPED = {
     "notifications:open",
     "sip:tasks_assign",
     "sip:tasks_unassign",
+    "placement:tasks_assign",
+    "placement:tasks_unassign",
     "people:consent_withdraw",
     "logout",
     "login",
@@ -247,12 +269,17 @@ def test_every_page_costs_the_same_at_two_sizes(world):
         start=timezone.localdate(),
         end=timezone.localdate(),
     )
+    seed_templates()
+    placement = placement_open_process(by=world.sara, person=world.child, unit=world.social)
+    placement_more(world, placement)
+    placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case = {
         "sample": sample,
         "person": world.child,
         "consent": consents[0],
         "plan": SipPlan.objects.get(pk=plan.pk),
         "invitation": meeting.invitations.get(unit=world.bup),
+        "placement": placement,
     }
     clients = {}
     for key, user in (("sara", world.sara), ("vera", world.vera), ("chef", chef)):
@@ -273,6 +300,9 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     for state in ("summoned", "held", "summoned"):
         visible_sip(families, state=state)
     invisible_sip(families, falun)
+    placement_more(world, placement)
+    for _ in range(2):
+        placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case["invitation"] = plan.meetings.order_by("-pk").first().invitations.get(unit=world.bup)
     page_list = pages(case)
     large = measure(clients, page_list, search="Provsson")

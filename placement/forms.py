@@ -1,0 +1,142 @@
+"""Forms for the placement steps. They collect input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import InformationCategory
+from core.widgets import DateInput
+from directory.identity_numbers import parse_identity_number
+from directory.models import Organisation, Person, Unit
+
+from .models import AlternativeTried, CostAllocationRow, HvbProfile, LegalStep, Placement
+from .rules import LegalBasis
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+class StartForm(forms.Form):
+    personal_identity_number = forms.CharField(label=_("Personens personnummer"), max_length=20)
+    unit = UnitChoiceField(label=_("Din enhet"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if units.count() == 1:
+            self.fields["unit"].initial = units.first()
+
+    def clean_personal_identity_number(self) -> Person:
+        value = self.cleaned_data["personal_identity_number"]
+        number = parse_identity_number(value, today=timezone.localdate())
+        person = Person.objects.filter(personal_identity_number=number.canonical).first()
+        if person is None:
+            raise ValidationError(_("Ingen person med det personnumret finns registrerad."))
+        return person
+
+
+class AssessmentForm(forms.Form):
+    """One text per area of the utredning's template."""
+
+    def __init__(self, *args, areas, texts, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area in areas:
+            self.fields[area.code] = forms.CharField(
+                label=area.title,
+                help_text=area.help,
+                required=False,
+                initial=texts.get(area.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+
+class AlternativeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Insats"), choices=AlternativeTried.Kind.choices)
+    started_on = forms.DateField(label=_("Från"), widget=DateInput)
+    ended_on = forms.DateField(label=_("Till"), widget=DateInput, required=False)
+    outcome = forms.CharField(label=_("Vad kom ut av insatsen?"), widget=forms.Textarea)
+
+
+class ProposeForm(forms.Form):
+    hvb_unit = UnitChoiceField(
+        label=_("HVB"),
+        queryset=Unit.objects.filter(hvb_profile__isnull=False)
+        .exclude(hvb_profile__ivo_status=HvbProfile.IvoStatus.NONE)
+        .select_related("organisation", "hvb_profile")
+        .order_by("name"),
+        help_text=_("Bara HVB med tillstånd från eller anmälan till IVO kan väljas."),
+    )
+    legal_basis = forms.ChoiceField(label=_("Lagrum"), choices=LegalBasis.choices)
+    acute = forms.BooleanField(
+        label=_("Akut placering (kostnadsfördelningen kan komma efter inflyttningen)"),
+        required=False,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Information som HVB:et får ta del av"),
+        queryset=InformationCategory.objects.all(),
+        required=False,
+    )
+
+
+class LegalStepForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Steg"), choices=LegalStep.Kind.choices)
+    on = forms.DateField(label=_("Datum"), widget=DateInput)
+    reference = forms.CharField(label=_("Målnummer eller diarienummer"), max_length=100)
+
+
+class DecideForm(forms.Form):
+    level = forms.ChoiceField(label=_("Beslutsnivå"), choices=Placement.DecisionLevel.choices)
+    decided_by = forms.CharField(
+        label=_("Beslutsfattare"),
+        max_length=200,
+        help_text=_("Delegatens namn eller det beslutande organets namn."),
+    )
+    on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput)
+
+
+class CostRowForm(forms.Form):
+    what = forms.ChoiceField(label=_("Avser"), choices=CostAllocationRow.What.choices)
+    paying_organisation = forms.ModelChoiceField(
+        label=_("Betalas av"),
+        queryset=Organisation.objects.filter(
+            kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION]
+        ).order_by("name"),
+    )
+    valid_from = forms.DateField(label=_("Från"), widget=DateInput)
+    valid_until = forms.DateField(label=_("Till och med"), widget=DateInput, required=False)
+    amount_per_day = forms.DecimalField(
+        label=_("Belopp per dygn (kr)"), max_digits=9, decimal_places=2, required=False
+    )
+    share_percent = forms.DecimalField(
+        label=_("Andel (procent)"), max_digits=5, decimal_places=2, required=False
+    )
+
+
+CostRowFormSet = forms.formset_factory(CostRowForm, extra=3, can_delete=False)
+
+
+class CostAllocationForm(forms.Form):
+    """The rows are a formset (CostRowFormSet); this form carries the service's errors."""
+
+
+class ApproveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jag godkänner kostnadsfördelningen för min organisation"), required=False
+    )
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att du godkänner kostnadsfördelningen."))
+        return True
+
+
+class MoveInForm(forms.Form):
+    start_date = forms.DateField(label=_("Inflyttning"), widget=DateInput)
+    planned_end_date = forms.DateField(
+        label=_("Planerat slutdatum"), widget=DateInput, required=False
+    )

@@ -1,0 +1,462 @@
+"""Placement pages: viewflow task views for each step before the move, the caseworker's
+list, the placement page (in full, or as its HVB sees it), and the utredning's pages.
+Thin: forms collect, services decide, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+from viewflow.utils import viewprop
+from viewflow.workflow.flow.views import (
+    BulkAssignTasksActionView,
+    BulkUnassignTasksActionView,
+    DashboardProcessListView,
+    DashboardTaskListView,
+    FlowArchiveListView,
+    FlowInboxListView,
+    FlowQueueListView,
+)
+
+from cases.registry import CaseSubject
+from cases.tasks import OPEN
+from core.views import ServiceFormMixin
+from directory.models import Membership, Unit
+from directory.selectors import user_starts_cases
+
+from . import access, forms, selectors, services
+from .models import CostAllocation, Placement
+from .services.open import PLACING_UNIT_KINDS
+
+KOMMUN, REGION = services.costs.KOMMUN, services.costs.REGION
+
+
+def placement_url(placement: Placement) -> str:
+    return reverse("placement:placement", kwargs={"pk": placement.pk})
+
+
+class PlacementFormMixin(ServiceFormMixin):
+    """A refused step answers 422 with the service's Swedish errors on the form."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class StepView(PlacementFormMixin, FormView):
+    """A viewflow task view: ``request.activation`` is started and holds the flow lock."""
+
+    template_name = "placement/step.html"
+    intro = ""
+
+    @cached_property
+    def placement(self) -> Placement:
+        return self.request.activation.process.placement
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            placement=self.placement,
+            title=self.request.activation.flow_task,
+            intro=self.intro,
+            **kwargs,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return placement_url(self.placement)
+
+
+class StartView(PlacementFormMixin, FormView):
+    template_name = "placement/start.html"
+    form_class = forms.StartForm
+    success_message = gettext_lazy(
+        "Utredningen är inledd. Skriv utredningen och de prövade alternativen, och föreslå "
+        "sedan placeringen."
+    )
+
+    def get_form_kwargs(self):
+        units = (
+            Unit.objects.filter(
+                kind__in=PLACING_UNIT_KINDS,
+                memberships__user=self.request.user,
+                memberships__role=Membership.Role.SOCIAL_WORKER,
+            )
+            .select_related("organisation")
+            .distinct()
+        )
+        return {**super().get_form_kwargs(), "units": units}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        with transaction.atomic():  # a refused start leaves no process behind
+            placement = services.placement_open(
+                activation=self.request.activation,
+                person=data["personal_identity_number"],
+                unit=data["unit"],
+                by=self.request.user,
+            )
+            self.request.activation.execute()
+        # The access log records the new placement and its person (audit.middleware).
+        self.request.case_subject = CaseSubject(
+            placement, placement.person, "Inled utredning om placering"
+        )
+        return placement
+
+    def get_success_url(self, placement) -> str:
+        return placement_url(placement)
+
+
+class ProposeView(StepView):
+    form_class = forms.ProposeForm
+    template_name = "placement/propose.html"
+    intro = gettext_lazy(
+        "Utredningen ska vara klar och minst en mindre ingripande insats dokumenterad. "
+        "Vid SoL krävs samtycke; vid LVU och LVM dokumenteras personens och "
+        "vårdnadshavarnas inställning."
+    )
+    success_message = gettext_lazy("Placeringen är föreslagen.")
+
+    def get_initial(self):
+        placement = self.placement
+        return {
+            "hvb_unit": placement.hvb_unit,
+            "legal_basis": placement.legal_basis,
+            "acute": placement.acute,
+            "categories": list(placement.categories.all()),
+        }
+
+    def perform(self, form):
+        proposal = services.placement_propose(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+        for warning in proposal.warnings:
+            messages.warning(self.request, warning)
+        return proposal
+
+
+class LegalStepView(StepView):
+    form_class = forms.LegalStepForm
+    intro = gettext_lazy(
+        "Dokumentera nämndens ansökan, ett omedelbart omhändertagande eller "
+        "förvaltningsrättens dom. Vården kan beslutas när ett omedelbart omhändertagande "
+        "eller en dom är dokumenterad."
+    )
+    success_message = gettext_lazy("Steget i tvångsvården är dokumenterat.")
+
+    def perform(self, form):
+        return services.legal_step_record(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class DecideView(StepView):
+    form_class = forms.DecideForm
+    success_message = gettext_lazy("Beslutet är dokumenterat.")
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.placement_decide(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class CostAllocationView(StepView):
+    form_class = forms.CostAllocationForm
+    template_name = "placement/cost_allocation.html"
+    intro = gettext_lazy(
+        "Den skriftliga kostnadsfördelningen mellan kommunen och regionen är en bilaga "
+        "som personen aldrig ser. Ange belopp per dygn eller andel på varje rad."
+    )
+    success_message = gettext_lazy(
+        "Kostnadsfördelningen är skriven och skickad för godkännande till kommunen och regionen."
+    )
+
+    @cached_property
+    def formset(self):
+        return forms.CostRowFormSet(self.request.POST or None, prefix="rows")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(formset=self.formset, **kwargs)
+
+    def form_valid(self, form):
+        if not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def perform(self, form):
+        rows = [services.CostRow(**row) for row in self.formset.cleaned_data if row]
+        return services.cost_allocation_create(
+            placement=self.placement,
+            by=self.request.user,
+            rows=rows,
+            activation=self.request.activation,
+        )
+
+
+class ApproveView(StepView):
+    form_class = forms.ApproveForm
+    template_name = "placement/approve.html"
+    success_message = gettext_lazy("Du har godkänt kostnadsfördelningen.")
+
+    @property
+    def side(self) -> str:
+        return KOMMUN if self.request.activation.flow_task.name == "approve_kommun" else REGION
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            allocation=CostAllocation.objects.prefetch_related("rows__paying_organisation").get(
+                placement=self.placement
+            ),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.cost_allocation_approve(
+            allocation=self.placement.cost_allocation,
+            by=self.request.user,
+            side=self.side,
+            activation=self.request.activation,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        if self.side == REGION:  # the region sees the cost allocation, not the placement
+            return reverse("placement:inbox")
+        return placement_url(self.placement)
+
+
+class MoveInView(StepView):
+    form_class = forms.MoveInForm
+    success_message = gettext_lazy("Inflyttningen är dokumenterad. Placeringen har börjat.")
+
+    def get_initial(self):
+        return {"start_date": timezone.localdate()}
+
+    def perform(self, form):
+        return services.placement_start(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class PlacementListView(TemplateView):
+    """The socialsekreterare's placements with their next deadline (replaces viewflow's
+    kanban, which lists every process of the flow)."""
+
+    template_name = "placement/list.html"
+
+    def get_context_data(self, **kwargs):
+        rows = selectors.placements_of_caseworker(user=self.request.user, on=timezone.localdate())
+        hvb_rows = list(selectors.placements_in_users_hvb(user=self.request.user))
+        self.request.case_persons = [
+            *(row.placement.person for row in rows),
+            *(placement.person for placement in hvb_rows),
+        ]  # logged, one each
+        return super().get_context_data(
+            rows=rows,
+            hvb_rows=hvb_rows,
+            may_start=user_starts_cases(user=self.request.user),
+            **kwargs,
+        )
+
+
+class PlacementDetailView(TemplateView):
+    """The placement: in full for the placing unit, limited for its HVB."""
+
+    def get_template_names(self):
+        if self.access == access.HVB:
+            return ["placement/detail_hvb.html"]
+        return ["placement/detail.html"]
+
+    @cached_property
+    def found(self):
+        return selectors.placement_for_user(user=self.request.user, pk=self.kwargs["pk"])
+
+    @property
+    def access(self) -> str:
+        return self.found[1]
+
+    def get_context_data(self, **kwargs):
+        placement, kind = self.found
+        context = {"placement": placement, "access": kind}
+        if kind != access.HVB:
+            assessment = placement.assessment
+            context.update(
+                clocks=selectors.placement_clocks(placement=placement, on=timezone.localdate()),
+                areas=_areas_with_text(assessment),
+                alternatives=placement.alternatives.all(),
+                legal_steps=placement.legal_steps.all(),
+                allocation=CostAllocation.objects.select_related(
+                    "approved_by_kommun", "approved_by_region"
+                )
+                .prefetch_related("rows__paying_organisation")
+                .filter(placement=placement)
+                .first(),
+                history=placement.history.select_related("by", "unit"),
+                open_tasks=_open_tasks(placement),
+                editable=placement.phase in Placement.BEFORE_DECISION,
+                categories=placement.categories.all(),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _areas_with_text(assessment) -> list[tuple[object, str]]:
+    texts = dict(assessment.entries.values_list("area_id", "text"))
+    return [(area, texts.get(area.pk, "")) for area in assessment.template.areas.all()]
+
+
+def _open_tasks(placement: Placement) -> list:
+    if placement.process_id is None:
+        return []
+    return list(
+        placement.process.task_set.filter(status__in=OPEN).select_related("owner").order_by("pk")
+    )
+
+
+class OwnPlacementMixin:
+    """Pages of the utredning: for the placing unit's staff only."""
+
+    @cached_property
+    def placement(self) -> Placement:
+        placement, kind = selectors.placement_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        if kind == access.HVB:
+            raise Http404
+        return placement
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(placement=self.placement, **kwargs)
+
+    def get_success_url(self, result=None) -> str:
+        return placement_url(self.placement)
+
+
+class AssessmentView(OwnPlacementMixin, PlacementFormMixin, FormView):
+    template_name = "placement/page_form.html"
+    success_message = gettext_lazy("Utredningen är sparad.")
+    title = gettext_lazy("Utredning")
+
+    def get_form(self, form_class=None):
+        assessment = self.placement.assessment
+        return forms.AssessmentForm(
+            self.request.POST or None,
+            areas=assessment.template.areas.all(),
+            texts=dict(assessment.entries.values_list("area_id", "text")),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def perform(self, form):
+        return services.assessment_record(
+            placement=self.placement, by=self.request.user, entries=form.cleaned_data
+        )
+
+
+class AlternativeView(OwnPlacementMixin, PlacementFormMixin, FormView):
+    template_name = "placement/page_form.html"
+    form_class = forms.AlternativeForm
+    success_message = gettext_lazy("Det prövade alternativet är dokumenterat.")
+    title = gettext_lazy("Mindre ingripande insats som prövats")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def perform(self, form):
+        return services.alternative_record(
+            placement=self.placement, by=self.request.user, **form.cleaned_data
+        )
+
+
+class VisibleProcessesMixin:
+    """Lists only tasks and processes of placements the user sees in full, or is asked to
+    approve for the region (placement.access), with a Swedish header for the summary."""
+
+    process_field = "process"
+
+    def brief(self, task):
+        return task.brief
+
+    brief.short_description = gettext_lazy("Sammanfattning")
+
+    def visible(self, queryset):
+        ids = access.visible_process_ids(user=self.request.user)
+        return queryset.filter(**{f"{self.process_field}__in": ids})
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows with their placement and person in one query (the summaries,
+        placement.flows SUMMARY): none per row."""
+        related = "placement" if self.process_field == "pk" else f"{self.process_field}__placement"
+        queryset = queryset.select_related(f"{related}__person")
+        if self.process_field != "pk":
+            queryset = queryset.select_related("owner")
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The access log records each person whose placement the page lists.
+        attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
+        rows = context.get("object_list") or []
+        self.request.case_persons = selectors.process_persons(
+            process_ids={getattr(row, attribute) for row in rows}
+        )
+        return context
+
+
+class ProcessListView(VisibleProcessesMixin, DashboardProcessListView):
+    process_field = "pk"
+
+    def get_queryset(self):
+        return self.visible(super().get_queryset()).order_by("-created", "-pk")
+
+
+class TaskListView(VisibleProcessesMixin, DashboardTaskListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class InboxView(VisibleProcessesMixin, FlowInboxListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class QueueView(VisibleProcessesMixin, FlowQueueListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class ArchiveView(VisibleProcessesMixin, FlowArchiveListView):
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class BulkAssignView(VisibleProcessesMixin, BulkAssignTasksActionView):
+    def get_queryset(self):
+        self.queryset = self.visible(self.model._default_manager.all())
+        return super().get_queryset()
+
+
+class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
+    def get_queryset(self):
+        self.queryset = self.visible(self.model._default_manager.all())
+        return super().get_queryset()
