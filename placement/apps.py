@@ -20,6 +20,16 @@ def _on_consent_ended(sender, *, consent, at, **kwargs):
     _on_consent_changed(sender, purpose=consent.purpose, subject=consent.subject, at=at)
 
 
+def _on_placement_consent_ended(sender, *, consent, at, **kwargs):
+    """An SoL placement whose consent ended goes on: its date and the urgent events."""
+    from consent.models import Purpose
+
+    from .services import placement_consent_ended
+
+    if consent.purpose == Purpose.PLACEMENT:
+        placement_consent_ended(person=consent.subject, at=at)
+
+
 class PlacementConfig(AppConfig):
     name = "placement"
     verbose_name = _("HVB-placeringar")
@@ -44,3 +54,11 @@ class PlacementConfig(AppConfig):
             _on_consent_registered, dispatch_uid="placement.consent_registered"
         )
         consent_ended.connect(_on_consent_ended, dispatch_uid="placement.consent_ended")
+
+        # Under and avslut: the chef's lists, the tick, and a withdrawn SoL consent.
+        from .plugs import placement_plugs_register
+
+        placement_plugs_register()
+        consent_ended.connect(
+            _on_placement_consent_ended, dispatch_uid="placement.consent_ended_sol"
+        )

@@ -16,6 +16,7 @@ from ..grants import grants_sync_placement
 from ..models import CostAllocation, Placement
 from ..selectors import acute_cost_allocation_due, legal_end
 from .base import locked, now, require_party, require_phase
+from .review import review_schedule
 
 
 @transaction.atomic
@@ -77,6 +78,7 @@ def placement_start(
         **({"due": due.isoformat()} if due else {}),
     )
     placement.save()
+    review_schedule(placement)
     grants_sync_placement(placement=placement, at=at)
     return placement
 
