@@ -59,7 +59,9 @@ def placement_plugs_register() -> None:
             template="placement/overview/lvm_end.html",
             rows=selectors.lvm_ends_approaching,
             counted=lambda n: ngettext(
-                "%(count)d LVM-vård upphör snart", "%(count)d LVM-vårdar upphör snart", n
+                "%(count)d placering enligt LVM upphör snart",
+                "%(count)d placeringar enligt LVM upphör snart",
+                n,
             ),
             order=32,
         )
