@@ -51,6 +51,18 @@ class DurationCode(models.TextChoices):
         "acute_cost_allocation",
         _("Kostnadsfördelning efter en akut placering"),
     )
+    PLACEMENT_REVIEW_NOTICE = (
+        "placement_review_notice",
+        _("Påminnelse innan ett övervägande ska göras"),
+    )
+    ACUTE_COST_ALLOCATION_REMINDER = (
+        "acute_cost_allocation_reminder",
+        _("Påminnelse innan kostnadsfördelningen efter en akut placering ska vara klar"),
+    )
+    PLACEMENT_ENDING_PLANNING = (
+        "placement_ending_planning",
+        _("Planeringen av avslutet börjar före det planerade slutdatumet"),
+    )
     AFTER_PLACEMENT_FOLLOW_UP = (
         "after_placement_follow_up",
         _("Uppföljning efter avslutad placering"),
@@ -237,6 +249,37 @@ DURATIONS: tuple[Duration, ...] = (
         ),
         effective_from=AGREEMENT_FROM,
         effective_until=AGREEMENT_UNTIL,
+    ),
+    # Placement notices: no source sets them (RULES.md §3 says "in good time").
+    Duration(
+        code=DurationCode.PLACEMENT_REVIEW_NOTICE,
+        value=30,
+        unit=DurationUnit.DAYS,
+        source=Source(law=NO_SOURCE, ref="RULES.md §3 Under"),
+        effective_from=dt.date(2010, 1, 1),
+        overridable=True,
+        minimum=1,
+        maximum=90,
+    ),
+    Duration(
+        code=DurationCode.ACUTE_COST_ALLOCATION_REMINDER,
+        value=14,
+        unit=DurationUnit.DAYS,
+        source=Source(law=NO_SOURCE, ref="004 ≈L1320-1327"),
+        effective_from=dt.date(2010, 1, 1),
+        overridable=True,
+        minimum=1,
+        maximum=60,
+    ),
+    Duration(
+        code=DurationCode.PLACEMENT_ENDING_PLANNING,
+        value=2,
+        unit=DurationUnit.MONTHS,
+        source=Source(law=NO_SOURCE, ref="RULES.md §3 Avslut; 004 ≈L1249-1262"),
+        effective_from=dt.date(2010, 1, 1),
+        overridable=True,
+        minimum=1,
+        maximum=12,
     ),
     Duration(
         code=DurationCode.AFTER_PLACEMENT_FOLLOW_UP,

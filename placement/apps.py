@@ -20,6 +20,16 @@ def _on_consent_ended(sender, *, consent, at, **kwargs):
     _on_consent_changed(sender, purpose=consent.purpose, subject=consent.subject, at=at)
 
 
+def _on_placement_consent_ended(sender, *, consent, at, **kwargs):
+    """An SoL placement whose consent ended goes on: its date and the urgent events."""
+    from consent.models import Purpose
+
+    from .services import placement_consent_ended
+
+    if consent.purpose == Purpose.PLACEMENT:
+        placement_consent_ended(person=consent.subject, at=at)
+
+
 class PlacementConfig(AppConfig):
     name = "placement"
     verbose_name = _("HVB-placeringar")
@@ -45,8 +55,16 @@ class PlacementConfig(AppConfig):
         )
         consent_ended.connect(_on_consent_ended, dispatch_uid="placement.consent_ended")
 
-        # The process before the move (före): its flow's pages in the case layer, and
-        # HVB staff's list on the start page.
+        # HVB staff's start-page list, the chef's lists, the tick, and a withdrawn SoL
+        # consent (under and avslut).
+        from .plugs import placement_plugs_register
+
+        placement_plugs_register()
+        consent_ended.connect(
+            _on_placement_consent_ended, dispatch_uid="placement.consent_ended_sol"
+        )
+
+        # The process before the move (före): its flow's pages in the case layer.
         from cases.registry import (
             CaseAccess,
             CaseUrls,
@@ -63,9 +81,7 @@ class PlacementConfig(AppConfig):
             placement_subject,
             process_pk_of,
         )
-        from .plugs import placement_plugs_register
 
-        placement_plugs_register()
         register_case_urls(CaseUrls(namespace="placement", subject=placement_subject))
         register_page_purposes(PLACEMENT_PURPOSES)
         register_case_access(

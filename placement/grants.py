@@ -3,10 +3,11 @@ the same transaction as every step that changes who may see it.
 
 - own: the placing unit (the socialtjänst unit that opened the utredning), in full, always;
 - invited: the HVB unit once the placement is decided and while the HVB takes part
-  (decided, placed, ending), not in full: only the information categories the placement
-  shares with the HVB. Under SoL that rests on consent (the policy's PLACEMENT_SOL row,
-  asked with the HVB unit and those categories), and ends on the last day the decision is
-  sure to hold; under LVU and LVM it rests on the decision itself.
+  (decided, placed, ending; a change of HVB dated ahead keeps the old HVB's grant until the
+  day before and starts the new one's on the day), not in full: only the information
+  categories the placement shares with the HVB. Under SoL that rests on consent (the
+  policy's PLACEMENT_SOL row, asked with the HVB unit and those categories), and ends on the
+  last day the decision is sure to hold; under LVU and LVM it rests on the decision itself.
 
 Nobody else: region staff and other units reach a placement only through steps they are
 asked to do, which a later slice adds.
@@ -67,7 +68,30 @@ def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGra
             return rows
         hvb.purpose = Purpose.PLACEMENT
         hvb.valid_until = decision_holds_until(action=basis.action, person=placement.person, at=at)
-    return [*rows, hvb]
+    return [*rows, *_hvb_change_pending(placement, hvb, on=on)]
+
+
+def _hvb_change_pending(placement: Placement, hvb: AccessGrant, *, on: dt.date):
+    """The HVB's grant, split where a change of HVB takes effect later: the old HVB keeps
+    its grant until the day before, the new one's starts on the day."""
+    change = placement.hvb_changes.filter(on__gt=on).order_by("-on", "-pk").first()
+    if change is None or change.from_hvb_id == placement.hvb_unit_id:
+        return [hvb]
+    last_day = change.on - dt.timedelta(days=1)
+    old = AccessGrant(
+        person_id=hvb.person_id,
+        unit_id=change.from_hvb_id,
+        kind=hvb.kind,
+        full=False,
+        valid_from=on,
+        valid_until=min(last_day, hvb.valid_until) if hvb.valid_until else last_day,
+        purpose=hvb.purpose,
+        source="hvb_unit_before_change",
+    )
+    hvb.valid_from = change.on
+    if hvb.valid_until is not None and hvb.valid_until < hvb.valid_from:
+        return [old]
+    return [old, hvb]
 
 
 @transaction.atomic

@@ -84,6 +84,16 @@ class PlacementProcess(Process):
         verbose_name_plural = _("placeringsprocesser")
 
 
+class EndDestination(models.TextChoices):
+    """Where the person goes when the placement ends."""
+
+    HOME = "home", _("Hem")
+    GUARDIAN = "guardian", _("Till en vårdnadshavare")
+    ANOTHER_PLACEMENT = "another_placement", _("Annan placering")
+    OWN_HOUSING = "own_housing", _("Eget boende")
+    OTHER = "other", _("Annat")
+
+
 class Placement(ConcurrentTransitionMixin, models.Model):
     """En placering på HVB, from the utredning to the end of the aftercare."""
 
@@ -156,6 +166,29 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     start_date = models.DateField(_("inflyttning"), null=True, blank=True)
     planned_end_date = models.DateField(_("planerat slutdatum"), null=True, blank=True)
     cancel_reason = models.TextField(_("skäl att avsluta utredningen"), blank=True)
+    consent_ended_on = models.DateField(
+        _("samtycket återkallades eller upphörde"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "En placering enligt SoL vars samtycke upphört: avsluta placeringen eller ansök "
+            "om vård enligt LVU."
+        ),
+    )
+    ended_on = models.DateField(_("utflyttning"), null=True, blank=True)
+    end_reason = models.TextField(_("skäl till avslutet"), blank=True)
+    end_destination = models.CharField(
+        _("flyttar till"), max_length=20, choices=EndDestination.choices, blank=True
+    )
+    continuing_insatser = models.TextField(
+        _("insatser som fortsätter"),
+        blank=True,
+        help_text=_("Påbörjade insatser får inte avbrytas; de följs upp i SIP:en."),
+    )
+    aftercare_until = models.DateField(
+        _("uppföljning efter placering till och med"), null=True, blank=True
+    )
+    close_note = models.TextField(_("uppföljningen efter placeringen"), blank=True)
 
     class Meta:
         verbose_name = _("placering")
@@ -566,3 +599,143 @@ class CostAllocationRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_what_display()}: {self.paying_organisation}"
+
+
+class Review(models.Model):
+    """Övervägande (SoL; LVU 13 § första stycket, 2 §) or omprövning (LVU 13 § andra
+    stycket, 3 §): due every N months from the start date; open until it is held."""
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", _("Placeringen fortsätter")
+        END = "end", _("Placeringen ska avslutas")
+        CHANGE = "change", _("Placeringen ska ändras")
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placering"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    due_on = models.DateField(_("ska göras senast"))
+    held_on = models.DateField(_("gjordes"), null=True, blank=True)
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_at = models.DateTimeField(_("dokumenterad"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("övervägande")
+        verbose_name_plural = _("överväganden")
+        ordering = ["placement", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "due_on"], name="review_due_once"),
+            models.CheckConstraint(
+                condition=(Q(held_on__isnull=True) & Q(outcome=""))
+                | (Q(held_on__isnull=False) & ~Q(outcome="")),
+                name="review_held_with_outcome",
+                violation_error_message=_("Ett gjort övervägande har ett utfall."),
+            ),
+        ]
+        indexes = [models.Index(fields=["held_on", "due_on"], name="review_open_due")]
+
+    def __str__(self) -> str:
+        return _("Övervägande senast %(due)s") % {"due": self.due_on.isoformat()}
+
+
+class HvbChange(models.Model):
+    """Byte av HVB: a decision of its own, from a date on."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="hvb_changes",
+    )
+    from_hvb = models.ForeignKey(
+        Unit, verbose_name=_("från HVB"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_hvb = models.ForeignKey(
+        Unit, verbose_name=_("till HVB"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("från och med"))
+    decision_level = models.CharField(
+        _("beslutsnivå"), max_length=20, choices=Placement.DecisionLevel.choices
+    )
+    decided_by = models.CharField(_("beslutsfattare"), max_length=200)
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("byte av HVB")
+        verbose_name_plural = _("byten av HVB")
+        ordering = ["placement", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_hvb} → {self.to_hvb} {self.on}"
+
+
+class RegionHandover(models.Model):
+    """Överlämning mellan regioner: the person's folkbokföring moved to a kommun in another
+    region, which takes over the health care without a gap once it has confirmed."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="handovers",
+    )
+    from_region = models.ForeignKey(
+        Organisation, verbose_name=_("från region"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_region = models.ForeignKey(
+        Organisation, verbose_name=_("till region"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("påbörjad"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("påbörjad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bekräftad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("överlämning mellan regioner")
+        verbose_name_plural = _("överlämningar mellan regioner")
+        ordering = ["placement", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(confirmed_at__isnull=True),
+                name="region_handover_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_region=models.F("to_region")),
+                name="region_handover_two_regions",
+                violation_error_message=_("Överlämningen sker mellan två olika regioner."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_region} → {self.to_region}"
+
+    @property
+    def open(self) -> bool:
+        return self.confirmed_at is None

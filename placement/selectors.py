@@ -7,19 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import visible_case_ids
 from directory.durations import DurationCode, add_months
-from directory.models import Membership, Person, User
+from directory.models import Membership, Person, Unit, User
 from directory.selectors import CASE_ROLES, duration_end, duration_for
 
 from .access import PLACEMENT_ROLES, placement_access
 from .grants import CASE_KIND
-from .models import AssessmentTemplate, Audience, Placement
-from .rules import BASES, CHILD_TEMPLATE_BEFORE_AGE, LVM_END_WARNING_DAYS, birthday
+from .models import AssessmentTemplate, Audience, Placement, RegionHandover, Review
+from .rules import BASES, CHILD_TEMPLATE_BEFORE_AGE, LVM_END_WARNING_DAYS, LegalBasis, birthday
 
 
 def _organisation_id(placement: Placement) -> int:
@@ -200,3 +200,137 @@ def placements_in_users_hvb(*, user: User, on: dt.date | None = None) -> QuerySe
 def process_persons(*, process_ids) -> QuerySet[Person]:
     """The people whose placements these viewflow processes are."""
     return Person.objects.filter(placements__process_id__in=process_ids).distinct()
+
+
+# --- Under and avslut: who is told, and the chef's lists -------------------------------------
+
+#: The phases in which the person lives at the HVB (or is about to): the placement runs.
+RUNNING = (Placement.Phase.DECIDED, Placement.Phase.PLACED, Placement.Phase.ENDING)
+#: The phases after the move in, before the move out.
+LIVING_THERE = (Placement.Phase.PLACED, Placement.Phase.ENDING)
+
+
+def unit_chefs(*, units) -> QuerySet[User]:
+    """The active chefs of these units (units or their ids, or a QuerySet of them)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Membership.Role.MANAGER,
+        memberships__unit__in=units,
+    ).distinct()
+
+
+def placing_chefs(*, placement: Placement) -> QuerySet[User]:
+    """The placing unit's chefs."""
+    return unit_chefs(units=[placement.placing_unit_id])
+
+
+def region_chefs(*, regions) -> QuerySet[User]:
+    """The chefs of the units of these regions (ids)."""
+    return unit_chefs(units=Unit.objects.filter(organisation__in=regions))
+
+
+def review_notice_start(*, review: Review) -> dt.date:
+    """From when a review is due (the notice before its date, directory.durations)."""
+    days = duration_for(
+        code=DurationCode.PLACEMENT_REVIEW_NOTICE,
+        organisation=_organisation_id(review.placement),
+        on=review.due_on,
+    )
+    return review.due_on - dt.timedelta(days=days)
+
+
+def ending_opens_on(*, placement: Placement) -> dt.date | None:
+    """When ending planning opens: the configured time before the planned end, or before
+    the legal end where that comes first."""
+    ends = [day for day in (placement.planned_end_date, legal_end(placement=placement)) if day]
+    if not ends or placement.start_date is None:
+        return None
+    end = min(ends)
+    months = duration_for(
+        code=DurationCode.PLACEMENT_ENDING_PLANNING,
+        organisation=_organisation_id(placement),
+        on=end,
+    )
+    return add_months(end, -months)
+
+
+def _visible(user: User):
+    return visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES)
+
+
+def _led(*, user: User, units) -> QuerySet[Placement]:
+    """Running placements of these units that the user may see (one SQL filter)."""
+    return (
+        Placement.objects.filter(placing_unit__in=units, phase__in=RUNNING)
+        .filter(pk__in=_visible(user))
+        .select_related("person", "placing_unit", "hvb_unit")
+    )
+
+
+def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
+    """Open reviews of the placements of these units that are due (within their notice) or
+    overdue, of the placements the user may see."""
+    horizon = today + dt.timedelta(days=90)  # the notice's largest value
+    reviews = (
+        Review.objects.filter(
+            held_on__isnull=True,
+            due_on__lte=horizon,
+            placement__in=_led(user=user, units=units).filter(phase__in=LIVING_THERE),
+        )
+        .select_related("placement__person", "placement__placing_unit")
+        .order_by("due_on", "pk")
+    )
+    return [review for review in reviews if review_notice_start(review=review) <= today]
+
+
+def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[Placement]:
+    """LVM placements of these units whose end is within its warning window (or past)."""
+    placements = _led(user=user, units=units).filter(
+        legal_basis=LegalBasis.LVM, phase__in=LIVING_THERE
+    )
+    rows = [p for p in placements if lvm_end_approaching(placement=p, on=today)]
+    for placement in rows:
+        placement.lvm_end = lvm_end(placement=placement)  # for the row's template
+    return sorted(rows, key=lambda p: (p.lvm_end, p.pk))
+
+
+def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
+    """Acute placements of these units whose cost allocation is not approved on both sides
+    after its due date (never a block: the list and the escalation only)."""
+    placements = (
+        _led(user=user, units=units)
+        .filter(acute=True, phase__in=LIVING_THERE)
+        .filter(
+            Q(cost_allocation__isnull=True)
+            | Q(cost_allocation__approved_by_kommun__isnull=True)
+            | Q(cost_allocation__approved_by_region__isnull=True)
+        )
+    )
+    rows = []
+    for placement in placements:
+        placement.cost_allocation_due = acute_cost_allocation_due(placement=placement)
+        if placement.cost_allocation_due < today:
+            rows.append(placement)
+    return sorted(rows, key=lambda p: (p.cost_allocation_due, p.pk))
+
+
+def consents_ended(*, user: User, units, today: dt.date) -> list[Placement]:
+    """SoL placements of these units whose consent ended and that are neither ended nor
+    turned into LVU care yet."""
+    return list(
+        _led(user=user, units=units)
+        .filter(legal_basis=LegalBasis.SOL, consent_ended_on__isnull=False)
+        .order_by("consent_ended_on", "pk")
+    )
+
+
+def handovers_open(*, user: User, units, today: dt.date) -> list[RegionHandover]:
+    """Handovers between regions not yet confirmed by the new region, of the placements of
+    these units the user may see."""
+    return list(
+        RegionHandover.objects.filter(
+            confirmed_at__isnull=True, placement__in=_led(user=user, units=units)
+        )
+        .select_related("placement__person", "from_region", "to_region")
+        .order_by("started_on", "pk")
+    )

@@ -1,11 +1,19 @@
 """Every change to a placement, one module per step (keyword-only, typed, atomic)."""
 
+from .basis import placement_basis_change
+from .cost_reminders import cost_allocations_remind
 from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
+from .ending import ending_plans_open, placement_close, placement_end, placement_ending_plan
+from .handover import person_registration_move, region_handover_confirm
+from .hvb_change import placement_hvb_change
 from .investigation import alternative_record, assessment_record
+from .limits import placement_planned_end_set
 from .open import placement_open, placement_open_process
 from .propose import Proposal, placement_propose
+from .review import review_record, reviews_remind
 from .start import placement_cancel, placement_start
+from .withdrawal import placement_consent_ended
 
 __all__ = [
     "CostRow",
@@ -14,11 +22,24 @@ __all__ = [
     "assessment_record",
     "cost_allocation_approve",
     "cost_allocation_create",
+    "cost_allocations_remind",
+    "ending_plans_open",
     "legal_step_record",
+    "person_registration_move",
+    "placement_basis_change",
     "placement_cancel",
+    "placement_close",
+    "placement_consent_ended",
     "placement_decide",
+    "placement_end",
+    "placement_ending_plan",
+    "placement_hvb_change",
     "placement_open",
     "placement_open_process",
+    "placement_planned_end_set",
     "placement_propose",
     "placement_start",
+    "region_handover_confirm",
+    "review_record",
+    "reviews_remind",
 ]

@@ -18,6 +18,7 @@ from ..grants import grants_sync_placement
 from ..models import CostAllocation, Placement
 from ..selectors import acute_cost_allocation_due, legal_end
 from .base import locked, now, placement_flow, require_party, require_phase, step
+from .review import review_schedule
 
 
 def placement_start(
@@ -80,11 +81,11 @@ def placement_start(
             **({"due": due.isoformat()} if due else {}),
         )
         placement.save()
+        review_schedule(placement)
         grants_sync_placement(placement=placement, at=at)
         return placement
 
 
-@transaction.atomic
 def placement_cancel(
     *, placement: Placement, by: User, reason: str, at: dt.datetime | None = None
 ) -> Placement:

@@ -111,6 +111,9 @@ def test_law_rows_are_not_overridable_and_organisation_settings_are():
         DurationCode.SIP_ANSWER_WORKING_DAYS,
         DurationCode.REMINDER_HOUR,
         DurationCode.SIP_FOLLOW_UP_INTERVAL,
+        DurationCode.PLACEMENT_REVIEW_NOTICE,
+        DurationCode.ACUTE_COST_ALLOCATION_REMINDER,
+        DurationCode.PLACEMENT_ENDING_PLANNING,
     }
 
 

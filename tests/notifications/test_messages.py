@@ -47,6 +47,10 @@ DATA = {
     ConsentEvent.CONSENT_WITHDRAWN: {"purpose": "SIP enligt SoL"},
     ConsentEvent.CONSENT_EXPIRED: {"purpose": "SIP enligt SoL"},
     PlacementEvent.REVIEW_DUE: {"due": "2027-01-15"},
+    PlacementEvent.CONSENT_ENDED: {"on": "2026-11-30"},
+    PlacementEvent.COST_ALLOCATION_DUE: {"due": "2027-01-15"},
+    PlacementEvent.COST_ALLOCATION_OVERDUE: {"due": "2027-01-15"},
+    PlacementEvent.HANDOVER_STARTED: {"on": "2026-11-30"},
     OverviewEvent.ESCALATION: {"date": "2026-11-23", "unanswered": 3, "overdue_follow_ups": 1},
 }
 
@@ -64,6 +68,10 @@ SUBJECTS = {
     ConsentEvent.CONSENT_WITHDRAWN: "Samtycke återkallat",
     ConsentEvent.CONSENT_EXPIRED: "Samtycke har gått ut",
     PlacementEvent.REVIEW_DUE: "Övervägande att göra",
+    PlacementEvent.CONSENT_ENDED: "Brådskande: samtycket till en placering har upphört",
+    PlacementEvent.COST_ALLOCATION_DUE: "Kostnadsfördelning att göra klar",
+    PlacementEvent.COST_ALLOCATION_OVERDUE: "Kostnadsfördelningen är försenad",
+    PlacementEvent.HANDOVER_STARTED: "Överlämning mellan regioner att bekräfta",
     OverviewEvent.ESCALATION: "Försenat i dina enheter",
 }
 
@@ -82,6 +90,10 @@ WHEN = {
     ConsentEvent.CONSENT_WITHDRAWN: [],
     ConsentEvent.CONSENT_EXPIRED: [],
     PlacementEvent.REVIEW_DUE: ["15 januari 2027"],
+    PlacementEvent.CONSENT_ENDED: ["Samtycket upphörde: 30 november 2026"],
+    PlacementEvent.COST_ALLOCATION_DUE: ["Ska vara klar senast: 15 januari 2027"],
+    PlacementEvent.COST_ALLOCATION_OVERDUE: ["Skulle ha varit klar: 15 januari 2027"],
+    PlacementEvent.HANDOVER_STARTED: ["Påbörjad: 30 november 2026"],
     OverviewEvent.ESCALATION: ["23 november 2026"],
 }
 

@@ -1,0 +1,143 @@
+"""Avslut (004 ≈L1249-1262; 003 ≈L4611): ending planning opens the rule table's time before
+the planned (or the legal) end; the end records the reason, where the person goes and the
+insatser that go on; the aftercare follow-up runs for the rule table's time for a child;
+then the case is closed. The HVB's grant ends with the placement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.history import transit
+from directory.durations import DurationCode
+from directory.models import User
+from directory.rules import AGE_OF_MAJORITY
+from directory.selectors import duration_end
+
+from ..grants import grants_sync_placement
+from ..models import EndDestination, Placement
+from ..selectors import LIVING_THERE, ending_opens_on
+from .base import locked, now, require_party, require_phase
+from .limits import legal_end_require
+
+
+@transaction.atomic
+def placement_ending_plan(
+    *, placement: Placement, by: User | None = None, at: dt.datetime | None = None
+) -> Placement:
+    """Open ending planning: by the handläggare at any time, or by the tick (``by`` None)
+    once the configured time before the end has come."""
+    at = now(at)
+    placement = locked(placement)
+    if by is not None:
+        require_party(placement, by)
+    require_phase(placement, (Placement.Phase.PLACED,))
+    transit(placement, "plan_ending", at=at, by=by, unit=placement.placing_unit)
+    placement.save()
+    return placement
+
+
+def ending_plans_open(*, at: dt.datetime | None = None) -> int:
+    """The tick: open ending planning for every placement whose time has come."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    opened = 0
+    for placement in Placement.objects.filter(phase=Placement.Phase.PLACED).select_related(
+        "person", "placing_unit"
+    ):
+        opens = ending_opens_on(placement=placement)
+        if opens is not None and opens <= today:
+            placement_ending_plan(placement=placement, at=at)
+            opened += 1
+    return opened
+
+
+def aftercare_end(*, placement: Placement, ended_on: dt.date) -> dt.date | None:
+    """The last day of the follow-up after the placement: the rule table's time for a child
+    (SoL, 003 ≈L4611-4613); None for an adult."""
+    if placement.person.age_on(ended_on) >= AGE_OF_MAJORITY:
+        return None
+    return duration_end(
+        code=DurationCode.AFTER_PLACEMENT_FOLLOW_UP,
+        organisation=placement.placing_unit.organisation_id,
+        start=ended_on,
+    )
+
+
+@transaction.atomic
+def placement_end(
+    *,
+    placement: Placement,
+    by: User,
+    ended_on: dt.date,
+    reason: str,
+    destination: str,
+    continuing_insatser: str = "",
+    at: dt.datetime | None = None,
+) -> Placement:
+    """The person moves out: the reason, where they go (home, to a guardian, another
+    placement, own housing, other), the insatser that go on (followed up in the SIP). Never
+    past the legal end. The HVB loses its grant; the aftercare follow-up starts."""
+    at = now(at)
+    placement = locked(placement)
+    require_party(placement, by)
+    require_phase(placement, LIVING_THERE)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Ange skälet till att placeringen avslutas.")
+    if destination not in EndDestination.values:
+        errors["destination"] = _("Välj vart personen flyttar.")
+    if ended_on < placement.start_date or ended_on > timezone.localdate(at):
+        errors["ended_on"] = _("Utflyttningen sker mellan inflyttningen och i dag.")
+    if errors:
+        raise ValidationError(errors)
+    legal_end_require(placement, ended_on, field="ended_on")
+    placement.ended_on, placement.end_reason = ended_on, reason.strip()
+    placement.end_destination = destination
+    placement.continuing_insatser = continuing_insatser.strip()
+    placement.aftercare_until = aftercare_end(placement=placement, ended_on=ended_on)
+    transit(
+        placement,
+        "end",
+        what=gettext_noop("Placeringen upphörde %(on)s; personen flyttade: %(destination)s."),
+        at=at,
+        by=by,
+        unit=placement.placing_unit,
+        on=ended_on.isoformat(),
+        destination=placement.get_end_destination_display().lower(),
+    )
+    placement.save()
+    placement.reviews.filter(held_on__isnull=True).delete()
+    grants_sync_placement(placement=placement, at=at)
+    return placement
+
+
+@transaction.atomic
+def placement_close(
+    *, placement: Placement, by: User, note: str, at: dt.datetime | None = None
+) -> Placement:
+    """Avsluta ärendet after the aftercare: what the follow-up found. A child's case closes
+    once its follow-up time has run."""
+    at = now(at)
+    placement = locked(placement)
+    require_party(placement, by)
+    require_phase(placement, (Placement.Phase.AFTERCARE,))
+    if placement.aftercare_until is not None and timezone.localdate(at) < (
+        placement.aftercare_until
+    ):
+        raise ValidationError(
+            _("Uppföljningen efter placeringen pågår till och med %(until)s.")
+            % {"until": placement.aftercare_until.isoformat()}
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Skriv vad uppföljningen efter placeringen visade.")})
+    placement.close_note = note.strip()
+    transit(placement, "close", at=at, by=by, unit=placement.placing_unit)
+    placement.save()
+    grants_sync_placement(placement=placement, at=at)
+    return placement

@@ -1,0 +1,131 @@
+"""Överlämning mellan regioner: when a placed person's folkbokföring moves to a kommun in
+another region, the new region takes over the health care without a gap. The kommun that
+registers the move calls ``person_registration_move``; a handover is open for each running
+placement until a member of the new region confirms it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.errors import InvalidState, NotParty
+from directory.models import Membership, Organisation, Person, User
+from directory.selectors import CASE_ROLES
+from notifications.services import event_emit
+
+from ..events import PlacementEvent
+from ..models import Placement, RegionHandover
+from ..selectors import RUNNING, region_chefs
+from .base import history, locked, now
+
+
+@transaction.atomic
+def person_registration_move(
+    *,
+    person: Person,
+    municipality: Organisation,
+    by: User,
+    on: dt.date,
+    at: dt.datetime | None = None,
+) -> list[RegionHandover]:
+    """Record that the person's folkbokföring moved to ``municipality`` on ``on``: by staff
+    of a unit placing the person, or of the old or the new kommun. Where the region changes,
+    each running placement gets an open handover (a move back before it is confirmed closes
+    it), and the new region's chefs are told."""
+    at = now(at)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if municipality.kind != Organisation.Kind.MUNICIPALITY:
+        raise InvalidState(_("Folkbokföringskommunen måste vara en kommun."), reason="kind")
+    placements = list(
+        Placement.objects.filter(person=person, phase__in=RUNNING).select_related("placing_unit")
+    )
+    old = person.registered_municipality
+    organisations = [org.pk for org in (old, municipality) if org is not None]
+    if (
+        not Membership.objects.filter(user=by, role__in=CASE_ROLES)
+        .filter(
+            Q(unit__in=[p.placing_unit_id for p in placements])
+            | Q(unit__organisation__in=organisations)
+        )
+        .exists()
+    ):
+        raise NotParty(
+            _("Flytten registreras av den placerande enheten eller kommunen."),
+            reason="not_registrar",
+        )
+    person.registered_municipality = municipality
+    person.save(update_fields=["registered_municipality"])
+    from_region = old.region if old is not None else None
+    to_region = municipality.region
+    handovers = []
+    for placement in placements:
+        placement = locked(placement)
+        open_handover = placement.handovers.filter(confirmed_at__isnull=True).first()
+        start = open_handover.from_region if open_handover else from_region
+        if open_handover is not None:
+            open_handover.delete()
+        if start is None or to_region is None or start.pk == to_region.pk:
+            continue
+        handover = RegionHandover.objects.create(
+            placement=placement,
+            from_region=start,
+            to_region=to_region,
+            started_on=on,
+            started_by=by,
+        )
+        history(
+            placement,
+            what=gettext_noop(
+                "Folkbokföringen flyttad %(on)s: %(to_region)s tar över hälso- och "
+                "sjukvården från %(from_region)s när den har bekräftat."
+            ),
+            at=at,
+            by=by,
+            on=on.isoformat(),
+            from_region=start,
+            to_region=to_region,
+        )
+        for chef in region_chefs(regions=[to_region.pk]).order_by("pk"):
+            event_emit(
+                kind=PlacementEvent.HANDOVER_STARTED,
+                recipient_user=chef,
+                data={"on": on.isoformat()},
+                dedupe_key=f"region-handover:{handover.pk}:{chef.pk}",
+            )
+        handovers.append(handover)
+    return handovers
+
+
+@transaction.atomic
+def region_handover_confirm(
+    *, handover: RegionHandover, by: User, at: dt.datetime | None = None
+) -> RegionHandover:
+    """The new region confirms that it has taken over: only its own staff (a case role in
+    one of its units)."""
+    at = now(at)
+    placement = locked(handover.placement)
+    handover = RegionHandover.objects.select_for_update().get(pk=handover.pk)
+    if handover.confirmed_at is not None:
+        raise InvalidState(_("Överlämningen är redan bekräftad."), reason="confirmed")
+    if not Membership.objects.filter(
+        user=by, role__in=CASE_ROLES, unit__organisation=handover.to_region_id
+    ).exists():
+        raise NotParty(
+            _("Bara den nya regionens personal kan bekräfta överlämningen."),
+            reason="not_new_region",
+        )
+    handover.confirmed_at, handover.confirmed_by = at, by
+    handover.save(update_fields=["confirmed_at", "confirmed_by"])
+    history(
+        placement,
+        what=gettext_noop("%(to_region)s bekräftade överlämningen från %(from_region)s."),
+        at=at,
+        by=by,
+        to_region=handover.to_region,
+        from_region=handover.from_region,
+    )
+    return handover
