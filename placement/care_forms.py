@@ -82,6 +82,11 @@ class InsatsForm(forms.Form):
     who = forms.CharField(label=_("Vem gör det"), max_length=200, required=False)
     when = forms.CharField(label=_("När"), max_length=200, required=False)
 
+    def has_changed(self) -> bool:
+        """A row counts when it is filled in, also when it is the last version's unchanged
+        (the formset skips the rows that do not count)."""
+        return any(str(self[name].value() or "").strip() for name in self.fields)
+
     def clean(self):
         data = super().clean()
         filled = [bool(data.get(name, "").strip()) for name in ("what", "who", "when")]

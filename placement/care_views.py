@@ -81,7 +81,15 @@ class PlanVersionView(PlacementFormMixin, FormView):
 
     @cached_property
     def formset(self):
-        return care_forms.InsatsFormSet(self.request.POST or None, prefix="insatser")
+        last = self.versions[0] if self.versions else None
+        initial = (
+            [{"what": row.what, "who": row.who, "when": row.when} for row in last.insatser.all()]
+            if last
+            else []
+        )
+        return care_forms.InsatsFormSet(
+            self.request.POST or None, prefix="insatser", initial=initial
+        )
 
     def get_initial(self):
         last = self.versions[0] if self.versions else None

@@ -164,6 +164,7 @@ def test_hugo_writes_versions_of_the_genomforandeplan_in_his_hvb(pworld):
         (2, "Elin sover bättre.", pworld.hvb.pk),
     ]
     assert versions[0].insatser.get().what == "Skolstöd"
+    assert 'value="Skolstöd"' in hugo.get(url).content.decode()  # the next starts from it
     page = hugo.get(reverse("placement:placement", kwargs={"pk": placement.pk})).content.decode()
     assert "Elin sover bättre." in page and "Elin går i skolan varje dag." in page
     assert "Hälsa, skola och tandvård" not in page and "Vårdplan" not in page
