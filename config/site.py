@@ -12,6 +12,7 @@ from core.forms import LoginForm
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
 from overview.site import OverviewApplication
+from placement import care_views as placement_care_views
 from placement import views as placement_views
 from placement.flows import PlacementFlow
 from sipflow import views as sip_views
@@ -137,6 +138,37 @@ placement_app = FlowAppViewset(
             "placering/<int:pk>/alternativ/",
             placement_views.AlternativeView.as_view(),
             name="alternative",
+        ),
+        # The child's health, school and dental care; the vårdplan and genomförandeplan.
+        path(
+            "placering/<int:pk>/vardplan/",
+            placement_care_views.PlanVersionView.as_view(),
+            name="care_plan",
+        ),
+        path(
+            "placering/<int:pk>/genomforandeplan/",
+            placement_care_views.ImplementationPlanView.as_view(),
+            name="implementation_plan",
+        ),
+        path(
+            "placering/<int:pk>/halsoundersokning/ny/",
+            placement_care_views.HealthExamRequestCreateView.as_view(),
+            name="health_request_create",
+        ),
+        path(
+            "placering/<int:pk>/skolgang/",
+            placement_care_views.SchoolArrangementView.as_view(),
+            name="school",
+        ),
+        path(
+            "placering/<int:pk>/tandvard/",
+            placement_care_views.DentalHomeView.as_view(),
+            name="dental",
+        ),
+        path(
+            "halsoundersokning/<int:pk>/",
+            placement_care_views.HealthExamRequestView.as_view(),
+            name="health_request",
         ),
     ],
 )

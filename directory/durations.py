@@ -67,6 +67,10 @@ class DurationCode(models.TextChoices):
         "after_placement_follow_up",
         _("Uppföljning efter avslutad placering"),
     )
+    HEALTH_EXAMINATION_DUE = (
+        "health_examination_due",
+        _("Hälsoundersökning av ett placerat barn ska vara erbjuden"),
+    )
     AFTER_PLACEMENT_FOLLOW_UP_PROPOSAL = (
         "after_placement_follow_up_proposal",
         _("Uppföljning efter avslutad placering (förslag)"),
@@ -290,6 +294,24 @@ DURATIONS: tuple[Duration, ...] = (
             ref="003 ≈L4611-4613 (11 kap 4 a–b §§ SoL 2001:453)",
         ),
         effective_from=dt.date(2013, 1, 1),
+    ),
+    # HSLF-FS 2019:19 and the agreement (HälsoSAMS) say the region offers the examination
+    # when the care starts, without a number of days: a month by default, per organisation.
+    Duration(
+        code=DurationCode.HEALTH_EXAMINATION_DUE,
+        value=30,
+        unit=DurationUnit.DAYS,
+        source=Source(
+            law=_(
+                "HSLF-FS 2019:19, hälsoundersökning när ett barn placeras (HälsoSAMS); "
+                "ingen föreskrift anger antalet dagar, organisationen bestämmer det"
+            ),
+            ref="RULES.md §2 (HälsoSAMS)",
+        ),
+        effective_from=dt.date(2020, 1, 1),
+        overridable=True,
+        minimum=7,
+        maximum=90,
     ),
     Duration(
         code=DurationCode.AFTER_PLACEMENT_FOLLOW_UP_PROPOSAL,

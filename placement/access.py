@@ -1,17 +1,18 @@
 """Who may see a placement: the placing unit's staff with a case role, and the HVB unit's
 staff (HVB-personal too) through the placement's grants (placement.grants). One SQL filter
-over the grants, whatever the number of placements."""
+over the grants, whatever the number of placements. A region unit asked for a
+hälsoundersökning sees that request only (``health_request_access``), never the placement."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from cases.selectors import visible_case_ids, visible_person_ids
+from cases.selectors import grants_in_force
 from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
-from .grants import CASE_KIND
-from .models import Placement
+from .grants import CASE_KIND, HEALTH_SOURCE
+from .models import HealthExamRequest, Placement
 
 #: The roles a placement's grants reach: the case roles, and the HVB's own staff.
 PLACEMENT_ROLES = (*CASE_ROLES, Membership.Role.HVB_STAFF)
@@ -21,7 +22,17 @@ def case_person_ids(user: User) -> QuerySet:
     """For directory.access: the persons whose placements the user may see (ids)."""
     if user.is_superuser and user.is_active:
         return Placement.objects.order_by().values("person_id")
-    return visible_person_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES)
+    return placement_grants_of(user).values("person_id")
+
+
+def placement_grants_of(user: User) -> QuerySet:
+    """The placement grants that reach the user, without the health-only ones (those reach
+    a hälsoundersökning request, not the placement or its person)."""
+    return (
+        grants_in_force(user=user, roles=PLACEMENT_ROLES)
+        .filter(case_kind=CASE_KIND)
+        .exclude(source=HEALTH_SOURCE)
+    )
 
 
 def unit_case_person_ids(unit: Unit) -> QuerySet:
@@ -29,7 +40,7 @@ def unit_case_person_ids(unit: Unit) -> QuerySet:
     return Placement.objects.filter(placing_unit=unit).order_by().values("person_id")
 
 
-OWN, HVB, ADMIN = "own", "hvb", "admin"
+OWN, HVB, ADMIN, REGION = "own", "hvb", "admin", "region"
 
 
 def placement_access(*, user: User, placement: Placement) -> str | None:
@@ -41,11 +52,7 @@ def placement_access(*, user: User, placement: Placement) -> str | None:
         return None
     if user.is_superuser:
         return ADMIN
-    if not (
-        visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES)
-        .filter(case_id=placement.pk)
-        .exists()
-    ):
+    if not placement_grants_of(user).filter(case_id=placement.pk).exists():
         return None
     roles = Membership.objects.filter(user=user).values_list("unit_id", "role")
     if any(unit == placement.placing_unit_id and role in CASE_ROLES for unit, role in roles):
@@ -53,6 +60,26 @@ def placement_access(*, user: User, placement: Placement) -> str | None:
     if placement.hvb_unit_id and any(unit == placement.hvb_unit_id for unit, _role in roles):
         return HVB
     return None
+
+
+def health_request_access(*, user: User, request: HealthExamRequest) -> str | None:
+    """How the user may see a hälsoundersökning request: as the placement's own (OWN,
+    ADMIN), as staff of the region unit asked while its health-only grant holds (REGION),
+    or not at all."""
+    kind = placement_access(user=user, placement=request.placement)
+    if kind in (OWN, ADMIN):
+        return kind
+    asked = (
+        grants_in_force(user=user)
+        .filter(
+            case_kind=CASE_KIND,
+            case_id=request.placement_id,
+            unit_id=request.region_unit_id,
+            source=HEALTH_SOURCE,
+        )
+        .exists()
+    )
+    return REGION if asked else None
 
 
 def process_visible(*, user: User, process_pk: int) -> bool:
@@ -81,7 +108,10 @@ def visible_process_ids(*, user: User) -> QuerySet:
     own = Placement.objects.filter(process__isnull=False)
     if not (user.is_superuser and user.is_active):
         own = own.filter(
-            pk__in=visible_case_ids(user=user, case_kind=CASE_KIND, roles=CASE_ROLES),
+            pk__in=grants_in_force(user=user)
+            .filter(case_kind=CASE_KIND)
+            .exclude(source=HEALTH_SOURCE)
+            .values("case_id"),
             placing_unit__memberships__user=user,
             placing_unit__memberships__role__in=CASE_ROLES,
         )

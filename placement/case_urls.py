@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from cases.registry import CaseSubject
 from cases.subjects import purpose_of
 
-from .models import Placement
+from .models import HealthExamRequest, Placement
 
 #: The purpose a look or change is logged with, in Swedish as the log is kept.
 PLACEMENT_PURPOSES = {
@@ -29,9 +29,24 @@ PLACEMENT_PURPOSES = {
     "placement:tasks_assign": "Ta uppgifter",
     "placement:tasks_unassign": "Lämna uppgifter",
     "placement:start:execute": "Inled utredning om placering",
+    "placement:care_plan": "Vårdplan",
+    "placement:implementation_plan": "Genomförandeplan",
+    "placement:health_request_create": "Begäran om hälsoundersökning",
+    "placement:school": "Skolgång under placering",
+    "placement:dental": "Hemregion för tandvård",
+    "placement:health_request": "Begäran om hälsoundersökning",
 }
 
-PLACEMENT_PAGES = ("placement:placement", "placement:assessment", "placement:alternative")
+PLACEMENT_PAGES = (
+    "placement:placement",
+    "placement:assessment",
+    "placement:alternative",
+    "placement:care_plan",
+    "placement:implementation_plan",
+    "placement:health_request_create",
+    "placement:school",
+    "placement:dental",
+)
 #: viewflow URL names whose ``pk`` is a process.
 PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}
 #: viewflow's manage actions on a task, by URL name in the task's node namespace.
@@ -43,6 +58,14 @@ def placement_subject(resolver_match) -> CaseSubject | None:
     name, kwargs = resolver_match.view_name, resolver_match.kwargs
     if name in PLACEMENT_PAGES:
         placement = Placement.objects.select_related("person").filter(pk=kwargs["pk"]).first()
+        return CaseSubject(placement, placement.person if placement else None, purpose_of(name))
+    if name == "placement:health_request":
+        request = (
+            HealthExamRequest.objects.select_related("placement__person")
+            .filter(pk=kwargs["pk"])
+            .first()
+        )
+        placement = request.placement if request else None
         return CaseSubject(placement, placement.person if placement else None, purpose_of(name))
     process_pk = process_pk_of(resolver_match)
     if process_pk is not None:

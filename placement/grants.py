@@ -9,8 +9,11 @@ the same transaction as every step that changes who may see it.
   policy's PLACEMENT_SOL row, asked with the HVB unit and those categories), and ends on the
   last day the decision is sure to hold; under LVU and LVM it rests on the decision itself.
 
-Nobody else: region staff and other units reach a placement only through steps they are
-asked to do, which a later slice adds.
+- invited, limited to health: the region unit asked for a child's hälsoundersökning
+  (HälsoSAMS), while the request is open (source ``HEALTH_SOURCE``); it reaches the request
+  only, never the placement (placement.access).
+
+Nobody else: other units reach a placement only through steps they are asked to do.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ from consent.models import Purpose
 from consent.policy import consent_evaluate, decision_holds_until
 from directory.models import Person
 
-from .models import Placement
+from .models import HealthExamRequest, Placement
 from .rules import BASES
 
 CASE_KIND = "placement"
+#: The source of a region unit's grant limited to a hälsoundersökning it is asked for.
+HEALTH_SOURCE = "health_exam_request"
 
 
 def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGrant]:
@@ -43,7 +48,8 @@ def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGra
             full=True,
             valid_from=on,
             source="placing_unit",
-        )
+        ),
+        *_health_exam_grants(placement, on=on),
     ]
     if placement.phase not in Placement.WITH_HVB or placement.hvb_unit_id is None:
         return rows
@@ -69,6 +75,28 @@ def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGra
         hvb.purpose = Purpose.PLACEMENT
         hvb.valid_until = decision_holds_until(action=basis.action, person=placement.person, at=at)
     return [*rows, *_hvb_change_pending(placement, hvb, on=on)]
+
+
+def _health_exam_grants(placement: Placement, *, on: dt.date) -> list[AccessGrant]:
+    """The region units asked for a hälsoundersökning, while their request is open: not in
+    full, the health part only."""
+    units = (
+        placement.health_exam_requests.exclude(outcome__in=HealthExamRequest.FINAL)
+        .order_by("region_unit_id")
+        .values_list("region_unit_id", flat=True)
+        .distinct()
+    )
+    return [
+        AccessGrant(
+            person_id=placement.person_id,
+            unit_id=unit_id,
+            kind=AccessGrant.Kind.INVITED,
+            full=False,
+            valid_from=on,
+            source=HEALTH_SOURCE,
+        )
+        for unit_id in units
+    ]
 
 
 def _hvb_change_pending(placement: Placement, hvb: AccessGrant, *, on: dt.date):

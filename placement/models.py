@@ -739,3 +739,210 @@ class RegionHandover(models.Model):
     @property
     def open(self) -> bool:
         return self.confirmed_at is None
+
+
+class HealthExamRequest(models.Model):
+    """Begäran om hälsoundersökning (HälsoSAMS; HSLF-FS 2019:19): the socialtjänst asks the
+    region of the placing kommun to examine a placed child; the region's unit answers with
+    the outcome (offered, done, declined)."""
+
+    class Outcome(models.TextChoices):
+        OFFERED = "offered", _("Erbjuden")
+        DONE = "done", _("Genomförd")
+        DECLINED = "declined", _("Avböjd")
+
+    #: Outcomes after which the region's unit has nothing more to answer.
+    FINAL = (Outcome.DONE, Outcome.DECLINED)
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="health_exam_requests",
+    )
+    region_unit = models.ForeignKey(
+        Unit, verbose_name=_("regionens enhet"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked = models.TextField(_("vad som efterfrågas"))
+    due_on = models.DateField(_("ska vara erbjuden senast"))
+    requested_at = models.DateTimeField(_("begärd"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("begärd av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, blank=True)
+    offered_on = models.DateField(_("erbjuden"), null=True, blank=True)
+    done_on = models.DateField(_("genomförd"), null=True, blank=True)
+    declined_on = models.DateField(_("avböjd"), null=True, blank=True)
+    outcome_note = models.TextField(_("anteckning om utfallet"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besvarad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("begäran om hälsoundersökning")
+        verbose_name_plural = _("begäranden om hälsoundersökning")
+        ordering = ["placement", "requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return _("Hälsoundersökning senast %(due)s") % {"due": self.due_on.isoformat()}
+
+    @property
+    def open(self) -> bool:
+        return self.outcome not in self.FINAL
+
+
+class SchoolArrangement(models.Model):
+    """Skolgång under placeringen (SAMS): the school in the placement kommun, from a date."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="school_arrangements",
+    )
+    school_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("skolenhet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Unit.Kind.SCHOOL},
+    )
+    school_name = models.CharField(_("skolans namn"), max_length=200, blank=True)
+    from_date = models.DateField(_("från och med"))
+    contact = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("skolgång")
+        verbose_name_plural = _("skolgång")
+        ordering = ["placement", "-from_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school_unit__isnull=False) | ~Q(school_name=""),
+                name="school_arrangement_names_a_school",
+                violation_error_message=_("Välj en skolenhet eller skriv skolans namn."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.school_unit or self.school_name)
+
+
+class DentalHome(models.Model):
+    """Tandvårdens hemregion: the region contacted before planned dental treatment
+    elsewhere; acute dental care is always given where the child is."""
+
+    placement = models.OneToOneField(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="dental_home",
+    )
+    home_region = models.ForeignKey(
+        Organisation,
+        verbose_name=_("hemregion"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.REGION},
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("hemregion för tandvård")
+        verbose_name_plural = _("hemregioner för tandvård")
+
+    def __str__(self) -> str:
+        return str(self.home_region)
+
+
+class CarePlanVersion(models.Model):
+    """One version of a vårdplan (the nämnd's plan for the care, SoL/LVU) or a
+    genomförandeplan (how the HVB carries it out), after Socialstyrelsen's NI 2022:1: goals,
+    insatser (CarePlanInsats), and how and when it is followed up. A new version each time;
+    the earlier ones are kept."""
+
+    class Kind(models.TextChoices):
+        CARE_PLAN = "care_plan", _("Vårdplan")
+        IMPLEMENTATION_PLAN = "implementation_plan", _("Genomförandeplan")
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="plan_versions",
+    )
+    kind = models.CharField(_("plan"), max_length=20, choices=Kind.choices)
+    number = models.PositiveIntegerField(_("version"))
+    goals = models.TextField(_("mål"))
+    follow_up = models.TextField(_("hur planen följs upp"))
+    follow_up_on = models.DateField(_("följs upp senast"))
+    written_at = models.DateTimeField(_("skriven"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skriven av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("planversion")
+        verbose_name_plural = _("planversioner")
+        ordering = ["placement", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "kind", "number"], name="care_plan_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class CarePlanInsats(models.Model):
+    """An insats of a plan version: what, who does it, when."""
+
+    version = models.ForeignKey(
+        CarePlanVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="insatser",
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"))
+    what = models.CharField(_("insats"), max_length=300)
+    who = models.CharField(_("vem gör det"), max_length=200)
+    when = models.CharField(_("när"), max_length=200)
+
+    class Meta:
+        verbose_name = _("insats i planen")
+        verbose_name_plural = _("insatser i planen")
+        ordering = ["version", "order"]
+
+    def __str__(self) -> str:
+        return self.what

@@ -17,8 +17,16 @@ from directory.models import Membership, Person, Unit, User
 from directory.selectors import CASE_ROLES, duration_end, duration_for
 
 from .access import PLACEMENT_ROLES, placement_access
-from .grants import CASE_KIND
-from .models import AssessmentTemplate, Audience, Placement, RegionHandover, Review
+from .grants import CASE_KIND, HEALTH_SOURCE
+from .models import (
+    AssessmentTemplate,
+    Audience,
+    CarePlanVersion,
+    DentalHome,
+    Placement,
+    RegionHandover,
+    Review,
+)
 from .rules import BASES, CHILD_TEMPLATE_BEFORE_AGE, LVM_END_WARNING_DAYS, LegalBasis, birthday
 
 
@@ -127,7 +135,9 @@ def placements_for_user(*, user: User, at: dt.datetime | None = None) -> QuerySe
         return placements.all()
     on = timezone.localdate(at) if at else None
     return placements.filter(
-        pk__in=visible_case_ids(user=user, case_kind=CASE_KIND, on=on, roles=PLACEMENT_ROLES)
+        pk__in=visible_case_ids(
+            user=user, case_kind=CASE_KIND, on=on, roles=PLACEMENT_ROLES
+        ).exclude(source=HEALTH_SOURCE)
     )
 
 
@@ -255,7 +265,9 @@ def ending_opens_on(*, placement: Placement) -> dt.date | None:
 
 
 def _visible(user: User):
-    return visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES)
+    return visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES).exclude(
+        source=HEALTH_SOURCE
+    )
 
 
 def _led(*, user: User, units) -> QuerySet[Placement]:
@@ -334,3 +346,37 @@ def handovers_open(*, user: User, units, today: dt.date) -> list[RegionHandover]
         .select_related("placement__person", "from_region", "to_region")
         .order_by("started_on", "pk")
     )
+
+
+def plan_versions(*, placement: Placement, kind: str) -> QuerySet:
+    """The versions of the placement's vårdplan or genomförandeplan, newest first, with
+    their insatser and writers."""
+    return (
+        placement.plan_versions.filter(kind=kind)
+        .select_related("written_by", "unit")
+        .prefetch_related("insatser")
+        .order_by("-number")
+    )
+
+
+def placement_care(*, placement: Placement, hvb: bool) -> dict:
+    """What the placement page shows of the child's care: for the HVB, the genomförandeplan
+    only; in full, both plans, the hälsoundersökning requests, school and dental care."""
+    implementation = list(
+        plan_versions(placement=placement, kind=CarePlanVersion.Kind.IMPLEMENTATION_PLAN)
+    )
+    if hvb:
+        return {"implementation_plans": implementation}
+    return {
+        "implementation_plans": implementation,
+        "care_plans": list(plan_versions(placement=placement, kind=CarePlanVersion.Kind.CARE_PLAN)),
+        "health_requests": list(
+            placement.health_exam_requests.select_related("region_unit").order_by("-requested_at")
+        ),
+        "schools": list(
+            placement.school_arrangements.select_related("school_unit").order_by("-from_date")
+        ),
+        "dental_home": DentalHome.objects.select_related("home_region")
+        .filter(placement=placement)
+        .first(),
+    }

@@ -296,6 +296,7 @@ class PlacementDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         placement, kind = self.found
         context = {"placement": placement, "access": kind}
+        context.update(selectors.placement_care(placement=placement, hvb=kind == access.HVB))
         if kind != access.HVB:
             assessment = placement.assessment
             context.update(

@@ -6,10 +6,17 @@ from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
 from .ending import ending_plans_open, placement_close, placement_end, placement_ending_plan
 from .handover import person_registration_move, region_handover_confirm
+from .health import (
+    dental_home_set,
+    health_exam_record,
+    health_exam_request,
+    school_arrangement_record,
+)
 from .hvb_change import placement_hvb_change
 from .investigation import alternative_record, assessment_record
 from .limits import placement_planned_end_set
 from .open import placement_open, placement_open_process
+from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
 from .review import review_record, reviews_remind
 from .start import placement_cancel, placement_start
@@ -17,13 +24,17 @@ from .withdrawal import placement_consent_ended
 
 __all__ = [
     "CostRow",
+    "PlanInsats",
     "Proposal",
     "alternative_record",
     "assessment_record",
     "cost_allocation_approve",
     "cost_allocation_create",
     "cost_allocations_remind",
+    "dental_home_set",
     "ending_plans_open",
+    "health_exam_record",
+    "health_exam_request",
     "legal_step_record",
     "person_registration_move",
     "placement_basis_change",
@@ -39,7 +50,9 @@ __all__ = [
     "placement_planned_end_set",
     "placement_propose",
     "placement_start",
+    "plan_version_write",
     "region_handover_confirm",
     "review_record",
     "reviews_remind",
+    "school_arrangement_record",
 ]

@@ -23,6 +23,8 @@ from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.models import Membership, Organisation, Unit
 from placement import services as placement_services
+from placement.grants import grants_sync_placement
+from placement.models import HealthExamRequest
 from sipflow.models import SipPlan
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 from tests.placement_world import seed_templates
@@ -66,6 +68,12 @@ MUST_SHOW = {
     "placement:placement",
     "placement:assessment",
     "placement:alternative",
+    "placement:care_plan",
+    "placement:implementation_plan",
+    "placement:health_request_create",
+    "placement:school",
+    "placement:dental",
+    "placement:health_request",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -122,6 +130,12 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:placement": case["placement"],
             "placement:assessment": case["placement"],
             "placement:alternative": case["placement"],
+            "placement:care_plan": case["placement"],
+            "placement:implementation_plan": case["placement"],
+            "placement:health_request_create": case["placement"],
+            "placement:school": case["placement"],
+            "placement:dental": case["placement"],
+            "placement:health_request": case["health_request"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
@@ -157,6 +171,9 @@ def build_case(world):
         start=timezone.localdate(),
         end=timezone.localdate(),
     )
+    placement = placement_services.placement_open_process(
+        by=world.sara, person=world.child, unit=world.social
+    )
     return {
         "sample": sample,
         "person": world.child,
@@ -164,10 +181,25 @@ def build_case(world):
         "consents": consents,
         "plan": SipPlan.objects.get(pk=plan.pk),
         "invitation": meeting.invitations.get(unit=world.bup),
-        "placement": placement_services.placement_open_process(
-            by=world.sara, person=world.child, unit=world.social
-        ),
+        "placement": placement,
+        "health_request": health_request_to(world.bup, placement=placement, by=world.sara),
     }
+
+
+def health_request_to(unit, *, placement, by) -> HealthExamRequest:
+    """A hälsoundersökning asked of ``unit`` (the invited place), with its health-only
+    grant. Written directly: the service asks it once the placement is decided, and the
+    matrix's placement is still an utredning."""
+    request = HealthExamRequest.objects.create(
+        placement=placement,
+        region_unit=unit,
+        asked="Erbjud barnet en hälsoundersökning.",
+        due_on=timezone.localdate(),
+        requested_at=timezone.now(),
+        requested_by=by,
+    )
+    grants_sync_placement(placement=placement)
+    return request
 
 
 def staff(world) -> dict[tuple[str, str], tuple[Client, object]]:
@@ -198,7 +230,9 @@ def expected_access(name: str, role: str, place: str, consent: str) -> bool:
         return False
     if name == "people:sample_detail":  # the chef of the unit whose cases were sampled
         return role == Membership.Role.MANAGER and place == "own"
-    if name.startswith("placement:"):  # the placing unit's; the region is not asked yet
+    if name == "placement:health_request":  # the placing unit's, and the region unit asked
+        return place in ("own", "invited")
+    if name.startswith("placement:"):  # the placing unit's; the region sees the request only
         return place == "own"
     case = place == "own" or (place == "invited" and consent == "active")
     if name == "people:access_log":  # who looked at the person: for chefs

@@ -27,12 +27,12 @@ from consent.services import consent_register
 from directory.models import Membership, Organisation, Person
 from directory.services import guardianship_create
 from placement import services as placement_services
-from placement.models import AlternativeTried
+from placement.models import AlternativeTried, CarePlanInsats, CarePlanVersion, SchoolArrangement
 from placement.services import placement_open_process
 from sipflow import services
 from sipflow.flows import SipFlow
 from sipflow.models import FollowUp, Invitation, Meeting, SipPlan
-from tests.access.test_matrix import kwargs_for, url_patterns
+from tests.access.test_matrix import health_request_to, kwargs_for, url_patterns
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 from tests.placement_world import seed_templates
@@ -178,6 +178,38 @@ def placement_more(world, placement):
     )
 
 
+def placement_care_more(world, placement):
+    """More of the placement's care: a vårdplan and a genomförandeplan version with
+    insatser, a hälsoundersökning asked, a school arrangement. Written directly: the
+    services take them once the placement is decided, and this one is still an utredning."""
+    now = timezone.now()
+    for kind in ("care_plan", "implementation_plan"):
+        number = CarePlanVersion.objects.filter(placement=placement, kind=kind).count() + 1
+        version = CarePlanVersion.objects.create(
+            placement=placement,
+            kind=kind,
+            number=number,
+            goals="Mål.",
+            follow_up="Samtal.",
+            follow_up_on=timezone.localdate(),
+            written_at=now,
+            written_by=world.sara,
+            unit=world.social,
+        )
+        for order in (1, 2):
+            CarePlanInsats.objects.create(
+                version=version, order=order, what="Stöd", who="Sara", when="Varje vecka"
+            )
+    SchoolArrangement.objects.create(
+        placement=placement,
+        school_name="Skolan",
+        from_date=timezone.localdate(),
+        recorded_at=now,
+        recorded_by=world.sara,
+    )
+    return health_request_to(world.bup, placement=placement, by=world.sara)
+
+
 def pages(case) -> list[tuple[str, str, dict]]:
     """(user, URL name, kwargs) of every page of the site a case worker uses."""
     chosen = []
@@ -272,6 +304,7 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     seed_templates()
     placement = placement_open_process(by=world.sara, person=world.child, unit=world.social)
     placement_more(world, placement)
+    health_request = placement_care_more(world, placement)
     placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case = {
         "sample": sample,
@@ -280,6 +313,7 @@ def test_every_page_costs_the_same_at_two_sizes(world):
         "plan": SipPlan.objects.get(pk=plan.pk),
         "invitation": meeting.invitations.get(unit=world.bup),
         "placement": placement,
+        "health_request": health_request,
     }
     clients = {}
     for key, user in (("sara", world.sara), ("vera", world.vera), ("chef", chef)):
@@ -301,6 +335,7 @@ def test_every_page_costs_the_same_at_two_sizes(world):
         visible_sip(families, state=state)
     invisible_sip(families, falun)
     placement_more(world, placement)
+    placement_care_more(world, placement)
     for _ in range(2):
         placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case["invitation"] = plan.meetings.order_by("-pk").first().invitations.get(unit=world.bup)
