@@ -12,7 +12,15 @@ from core.widgets import DateInput
 from directory.identity_numbers import parse_identity_number
 from directory.models import Organisation, Person, Unit
 
-from .models import AlternativeTried, CostAllocationRow, HvbProfile, LegalStep, Placement
+from .models import (
+    AlternativeTried,
+    CostAllocationRow,
+    EndDestination,
+    HvbProfile,
+    LegalStep,
+    Placement,
+    Review,
+)
 from .rules import LegalBasis
 
 
@@ -139,4 +147,39 @@ class MoveInForm(forms.Form):
     start_date = forms.DateField(label=_("Inflyttning"), widget=DateInput)
     planned_end_date = forms.DateField(
         label=_("Planerat slutdatum"), widget=DateInput, required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Övervägandet gjordes"), widget=DateInput)
+    outcome = forms.ChoiceField(
+        label=_("Utfall"), choices=Review.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea, required=False)
+
+
+class EndingPlanForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Jag inleder planeringen av avslutet"), required=False)
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att du inleder planeringen av avslutet."))
+        return True
+
+
+class EndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Utflyttning"), widget=DateInput)
+    reason = forms.CharField(label=_("Skäl till avslutet"), widget=forms.Textarea)
+    destination = forms.ChoiceField(label=_("Personen flyttar"), choices=EndDestination.choices)
+    continuing_insatser = forms.CharField(
+        label=_("Insatser som fortsätter"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("De följs upp i samordnade individuella planen (SIP)."),
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vad uppföljningen efter placeringen visade"), widget=forms.Textarea
     )

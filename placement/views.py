@@ -460,3 +460,74 @@ class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
     def get_queryset(self):
         self.queryset = self.visible(self.model._default_manager.all())
         return super().get_queryset()
+
+
+class ReviewView(StepView):
+    form_class = forms.ReviewForm
+    intro = gettext_lazy(
+        "Övervägandet (SoL, LVU 2 §) eller omprövningen (LVU 3 §) görs var sjätte månad "
+        "räknat från inflyttningen. Fortsätter eller ändras placeringen öppnas nästa "
+        "övervägande; ska den avslutas börjar planeringen av avslutet."
+    )
+    success_message = gettext_lazy("Övervägandet är dokumenterat.")
+
+    def get_initial(self):
+        return {"held_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.review_record(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class EndingPlanView(StepView):
+    form_class = forms.EndingPlanForm
+    intro = gettext_lazy(
+        "Planera avslutet med personen, vårdnadshavarna och HVB:t: vart personen flyttar och "
+        "vilka insatser som fortsätter."
+    )
+    success_message = gettext_lazy("Planeringen av avslutet har börjat.")
+
+    def perform(self, form):
+        return services.placement_ending_plan(
+            placement=self.placement, by=self.request.user, activation=self.request.activation
+        )
+
+
+class EndView(StepView):
+    form_class = forms.EndForm
+    intro = gettext_lazy(
+        "När personen har flyttat: skälet, vart personen flyttar och vilka insatser som "
+        "fortsätter. HVB:t förlorar sin behörighet och uppföljningen efter placeringen börjar."
+    )
+    success_message = gettext_lazy("Placeringen är avslutad. Uppföljningen har börjat.")
+
+    def get_initial(self):
+        return {"ended_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.placement_end(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class CloseView(StepView):
+    form_class = forms.CloseForm
+    intro = gettext_lazy(
+        "Uppföljningen efter placeringen har löpt ut. Skriv vad den visade; ärendet avslutas."
+    )
+    success_message = gettext_lazy("Ärendet är avslutat.")
+
+    def perform(self, form):
+        return services.placement_close(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )

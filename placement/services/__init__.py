@@ -11,7 +11,7 @@ from .investigation import alternative_record, assessment_record
 from .limits import placement_planned_end_set
 from .open import placement_open, placement_open_process
 from .propose import Proposal, placement_propose
-from .review import review_record, reviews_remind
+from .review import review_announce, review_record, reviews_remind
 from .start import placement_cancel, placement_start
 from .withdrawal import placement_consent_ended
 
@@ -40,6 +40,7 @@ __all__ = [
     "placement_propose",
     "placement_start",
     "region_handover_confirm",
+    "review_announce",
     "review_record",
     "reviews_remind",
 ]
