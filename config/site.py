@@ -138,6 +138,21 @@ placement_app = FlowAppViewset(
             placement_views.AlternativeView.as_view(),
             name="alternative",
         ),
+        path(
+            "placering/<int:pk>/byt-hvb/",
+            placement_views.HvbChangeView.as_view(),
+            name="hvb_change",
+        ),
+        path(
+            "placering/<int:pk>/lagrum/",
+            placement_views.BasisChangeView.as_view(),
+            name="basis_change",
+        ),
+        path(
+            "placering/<int:pk>/overlamning/",
+            placement_views.HandoverView.as_view(),
+            name="handover",
+        ),
     ],
 )
 

@@ -11,7 +11,7 @@ from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
 from .grants import CASE_KIND
-from .models import Placement
+from .models import Placement, RegionHandover
 
 #: The roles a placement's grants reach: the case roles, and the HVB's own staff.
 PLACEMENT_ROLES = (*CASE_ROLES, Membership.Role.HVB_STAFF)
@@ -53,6 +53,13 @@ def placement_access(*, user: User, placement: Placement) -> str | None:
     if placement.hvb_unit_id and any(unit == placement.hvb_unit_id for unit, _role in roles):
         return HVB
     return None
+
+
+def is_new_region_staff(*, user: User, handover: RegionHandover) -> bool:
+    """Staff with a case role in a unit of the region that takes over (they confirm)."""
+    return Membership.objects.filter(
+        user=user, role__in=CASE_ROLES, unit__organisation=handover.to_region_id
+    ).exists()
 
 
 def process_visible(*, user: User, process_pk: int) -> bool:

@@ -29,9 +29,19 @@ PLACEMENT_PURPOSES = {
     "placement:tasks_assign": "Ta uppgifter",
     "placement:tasks_unassign": "Lämna uppgifter",
     "placement:start:execute": "Inled utredning om placering",
+    "placement:hvb_change": "Byte av HVB",
+    "placement:basis_change": "Ändrat lagrum för placering",
+    "placement:handover": "Överlämning mellan regioner",
 }
 
-PLACEMENT_PAGES = ("placement:placement", "placement:assessment", "placement:alternative")
+PLACEMENT_PAGES = (
+    "placement:placement",
+    "placement:assessment",
+    "placement:alternative",
+    "placement:hvb_change",
+    "placement:basis_change",
+    "placement:handover",
+)
 #: viewflow URL names whose ``pk`` is a process.
 PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}
 #: viewflow's manage actions on a task, by URL name in the task's node namespace.

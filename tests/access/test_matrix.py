@@ -66,6 +66,8 @@ MUST_SHOW = {
     "placement:placement",
     "placement:assessment",
     "placement:alternative",
+    "placement:hvb_change",
+    "placement:basis_change",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -122,6 +124,9 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:placement": case["placement"],
             "placement:assessment": case["placement"],
             "placement:alternative": case["placement"],
+            "placement:hvb_change": case["placement"],
+            "placement:basis_change": case["placement"],
+            "placement:handover": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
