@@ -95,9 +95,11 @@ class Clocks:
 
 
 def placement_clocks(*, placement: Placement, on: dt.date) -> Clocks:
-    """Every clock of the placement on ``on``."""
+    """Every clock of the placement on ``on``; no next review once the person has moved
+    out."""
+    moved_out = placement.ended_on is not None
     return Clocks(
-        next_review=next_review_date(placement=placement, on=on),
+        next_review=None if moved_out else next_review_date(placement=placement, on=on),
         legal_end=legal_end(placement=placement),
         lvm_end_approaching=lvm_end_approaching(placement=placement, on=on),
         cost_allocation_due=acute_cost_allocation_due(placement=placement),
