@@ -170,6 +170,21 @@ placement_app = FlowAppViewset(
             placement_care_views.HealthExamRequestView.as_view(),
             name="health_request",
         ),
+        path(
+            "placering/<int:pk>/byt-hvb/",
+            placement_views.HvbChangeView.as_view(),
+            name="hvb_change",
+        ),
+        path(
+            "placering/<int:pk>/lagrum/",
+            placement_views.BasisChangeView.as_view(),
+            name="basis_change",
+        ),
+        path(
+            "placering/<int:pk>/overlamning/",
+            placement_views.HandoverView.as_view(),
+            name="handover",
+        ),
     ],
 )
 

@@ -12,7 +12,7 @@ from directory.models import Membership, Unit, User
 from directory.selectors import CASE_ROLES
 
 from .grants import CASE_KIND, HEALTH_SOURCE
-from .models import HealthExamRequest, Placement
+from .models import HealthExamRequest, Placement, RegionHandover
 
 #: The roles a placement's grants reach: the case roles, and the HVB's own staff.
 PLACEMENT_ROLES = (*CASE_ROLES, Membership.Role.HVB_STAFF)
@@ -80,6 +80,13 @@ def health_request_access(*, user: User, request: HealthExamRequest) -> str | No
         .exists()
     )
     return REGION if asked else None
+
+
+def is_new_region_staff(*, user: User, handover: RegionHandover) -> bool:
+    """Staff with a case role in a unit of the region that takes over (they confirm)."""
+    return Membership.objects.filter(
+        user=user, role__in=CASE_ROLES, unit__organisation=handover.to_region_id
+    ).exists()
 
 
 def process_visible(*, user: User, process_pk: int) -> bool:

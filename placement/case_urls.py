@@ -35,6 +35,9 @@ PLACEMENT_PURPOSES = {
     "placement:school": "Skolgång under placering",
     "placement:dental": "Hemregion för tandvård",
     "placement:health_request": "Begäran om hälsoundersökning",
+    "placement:hvb_change": "Byte av HVB",
+    "placement:basis_change": "Ändrat lagrum för placering",
+    "placement:handover": "Överlämning mellan regioner",
 }
 
 PLACEMENT_PAGES = (
@@ -46,6 +49,9 @@ PLACEMENT_PAGES = (
     "placement:health_request_create",
     "placement:school",
     "placement:dental",
+    "placement:hvb_change",
+    "placement:basis_change",
+    "placement:handover",
 )
 #: viewflow URL names whose ``pk`` is a process.
 PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}

@@ -1,16 +1,41 @@
-"""The placement part of the demo (directory.demo.seed_demo): the HVBs' profiles, and a
-placement whose utredning Sara has opened, so that `make run` shows the placement pages."""
+"""The placement part of the demo (directory.demo.seed_demo): the HVBs' profiles, and
+placements in each phase and legal basis, made through the services and the flow with
+their dates in the past, so that `make run` shows them to sara, hugo (Exempelgården) and
+carl (chef): an utredning (Erik), an LVU decided on an interim decision (Liam), an SoL
+placement whose first review comes due (Maja), an acute placement past its cost
+allocation's due date (Ella), and one in aftercare (Oskar)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from directory.models import Person, Unit, User
+from consent.models import Consent, InformationCategory, Purpose
+from consent.services import consent_register, recorded_view_create
+from directory.models import Organisation, Person, Unit, User
+from directory.services import guardianship_create, person_create
 
-from .models import AlternativeTried, HvbProfile, Placement
-from .services import alternative_record, assessment_record, placement_open_process
+from .models import AlternativeTried, EndDestination, HvbProfile, LegalStep, Placement, Review
+from .rules import LegalBasis
+from .services import (
+    CostRow,
+    alternative_record,
+    assessment_record,
+    cost_allocation_approve,
+    cost_allocation_create,
+    legal_step_record,
+    placement_decide,
+    placement_end,
+    placement_ending_plan,
+    placement_open_process,
+    placement_propose,
+    placement_start,
+    review_record,
+)
 
 PROFILES = {
     "Exempelgården, ungdomar 13–17 år": {
@@ -30,6 +55,29 @@ PROFILES = {
     },
 }
 
+HVB = "Exempelgården, ungdomar 13–17 år"
+SOCIAL = "Barn och familj, Ludvika"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who the demo placements are made by and at."""
+
+    today: dt.date
+    sara: User
+    vera: User
+    social: Unit
+    hvb: Unit
+    kommun: Organisation
+    region: Organisation
+
+    def at(self, days_ago: int) -> dt.datetime:
+        day = self.today - dt.timedelta(days=days_ago)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+    def day(self, days_ago: int) -> dt.date:
+        return self.today - dt.timedelta(days=days_ago)
+
 
 def placement_demo_seed(*, today: dt.date) -> None:
     for unit_name, fields in PROFILES.items():
@@ -38,10 +86,30 @@ def placement_demo_seed(*, today: dt.date) -> None:
             HvbProfile.objects.get_or_create(unit=unit, defaults=fields)
     sara = User.objects.filter(username="sara").first()
     erik = Person.objects.filter(first_name="Erik", last_name="Testsson").first()
-    unit = Unit.objects.filter(name="Barn och familj, Ludvika").first()
-    if None in (sara, erik, unit) or Placement.objects.filter(person=erik).exists():
+    unit = Unit.objects.filter(name=SOCIAL).first()
+    if None in (sara, erik, unit):
         return
-    placement = placement_open_process(by=sara, person=erik, unit=unit)
+    if not Placement.objects.filter(person=erik).exists():
+        _investigation(erik, sara=sara, unit=unit)
+    cast = _cast(today=today, sara=sara, social=unit)
+    if cast is None:
+        return
+    maria = _person(cast, "Maria", "Lind", 44, Person.LegalSex.FEMALE)
+    per = _person(cast, "Per", "Berg", 48, Person.LegalSex.MALE)
+    youths = {
+        "liam": (_person(cast, "Liam", "Lind", 16, Person.LegalSex.MALE, maria), maria),
+        "maja": (_person(cast, "Maja", "Lind", 16, Person.LegalSex.FEMALE, maria), maria),
+        "ella": (_person(cast, "Ella", "Berg", 15, Person.LegalSex.FEMALE, per), per),
+        "oskar": (_person(cast, "Oskar", "Berg", 17, Person.LegalSex.MALE, per), per),
+    }
+    builders = {"liam": _lvu_decided, "maja": _sol_review_due, "ella": _acute, "oskar": _aftercare}
+    for key, (youth, guardian) in youths.items():
+        if not Placement.objects.filter(person=youth).exists():
+            builders[key](cast, youth, guardian)
+
+
+def _investigation(person: Person, *, sara: User, unit: Unit) -> Placement:
+    placement = placement_open_process(by=sara, person=person, unit=unit)
     areas = placement.assessment.template.areas.all()
     assessment_record(
         placement=placement,
@@ -55,4 +123,226 @@ def placement_demo_seed(*, today: dt.date) -> None:
         started_on=timezone.localdate() - dt.timedelta(days=180),
         ended_on=timezone.localdate() - dt.timedelta(days=20),
         outcome="Öppenvården räckte inte: återfall efter tre månader.",
+    )
+    return placement
+
+
+def _cast(*, today: dt.date, sara: User, social: Unit) -> Cast | None:
+    vera = User.objects.filter(username="vera").first()
+    hvb = Unit.objects.filter(name=HVB).first()
+    region = Organisation.objects.filter(kind=Organisation.Kind.REGION).first()
+    if None in (vera, hvb, region):
+        return None
+    return Cast(today, sara, vera, social, hvb, social.organisation, region)
+
+
+def _person(cast: Cast, first: str, last: str, age: int, sex: str, guardian=None) -> Person:
+    from directory.demo import demo_identity_number
+
+    person = Person.objects.filter(first_name=first, last_name=last).first()
+    if person is None:
+        birth = dt.date(cast.today.year - age, 3, 1)
+        person = person_create(
+            first_name=first,
+            last_name=last,
+            personal_identity_number=demo_identity_number(birth_date=birth, legal_sex=sex),
+            legal_sex=sex,
+            registered_municipality=cast.kommun,
+            street_address="Exempelvägen 7",
+            postal_code="771 30",
+            city="Ludvika",
+        )
+        if guardian is not None:
+            guardianship_create(child=person, guardian=guardian, on=cast.day(2000))
+    return person
+
+
+def _categories():
+    return InformationCategory.objects.filter(code__in=["health", "social"])
+
+
+def _opened(cast: Cast, youth: Person, *, days_ago: int) -> Placement:
+    """An utredning through the flow, every area written and an alternative tried."""
+    at = cast.at(days_ago)
+    placement = placement_open_process(by=cast.sara, person=youth, unit=cast.social, at=at)
+    areas = placement.assessment.template.areas.values_list("code", flat=True)
+    assessment_record(
+        placement=placement,
+        by=cast.sara,
+        entries=dict.fromkeys(areas, "Bedömt vid hembesök, i skolan och i samtal."),
+        at=at,
+    )
+    alternative_record(
+        placement=placement,
+        by=cast.sara,
+        kind=AlternativeTried.Kind.FAMILY_TREATMENT,
+        started_on=cast.day(days_ago + 200),
+        ended_on=cast.day(days_ago + 20),
+        outcome="Familjebehandlingen räckte inte.",
+        at=at,
+    )
+    return placement
+
+
+def _views(
+    cast: Cast, youth: Person, guardian: Person, *, days_ago: int, agree: bool = False
+) -> None:
+    views = (
+        ("Vill prova att bo på Exempelgården.", "Står bakom placeringen.")
+        if agree
+        else ("Vill inte flytta men förstår varför.", "Motsätter sig placeringen.")
+    )
+    for holder, view in zip((youth, guardian), views, strict=True):
+        recorded_view_create(
+            subject=youth,
+            holder=holder,
+            purpose=Purpose.PLACEMENT,
+            view=view,
+            recorded_by=cast.sara,
+            at=cast.at(days_ago),
+        )
+
+
+def _consents(cast: Cast, youth: Person, guardian: Person, *, days_ago: int) -> None:
+    for giver in (guardian, youth):
+        consent_register(
+            subject=youth,
+            given_by=giver,
+            purpose=Purpose.PLACEMENT,
+            form=Consent.Form.WRITTEN,
+            documented_by=cast.sara,
+            categories=_categories(),
+            units=[cast.social, cast.hvb],
+            valid_from=cast.day(days_ago),
+            at=cast.at(days_ago),
+        )
+    _views(cast, youth, guardian, days_ago=days_ago, agree=True)
+
+
+def _propose_and_decide(
+    cast: Cast, placement: Placement, *, basis: str, acute: bool, days_ago: int
+) -> Placement:
+    at = cast.at(days_ago)
+    placement_propose(
+        placement=placement,
+        by=cast.sara,
+        hvb_unit=cast.hvb,
+        legal_basis=basis,
+        acute=acute,
+        categories=_categories(),
+        at=at,
+    )
+    if basis != LegalBasis.SOL:
+        legal_step_record(
+            placement=placement,
+            by=cast.sara,
+            kind=LegalStep.Kind.INTERIM,
+            on=cast.day(days_ago),
+            reference="Dnr SN 2026/41",
+            at=at,
+        )
+    return placement_decide(
+        placement=placement,
+        by=cast.sara,
+        level=Placement.DecisionLevel.COMMITTEE if basis != LegalBasis.SOL else "delegate",
+        decided_by="Socialnämnden i Ludvika" if basis != LegalBasis.SOL else "Karin Delegat",
+        on=cast.day(days_ago),
+        at=at,
+    )
+
+
+def _costs(cast: Cast, placement: Placement, *, days_ago: int) -> None:
+    at = cast.at(days_ago)
+    allocation = cost_allocation_create(
+        placement=placement,
+        by=cast.sara,
+        rows=[
+            CostRow(
+                what="housing",
+                paying_organisation=cast.kommun,
+                valid_from=cast.day(days_ago),
+                amount_per_day=3100,
+            ),
+            CostRow(
+                what="health_care",
+                paying_organisation=cast.region,
+                valid_from=cast.day(days_ago),
+                share_percent=100,
+            ),
+        ],
+        at=at,
+    )
+    cost_allocation_approve(allocation=allocation, by=cast.sara, side="municipality", at=at)
+    cost_allocation_approve(allocation=allocation, by=cast.vera, side="region", at=at)
+
+
+def _fire_timers(placement: Placement) -> None:
+    """Fire the placement's due timers now, as the tick would (viewflow's timers)."""
+    due = Task.objects.filter(
+        process_id=placement.process_id,
+        flow_task_type="TIMER",
+        status=STATUS.SCHEDULED,
+        scheduled__lte=timezone.now(),
+    )
+    for task in due:
+        with task.activation() as activation:
+            activation.start()
+            activation.execute()
+
+
+def _lvu_decided(cast: Cast, youth: Person, guardian: Person) -> None:
+    """LVU 2 §: the interim decision taken, the views recorded, the move still ahead."""
+    _views(cast, youth, guardian, days_ago=12)
+    placement = _opened(cast, youth, days_ago=14)
+    _propose_and_decide(cast, placement, basis=LegalBasis.LVU_2, acute=False, days_ago=10)
+
+
+def _sol_review_due(cast: Cast, youth: Person, guardian: Person) -> None:
+    """SoL with the consents and an approved cost allocation; its first review (six months
+    from the start) is in its notice, in Sara's inbox and on Carl's list."""
+    _consents(cast, youth, guardian, days_ago=185)
+    placement = _opened(cast, youth, days_ago=185)
+    _propose_and_decide(cast, placement, basis=LegalBasis.SOL, acute=False, days_ago=175)
+    _costs(cast, placement, days_ago=170)
+    placement_start(placement=placement, by=cast.sara, start_date=cast.day(165), at=cast.at(165))
+    _fire_timers(placement)
+
+
+def _acute(cast: Cast, youth: Person, guardian: Person) -> None:
+    """An acute LVU placement that moved in without a cost allocation, now past its due
+    date (two months after the start): the placing kommun pays until it is written."""
+    _views(cast, youth, guardian, days_ago=80)
+    placement = _opened(cast, youth, days_ago=80)
+    _propose_and_decide(cast, placement, basis=LegalBasis.LVU_2, acute=True, days_ago=78)
+    placement_start(placement=placement, by=cast.sara, start_date=cast.day(78), at=cast.at(78))
+
+
+def _aftercare(cast: Cast, youth: Person, guardian: Person) -> None:
+    """SoL: moved in ten months ago, the first review ended it, the youth moved home three
+    weeks ago; the aftercare follow-up runs."""
+    _consents(cast, youth, guardian, days_ago=320)
+    placement = _opened(cast, youth, days_ago=320)
+    _propose_and_decide(cast, placement, basis=LegalBasis.SOL, acute=False, days_ago=310)
+    _costs(cast, placement, days_ago=305)
+    placement_start(placement=placement, by=cast.sara, start_date=cast.day(300), at=cast.at(300))
+    _fire_timers(placement)
+    review = placement.reviews.get(held_on=None)
+    held = review.due_on - dt.timedelta(days=5)
+    review_record(
+        placement=placement,
+        by=cast.sara,
+        held_on=held,
+        outcome=Review.Outcome.END,
+        note="Målen i vårdplanen är nådda; Oskar flyttar hem.",
+        at=timezone.make_aware(dt.datetime.combine(held, dt.time(14, 0))),
+    )
+    placement_ending_plan(placement=placement, by=cast.sara, at=cast.at(60))
+    placement_end(
+        placement=placement,
+        by=cast.sara,
+        ended_on=cast.day(21),
+        reason="Placeringens mål är nådda.",
+        destination=EndDestination.HOME,
+        continuing_insatser="Familjebehandling och kontakt med BUP, följs upp i SIP:en.",
+        at=cast.at(21),
     )

@@ -12,7 +12,15 @@ from core.widgets import DateInput
 from directory.identity_numbers import parse_identity_number
 from directory.models import Organisation, Person, Unit
 
-from .models import AlternativeTried, CostAllocationRow, HvbProfile, LegalStep, Placement
+from .models import (
+    AlternativeTried,
+    CostAllocationRow,
+    EndDestination,
+    HvbProfile,
+    LegalStep,
+    Placement,
+    Review,
+)
 from .rules import LegalBasis
 
 
@@ -140,3 +148,84 @@ class MoveInForm(forms.Form):
     planned_end_date = forms.DateField(
         label=_("Planerat slutdatum"), widget=DateInput, required=False
     )
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Övervägandet gjordes"), widget=DateInput)
+    outcome = forms.ChoiceField(
+        label=_("Utfall"), choices=Review.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea, required=False)
+
+
+class EndingPlanForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Jag inleder planeringen av avslutet"), required=False)
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att du inleder planeringen av avslutet."))
+        return True
+
+
+class EndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Utflyttning"), widget=DateInput)
+    reason = forms.CharField(label=_("Skäl till avslutet"), widget=forms.Textarea)
+    destination = forms.ChoiceField(label=_("Personen flyttar"), choices=EndDestination.choices)
+    continuing_insatser = forms.CharField(
+        label=_("Insatser som fortsätter"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("De följs upp i samordnade individuella planen (SIP)."),
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vad uppföljningen efter placeringen visade"), widget=forms.Textarea
+    )
+
+
+def _choosable_hvbs():
+    return (
+        Unit.objects.filter(hvb_profile__isnull=False)
+        .exclude(hvb_profile__ivo_status=HvbProfile.IvoStatus.NONE)
+        .select_related("organisation", "hvb_profile")
+        .order_by("name")
+    )
+
+
+class HvbChangeForm(forms.Form):
+    to_hvb = UnitChoiceField(label=_("Nytt HVB"), queryset=Unit.objects.none())
+    on = forms.DateField(label=_("Gäller från"), widget=DateInput)
+    level = forms.ChoiceField(label=_("Beslutsnivå"), choices=Placement.DecisionLevel.choices)
+    decided_by = forms.CharField(label=_("Beslutsfattare"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_hvb"].queryset = _choosable_hvbs()
+
+
+class BasisChangeForm(forms.Form):
+    legal_basis = forms.ChoiceField(
+        label=_("Nytt lagrum"),
+        choices=[(b.value, b.label) for b in (LegalBasis.LVU_2, LegalBasis.LVU_3)],
+    )
+    step_kind = forms.ChoiceField(
+        label=_("Beslut som vården vilar på"),
+        choices=[(k.value, k.label) for k in LegalStep.DECIDING],
+    )
+    reference = forms.CharField(label=_("Diarienummer eller målnummer"), max_length=100)
+    on = forms.DateField(label=_("Gäller från"), widget=DateInput)
+    level = forms.ChoiceField(label=_("Beslutsnivå"), choices=Placement.DecisionLevel.choices)
+    decided_by = forms.CharField(label=_("Beslutsfattare"), max_length=200)
+
+
+class HandoverConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Regionen har tagit över hälso- och sjukvården"), required=False
+    )
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att regionen har tagit över."))
+        return True

@@ -16,7 +16,7 @@ from directory.durations import DurationCode, add_months
 from directory.models import Membership, Person, Unit, User
 from directory.selectors import CASE_ROLES, duration_end, duration_for
 
-from .access import PLACEMENT_ROLES, placement_access
+from .access import ADMIN, OWN, PLACEMENT_ROLES, is_new_region_staff, placement_access
 from .grants import CASE_KIND, HEALTH_SOURCE
 from .models import (
     AssessmentTemplate,
@@ -103,9 +103,11 @@ class Clocks:
 
 
 def placement_clocks(*, placement: Placement, on: dt.date) -> Clocks:
-    """Every clock of the placement on ``on``."""
+    """Every clock of the placement on ``on``; no next review once the person has moved
+    out."""
+    moved_out = placement.ended_on is not None
     return Clocks(
-        next_review=next_review_date(placement=placement, on=on),
+        next_review=None if moved_out else next_review_date(placement=placement, on=on),
         legal_end=legal_end(placement=placement),
         lvm_end_approaching=lvm_end_approaching(placement=placement, on=on),
         cost_allocation_due=acute_cost_allocation_due(placement=placement),
@@ -153,6 +155,25 @@ def placement_for_user(*, user: User, pk: int) -> tuple[Placement, str]:
     if kind is None:
         raise Http404
     return placement, kind
+
+
+def handover_for_user(*, user: User, placement_pk: int) -> RegionHandover:
+    """The placement's latest region handover, for those who see the placement in full and
+    for the new region's staff (who see only the handover); 404 otherwise."""
+    handover = (
+        RegionHandover.objects.select_related(
+            "placement__person", "from_region", "to_region", "started_by", "confirmed_by"
+        )
+        .filter(placement_id=placement_pk)
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+    if handover is None or not (
+        placement_access(user=user, placement=handover.placement) in (OWN, ADMIN)
+        or is_new_region_staff(user=user, handover=handover)
+    ):
+        raise Http404
+    return handover
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,8 @@ class PlacementDetailView(TemplateView):
                 history=placement.history.select_related("by", "unit"),
                 open_tasks=_open_tasks(placement),
                 editable=placement.phase in Placement.BEFORE_DECISION,
+                running=placement.phase in selectors.RUNNING,
+                has_handover=placement.handovers.exists(),
                 categories=placement.categories.all(),
             )
         return super().get_context_data(**context, **kwargs)
@@ -383,6 +385,77 @@ class AlternativeView(OwnPlacementMixin, PlacementFormMixin, FormView):
         return services.alternative_record(
             placement=self.placement, by=self.request.user, **form.cleaned_data
         )
+
+
+class DecisionView(OwnPlacementMixin, PlacementFormMixin, FormView):
+    """A decision during the placement that is no step of its process."""
+
+    template_name = "placement/page_form.html"
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, intro=self.intro, **kwargs)
+
+
+class HvbChangeView(DecisionView):
+    form_class = forms.HvbChangeForm
+    title = gettext_lazy("Byt HVB")
+    intro = gettext_lazy(
+        "Bytet är ett eget beslut. Det nya HVB:et får behörighet från dagen bytet gäller och "
+        "det gamla förlorar sin; revidera kostnadsfördelningen om kostnaden ändras."
+    )
+    success_message = gettext_lazy("Bytet av HVB är dokumenterat.")
+
+    def perform(self, form):
+        return services.placement_hvb_change(
+            placement=self.placement, by=self.request.user, **form.cleaned_data
+        )
+
+
+class BasisChangeView(DecisionView):
+    form_class = forms.BasisChangeForm
+    title = gettext_lazy("Ändra lagrum till LVU")
+    intro = gettext_lazy(
+        "En placering enligt SoL kan fortsätta enligt LVU från ett omedelbart "
+        "omhändertagande eller förvaltningsrättens dom. Personen måste vara ung nog för "
+        "lagrummet."
+    )
+    success_message = gettext_lazy("Lagrummet är ändrat.")
+
+    def perform(self, form):
+        return services.placement_basis_change(
+            placement=self.placement, by=self.request.user, **form.cleaned_data
+        )
+
+
+class HandoverView(PlacementFormMixin, FormView):
+    """The region handover: for the placing unit, and for the new region's staff, who see
+    only the handover (who, from which region, since when) and confirm it."""
+
+    template_name = "placement/handover.html"
+    form_class = forms.HandoverConfirmForm
+    success_message = gettext_lazy("Överlämningen är bekräftad.")
+
+    @cached_property
+    def handover(self):
+        return selectors.handover_for_user(user=self.request.user, placement_pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        handover = self.handover
+        return super().get_context_data(
+            handover=handover,
+            may_confirm=handover.confirmed_at is None
+            and access.is_new_region_staff(user=self.request.user, handover=handover),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.region_handover_confirm(handover=self.handover, by=self.request.user)
+
+    def get_success_url(self, result=None) -> str:
+        return self.request.path
 
 
 class VisibleProcessesMixin:
@@ -461,3 +534,74 @@ class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
     def get_queryset(self):
         self.queryset = self.visible(self.model._default_manager.all())
         return super().get_queryset()
+
+
+class ReviewView(StepView):
+    form_class = forms.ReviewForm
+    intro = gettext_lazy(
+        "Övervägandet (SoL, LVU 2 §) eller omprövningen (LVU 3 §) görs var sjätte månad "
+        "räknat från inflyttningen. Fortsätter eller ändras placeringen öppnas nästa "
+        "övervägande; ska den avslutas börjar planeringen av avslutet."
+    )
+    success_message = gettext_lazy("Övervägandet är dokumenterat.")
+
+    def get_initial(self):
+        return {"held_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.review_record(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class EndingPlanView(StepView):
+    form_class = forms.EndingPlanForm
+    intro = gettext_lazy(
+        "Planera avslutet med personen, vårdnadshavarna och HVB:t: vart personen flyttar och "
+        "vilka insatser som fortsätter."
+    )
+    success_message = gettext_lazy("Planeringen av avslutet har börjat.")
+
+    def perform(self, form):
+        return services.placement_ending_plan(
+            placement=self.placement, by=self.request.user, activation=self.request.activation
+        )
+
+
+class EndView(StepView):
+    form_class = forms.EndForm
+    intro = gettext_lazy(
+        "När personen har flyttat: skälet, vart personen flyttar och vilka insatser som "
+        "fortsätter. HVB:t förlorar sin behörighet och uppföljningen efter placeringen börjar."
+    )
+    success_message = gettext_lazy("Placeringen är avslutad. Uppföljningen har börjat.")
+
+    def get_initial(self):
+        return {"ended_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.placement_end(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )
+
+
+class CloseView(StepView):
+    form_class = forms.CloseForm
+    intro = gettext_lazy(
+        "Uppföljningen efter placeringen har löpt ut. Skriv vad den visade; ärendet avslutas."
+    )
+    success_message = gettext_lazy("Ärendet är avslutat.")
+
+    def perform(self, form):
+        return services.placement_close(
+            placement=self.placement,
+            by=self.request.user,
+            activation=self.request.activation,
+            **form.cleaned_data,
+        )

@@ -18,7 +18,7 @@ from .limits import placement_planned_end_set
 from .open import placement_open, placement_open_process
 from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
-from .review import review_record, reviews_remind
+from .review import review_announce, review_record, reviews_remind
 from .start import placement_cancel, placement_start
 from .withdrawal import placement_consent_ended
 
@@ -52,6 +52,7 @@ __all__ = [
     "placement_start",
     "plan_version_write",
     "region_handover_confirm",
+    "review_announce",
     "review_record",
     "reviews_remind",
     "school_arrangement_record",

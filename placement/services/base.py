@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,11 @@ def step(
         return
     with transaction.atomic():
         yield
+
+
+def page_url(placement: Placement) -> str:
+    """The placement page, which events to the placing unit's staff link to."""
+    return reverse("placement:placement", kwargs={"pk": placement.pk})
 
 
 def now(at: dt.datetime | None) -> dt.datetime:

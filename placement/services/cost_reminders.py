@@ -19,6 +19,7 @@ from notifications.services import event_emit
 from ..events import PlacementEvent
 from ..models import Placement
 from ..selectors import LIVING_THERE, acute_cost_allocation_due, placing_chefs, region_chefs
+from .base import page_url
 
 
 def cost_allocation_regions(placement: Placement) -> set[int]:
@@ -66,11 +67,13 @@ def cost_allocations_remind(*, at: dt.datetime | None = None) -> int:
                     *placing_chefs(placement=placement),
                     *region_chefs(regions=cost_allocation_regions(placement)),
                 }
+                placing = set(placing_chefs(placement=placement))
                 for chef in sorted(chefs, key=lambda user: user.pk):
                     sent += (
                         event_emit(
                             kind=PlacementEvent.COST_ALLOCATION_OVERDUE,
                             recipient_user=chef,
+                            url=page_url(placement) if chef in placing else "",
                             data=data,
                             dedupe_key=f"placement-cost-overdue:{placement.pk}:{due}:{chef.pk}",
                         )
@@ -81,6 +84,7 @@ def cost_allocations_remind(*, at: dt.datetime | None = None) -> int:
                     event_emit(
                         kind=PlacementEvent.COST_ALLOCATION_DUE,
                         recipient_user=placement.caseworker,
+                        url=page_url(placement),
                         data=data,
                         dedupe_key=f"placement-cost-due:{placement.pk}:{due}",
                     )

@@ -22,17 +22,33 @@ from directory.selectors import duration_end
 from ..grants import grants_sync_placement
 from ..models import EndDestination, Placement
 from ..selectors import LIVING_THERE, ending_opens_on
-from .base import locked, now, require_party, require_phase
+from .base import locked, now, require_party, require_phase, step
 from .limits import legal_end_require
 
 
-@transaction.atomic
 def placement_ending_plan(
-    *, placement: Placement, by: User | None = None, at: dt.datetime | None = None
+    *,
+    placement: Placement,
+    by: User | None = None,
+    activation=None,
+    at: dt.datetime | None = None,
 ) -> Placement:
-    """Open ending planning: by the handläggare at any time, or by the tick (``by`` None)
-    once the configured time before the end has come."""
+    """Open ending planning: by the handläggare at any time (in the flow: its ending
+    planning task), or by the tick (``by`` None) once the configured time before the end
+    has come. The task completes also when the tick has opened the planning already."""
     at = now(at)
+    if by is None:
+        with transaction.atomic():
+            return _plan_ending(placement, by=None, at=at)
+    with step(placement, by=by, node="plan_ending", activation=activation, optional=True):
+        placement = locked(placement)
+        if activation is not None and placement.phase == Placement.Phase.ENDING:
+            require_party(placement, by)
+            return placement
+        return _plan_ending(placement, by=by, at=at)
+
+
+def _plan_ending(placement: Placement, *, by: User | None, at: dt.datetime) -> Placement:
     placement = locked(placement)
     if by is not None:
         require_party(placement, by)
@@ -69,7 +85,6 @@ def aftercare_end(*, placement: Placement, ended_on: dt.date) -> dt.date | None:
     )
 
 
-@transaction.atomic
 def placement_end(
     *,
     placement: Placement,
@@ -78,12 +93,36 @@ def placement_end(
     reason: str,
     destination: str,
     continuing_insatser: str = "",
+    activation=None,
     at: dt.datetime | None = None,
 ) -> Placement:
     """The person moves out: the reason, where they go (home, to a guardian, another
     placement, own housing, other), the insatser that go on (followed up in the SIP). Never
-    past the legal end. The HVB loses its grant; the aftercare follow-up starts."""
+    past the legal end. The HVB loses its grant; the aftercare follow-up starts. In the
+    flow: its end task."""
     at = now(at)
+    with step(placement, by=by, node="end_placement", activation=activation, optional=True):
+        return _end(
+            placement,
+            by=by,
+            ended_on=ended_on,
+            reason=reason,
+            destination=destination,
+            continuing_insatser=continuing_insatser,
+            at=at,
+        )
+
+
+def _end(
+    placement: Placement,
+    *,
+    by: User,
+    ended_on: dt.date,
+    reason: str,
+    destination: str,
+    continuing_insatser: str,
+    at: dt.datetime,
+) -> Placement:
     placement = locked(placement)
     require_party(placement, by)
     require_phase(placement, LIVING_THERE)
@@ -117,13 +156,22 @@ def placement_end(
     return placement
 
 
-@transaction.atomic
 def placement_close(
-    *, placement: Placement, by: User, note: str, at: dt.datetime | None = None
+    *,
+    placement: Placement,
+    by: User,
+    note: str,
+    activation=None,
+    at: dt.datetime | None = None,
 ) -> Placement:
     """Avsluta ärendet after the aftercare: what the follow-up found. A child's case closes
-    once its follow-up time has run."""
+    once its follow-up time has run. In the flow: its close task."""
     at = now(at)
+    with step(placement, by=by, node="close", activation=activation, optional=True):
+        return _close(placement, by=by, note=note, at=at)
+
+
+def _close(placement: Placement, *, by: User, note: str, at: dt.datetime) -> Placement:
     placement = locked(placement)
     require_party(placement, by)
     require_phase(placement, (Placement.Phase.AFTERCARE,))

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -93,6 +94,7 @@ def person_registration_move(
             event_emit(
                 kind=PlacementEvent.HANDOVER_STARTED,
                 recipient_user=chef,
+                url=reverse("placement:handover", kwargs={"pk": placement.pk}),
                 data={"on": on.isoformat()},
                 dedupe_key=f"region-handover:{handover.pk}:{chef.pk}",
             )

@@ -20,7 +20,7 @@ from notifications.services import event_emit
 from ..events import PlacementEvent
 from ..models import Placement, Review
 from ..selectors import LIVING_THERE, legal_end, next_review_date, review_notice_start
-from .base import history, locked, now, require_party, require_phase
+from .base import history, locked, now, page_url, require_party, require_phase, step
 
 
 def review_schedule(placement: Placement) -> Review | None:
@@ -39,7 +39,6 @@ def review_schedule(placement: Placement) -> Review | None:
     return Review.objects.create(placement=placement, due_on=due)
 
 
-@transaction.atomic
 def review_record(
     *,
     placement: Placement,
@@ -47,12 +46,21 @@ def review_record(
     held_on: dt.date,
     outcome: str,
     note: str = "",
+    activation=None,
     at: dt.datetime | None = None,
 ) -> Review:
     """Record the open review: when it was held and its outcome (continue, end, change).
     An SoL placement whose consent has ended cannot simply continue. The next review opens
-    from the start date's rhythm."""
+    from the start date's rhythm. In the flow: its review task (``activation``, or the open
+    task when there is one)."""
     at = now(at)
+    with step(placement, by=by, node="review", activation=activation, optional=True):
+        return _record(placement, by=by, held_on=held_on, outcome=outcome, note=note, at=at)
+
+
+def _record(
+    placement: Placement, *, by: User, held_on: dt.date, outcome: str, note: str, at: dt.datetime
+) -> Review:
     placement = locked(placement)
     require_party(placement, by)
     require_phase(placement, LIVING_THERE)
@@ -100,11 +108,19 @@ def reviews_remind(*, at: dt.datetime | None = None) -> int:
         if review_notice_start(review=review) > today:
             continue
         with transaction.atomic():
-            event = event_emit(
-                kind=PlacementEvent.REVIEW_DUE,
-                recipient_user=review.placement.caseworker,
-                data={"due": review.due_on.isoformat()},
-                dedupe_key=f"placement-review-due:{review.pk}",
-            )
-            sent += event is not None
+            sent += review_announce(review=review)
     return sent
+
+
+def review_announce(*, review: Review) -> bool:
+    """Tell the handläggare that the review's notice has come, once per review (from the
+    tick, or the flow's timer); False when she has been told already."""
+    with transaction.atomic():
+        event = event_emit(
+            kind=PlacementEvent.REVIEW_DUE,
+            recipient_user=review.placement.caseworker,
+            url=page_url(review.placement),
+            data={"due": review.due_on.isoformat()},
+            dedupe_key=f"placement-review-due:{review.pk}",
+        )
+    return event is not None

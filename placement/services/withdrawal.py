@@ -19,7 +19,7 @@ from ..events import PlacementEvent
 from ..models import Placement
 from ..rules import BASES, LegalBasis
 from ..selectors import RUNNING, placing_chefs
-from .base import history, locked
+from .base import history, locked, page_url
 
 
 @transaction.atomic
@@ -61,6 +61,7 @@ def placement_consent_ended(*, person: Person, at: dt.datetime | None = None) ->
             event_emit(
                 kind=PlacementEvent.CONSENT_ENDED,
                 recipient_user=user,
+                url=page_url(placement),
                 data={"on": on.isoformat()},
                 dedupe_key=f"placement-consent-ended:{placement.pk}:{on.isoformat()}:{user.pk}",
             )

@@ -74,6 +74,8 @@ MUST_SHOW = {
     "placement:school",
     "placement:dental",
     "placement:health_request",
+    "placement:hvb_change",
+    "placement:basis_change",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -136,6 +138,9 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:school": case["placement"],
             "placement:dental": case["placement"],
             "placement:health_request": case["health_request"],
+            "placement:hvb_change": case["placement"],
+            "placement:basis_change": case["placement"],
+            "placement:handover": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id

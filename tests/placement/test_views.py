@@ -150,7 +150,10 @@ def test_the_flow_end_to_end_under_lvu_through_the_pages(pworld):
 
     placement.refresh_from_db()
     assert placement.phase == Placement.Phase.PLACED
-    assert placement.process.status == STATUS.DONE
+    # The process goes on under the placement: its timer waits for the first review.
+    assert placement.process.status == STATUS.NEW
+    timer = Task.objects.get(process_id=placement.process_id, flow_task=PlacementFlow.under_way)
+    assert timer.status == STATUS.SCHEDULED
     page = sara.get(reverse("placement:placement", kwargs={"pk": placement.pk}))
     html = page.content.decode()
     assert "Omedelbart omhändertagande" in html

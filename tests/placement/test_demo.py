@@ -1,0 +1,47 @@
+"""The demo's placements: one in each phase and legal basis, made through the services and
+the flow, and seeding twice adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from viewflow.workflow.status import STATUS
+
+from directory.models import User
+from placement.flows import PlacementFlow
+from placement.models import Placement
+from placement.rules import LegalBasis
+from placement.selectors import placements_in_users_hvb, placements_of_caseworker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
+    call_command("seed_demo")
+    first = {p.person.first_name: p for p in Placement.objects.select_related("person")}
+    call_command("seed_demo")
+    assert Placement.objects.count() == len(first) == 5
+
+    phases = {name: (p.phase, p.legal_basis, p.acute) for name, p in first.items()}
+    assert phases["Erik"][0] == Placement.Phase.INVESTIGATING
+    assert phases["Liam"] == (Placement.Phase.DECIDED, LegalBasis.LVU_2, False)
+    assert phases["Maja"] == (Placement.Phase.PLACED, LegalBasis.SOL, False)
+    assert phases["Ella"] == (Placement.Phase.PLACED, LegalBasis.LVU_2, True)
+    assert phases["Oskar"][0] == Placement.Phase.AFTERCARE
+    assert first["Liam"].legal_steps.filter(kind="interim").exists()
+    assert first["Maja"].cost_allocation.approved
+    # Maja's first review is in its notice: the flow has made it Sara's task.
+    review = first["Maja"].process.task_set.get(flow_task=PlacementFlow.review)
+    assert review.status == STATUS.ASSIGNED and review.owner.username == "sara"
+    assert (
+        first["Oskar"]
+        .process.task_set.filter(
+            flow_task=PlacementFlow.wait_for_aftercare, status=STATUS.SCHEDULED
+        )
+        .exists()
+    )
+
+    sara, hugo = User.objects.get(username="sara"), User.objects.get(username="hugo")
+    rows = placements_of_caseworker(user=sara, on=first["Maja"].start_date)
+    assert {row.placement.person.first_name for row in rows} >= {"Liam", "Maja", "Ella"}
+    assert {p.person.first_name for p in placements_in_users_hvb(user=hugo)} >= {"Maja", "Ella"}
