@@ -8,16 +8,17 @@ Run by hand (not part of the tests):
 It creates (and afterwards drops) the database named in DATABASE_URL, migrates it, builds
 the organisations, Exempelgården and the staff once, then for each round: a new
 16-year-old with two guardians, the three consents (both guardians and the youth, SoL from
-15) and the youth's view, the utredning opened, written and an alternative recorded, the SoL
-placement proposed and decided, a two-row cost allocation created and approved by both
-sides, and the start. Each round also completes one bare viewflow human task
-(``bench/bare_engine.py``) in the same database, and every step prints its median as a
-multiple of that reference.
+15) and the youth's view, the utredning opened with its viewflow process, written and an
+alternative recorded, the SoL placement proposed and decided, a two-row cost allocation
+created and approved by both sides, and the move in: each flow step completes its task.
+Each round also completes one bare viewflow human task (``bench/bare_engine.py``) in the
+same database, and every step prints its median as a multiple of that reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -53,7 +54,7 @@ def run(rounds, connection, capture) -> None:
     from bench.bare_engine import bare_task_completion, summary
     from directory.services import guardianship_create
     from placement import services
-    from placement.models import Placement
+    from placement.models import AlternativeTried, Placement
     from tests.conftest import years_ago
     from tests.factories import person_born
     from tests.placement_world import build_placement_world
@@ -74,6 +75,26 @@ def run(rounds, connection, capture) -> None:
 
     today = timezone.localdate()
     home = {"registered_municipality": world.sip.ludvika}
+
+    def open_with_process():
+        return services.placement_open_process(by=world.sara, person=world.youth, unit=world.social)
+
+    def write(placement):
+        areas = placement.assessment.template.areas.values_list("code", flat=True)
+        services.assessment_record(
+            placement=placement, by=world.sara, entries={code: "Bedömt." for code in areas}
+        )
+
+    def alternative(placement):
+        services.alternative_record(
+            placement=placement,
+            by=world.sara,
+            kind=AlternativeTried.Kind.FAMILY_TREATMENT,
+            started_on=today - dt.timedelta(days=200),
+            ended_on=today - dt.timedelta(days=30),
+            outcome="Räckte inte.",
+        )
+
     total: list[float] = []
     for round_ in range(rounds):
         round_started = time.perf_counter()
@@ -82,7 +103,9 @@ def run(rounds, connection, capture) -> None:
             guardianship_create(child=youth, guardian=guardian, on=today)
         world.youth = youth
         step("consents (3) + view", world.sol_consents)
-        placement = step("utredning: open, write, alternative", world.open)
+        placement = step("open the utredning (its process)", open_with_process)
+        step("write the utredning", lambda placement=placement: write(placement))
+        step("record an alternative tried", lambda placement=placement: alternative(placement))
         step("propose (SoL)", lambda placement=placement: world.propose(placement))
         step("decide", lambda placement=placement: world.decide(placement))
         step(
