@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person, Unit
@@ -69,3 +70,43 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_kind} {self.case_id}: {self.unit} ({self.kind})"
+
+
+class HistoryEntryBase(models.Model):
+    """One row of a case's historik: who did what, and when, written by cases.history in the
+    same transaction as the change. A process's concrete model adds the foreign key to its
+    case (``plan``, ``placement``)."""
+
+    at = models.DateTimeField(_("tid"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhet"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    what = models.CharField(_("händelse"), max_length=200)
+    params = models.JSONField(_("uppgifter"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("historikrad")
+        verbose_name_plural = _("historik")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """``what`` is a Swedish message id, translated when shown."""
+        return _(self.what) % self.params if self.params else _(self.what)
+
+    @staticmethod
+    def stored_params(params: dict) -> dict[str, str]:
+        """The parameters as the row keeps them: text, as they read when it was written."""
+        return {key: str(value) for key, value in params.items()}

@@ -94,14 +94,8 @@ sip_app = FlowAppViewset(
     SipFlow,
     icon="groups",
     dashboard_view_class=sip_views.SipListView,
-    process_list_view_class=sip_views.ProcessListView,
+    **sip_views.LIST_VIEWS,
     process_detail_view_class=sip_views.ProcessDetailView,
-    task_list_view_class=sip_views.TaskListView,
-    inbox_view_class=sip_views.InboxView,
-    queue_view_class=sip_views.QueueView,
-    archive_view_class=sip_views.ArchiveView,
-    tasks_assign_view_class=sip_views.BulkAssignView,
-    tasks_unassign_view_class=sip_views.BulkUnassignView,
     urlpatterns=[
         path("plan/<int:pk>/", sip_views.PlanDetailView.as_view(), name="plan"),
         path(
@@ -118,13 +112,7 @@ placement_app = FlowAppViewset(
     PlacementFlow,
     icon="home_work",
     dashboard_view_class=placement_views.PlacementListView,
-    process_list_view_class=placement_views.ProcessListView,
-    task_list_view_class=placement_views.TaskListView,
-    inbox_view_class=placement_views.InboxView,
-    queue_view_class=placement_views.QueueView,
-    archive_view_class=placement_views.ArchiveView,
-    tasks_assign_view_class=placement_views.BulkAssignView,
-    tasks_unassign_view_class=placement_views.BulkUnassignView,
+    **placement_views.LIST_VIEWS,
     urlpatterns=[
         path(
             "placering/<int:pk>/", placement_views.PlacementDetailView.as_view(), name="placement"

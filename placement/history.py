@@ -24,5 +24,5 @@ def placement_history_write(
         by=by,
         unit=unit,
         what=what,
-        params={key: str(value) for key, value in params.items()},
+        params=PlacementHistoryEntry.stored_params(params),
     )

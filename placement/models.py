@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
+from cases.models import HistoryEntryBase
 from consent.models import InformationCategory
 from directory.models import Organisation, Person, Unit
 
@@ -262,37 +262,10 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         """Utredningen avslutas utan placering."""
 
 
-class PlacementHistoryEntry(models.Model):
+class PlacementHistoryEntry(HistoryEntryBase):
     """Ärendets historik: who did what, and when, in a placement."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="history")
-    at = models.DateTimeField(_("tid"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("av"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("enhet"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    what = models.CharField(_("händelse"), max_length=200)
-    params = models.JSONField(_("uppgifter"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("historikrad")
-        verbose_name_plural = _("historik")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.text}"
-
-    @property
-    def text(self) -> str:
-        """``what`` is a Swedish message id, translated when shown."""
-        return _(self.what) % self.params if self.params else _(self.what)
 
 
 class Audience(models.TextChoices):

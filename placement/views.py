@@ -12,19 +12,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from viewflow.utils import viewprop
-from viewflow.workflow.flow.views import (
-    BulkAssignTasksActionView,
-    BulkUnassignTasksActionView,
-    DashboardProcessListView,
-    DashboardTaskListView,
-    FlowArchiveListView,
-    FlowInboxListView,
-    FlowQueueListView,
-)
 
 from cases.registry import CaseSubject
 from cases.tasks import OPEN
+from cases.views import scoped_flow_views
 from core.views import ServiceFormMixin
 from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
@@ -458,82 +449,15 @@ class HandoverView(PlacementFormMixin, FormView):
         return self.request.path
 
 
-class VisibleProcessesMixin:
-    """Lists only tasks and processes of placements the user sees in full, or is asked to
-    approve for the region (placement.access), with a Swedish header for the summary."""
-
-    process_field = "process"
-
-    def brief(self, task):
-        return task.brief
-
-    brief.short_description = gettext_lazy("Sammanfattning")
-
-    def visible(self, queryset):
-        ids = access.visible_process_ids(user=self.request.user)
-        return queryset.filter(**{f"{self.process_field}__in": ids})
-
-    def paginate_queryset(self, queryset, page_size):
-        """The page's rows with their placement and person in one query (the summaries,
-        placement.flows SUMMARY): none per row."""
-        related = "placement" if self.process_field == "pk" else f"{self.process_field}__placement"
-        queryset = queryset.select_related(f"{related}__person")
-        if self.process_field != "pk":
-            queryset = queryset.select_related("owner")
-        return super().paginate_queryset(queryset, page_size)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The access log records each person whose placement the page lists.
-        attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
-        rows = context.get("object_list") or []
-        self.request.case_persons = selectors.process_persons(
-            process_ids={getattr(row, attribute) for row in rows}
-        )
-        return context
-
-
-class ProcessListView(VisibleProcessesMixin, DashboardProcessListView):
-    process_field = "pk"
-
-    def get_queryset(self):
-        return self.visible(super().get_queryset()).order_by("-created", "-pk")
-
-
-class TaskListView(VisibleProcessesMixin, DashboardTaskListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class InboxView(VisibleProcessesMixin, FlowInboxListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class QueueView(VisibleProcessesMixin, FlowQueueListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class ArchiveView(VisibleProcessesMixin, FlowArchiveListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class BulkAssignView(VisibleProcessesMixin, BulkAssignTasksActionView):
-    def get_queryset(self):
-        self.queryset = self.visible(self.model._default_manager.all())
-        return super().get_queryset()
-
-
-class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
-    def get_queryset(self):
-        self.queryset = self.visible(self.model._default_manager.all())
-        return super().get_queryset()
+#: viewflow's list pages (processes, tasks, inbox, queue, archive, bulk assign), scoped to
+#: the cases the user may see (cases.views).
+LIST_VIEWS = scoped_flow_views(
+    name="Placement",
+    visible_process_ids=access.visible_process_ids,
+    process_persons=selectors.process_persons,
+    case="placement",
+    case_prefetch=(),
+)
 
 
 class ReviewView(StepView):

@@ -9,15 +9,11 @@ from typing import Any
 from .models import HistoryEntry, Invitation, SipPlan
 
 
-def _params(params: dict[str, Any]) -> dict[str, str]:
-    return {key: str(value) for key, value in params.items()}
-
-
 def plan_history_write(
     plan: SipPlan, *, what: str, at: dt.datetime, by=None, unit=None, params: dict[str, Any]
 ) -> None:
     HistoryEntry.objects.create(
-        plan=plan, at=at, by=by, unit=unit, what=what, params=_params(params)
+        plan=plan, at=at, by=by, unit=unit, what=what, params=HistoryEntry.stored_params(params)
     )
 
 
@@ -37,5 +33,5 @@ def invitation_history_write(
         by=by,
         unit=unit,
         what=what,
-        params=_params({"invitee": invitation.invitee, **params}),
+        params=HistoryEntry.stored_params({"invitee": invitation.invitee, **params}),
     )

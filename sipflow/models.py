@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
+from cases.models import HistoryEntryBase
 from consent.models import Consent, InformationCategory
 from directory.models import Organisation, Person, Unit
 
@@ -499,37 +500,10 @@ class ActionReview(models.Model):
         return f"{self.action}: {self.done_as_planned}/{self.goal_met}"
 
 
-class HistoryEntry(models.Model):
+class HistoryEntry(HistoryEntryBase):
     """Who did what, and when, in a SIP. Written by the services in the same transaction."""
 
     plan = models.ForeignKey(SipPlan, on_delete=models.CASCADE, related_name="history")
-    at = models.DateTimeField(_("tid"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("av"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("enhet"), on_delete=models.PROTECT, null=True, blank=True
-    )
-    what = models.CharField(_("händelse"), max_length=200)
-    params = models.JSONField(_("uppgifter"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("historikrad")
-        verbose_name_plural = _("historik")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.text}"
-
-    @property
-    def text(self) -> str:
-        """``what`` is a Swedish message id, translated when shown."""
-        return _(self.what) % self.params if self.params else _(self.what)
 
 
 class ReconsideredConsent(models.Model):

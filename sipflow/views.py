@@ -13,19 +13,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, RedirectView, TemplateView
-from viewflow.utils import viewprop
 from viewflow.workflow.flow.views import (
-    BulkAssignTasksActionView,
-    BulkUnassignTasksActionView,
-    DashboardProcessListView,
-    DashboardTaskListView,
     DetailProcessView,
-    FlowArchiveListView,
-    FlowInboxListView,
-    FlowQueueListView,
 )
 
 from cases.registry import CaseSubject
+from cases.views import scoped_flow_views
 from core.views import ServiceFormMixin
 from directory.selectors import user_starts_cases
 
@@ -395,87 +388,15 @@ class SipListView(TemplateView):
         )
 
 
-class VisibleProcessesMixin:
-    """Lists only tasks and processes of SIPs the user may see (sipflow.access), with a
-    Swedish column header for the task's summary (viewflow shows the attribute name)."""
-
-    process_field = "process"
-
-    def brief(self, task):
-        return task.brief
-
-    brief.short_description = gettext_lazy("Sammanfattning")
-
-    def visible(self, queryset):
-        ids = access.visible_process_ids(user=self.request.user)
-        return queryset.filter(**{f"{self.process_field}__in": ids})
-
-    def paginate_queryset(self, queryset, page_size):
-        """The page's rows with their SIP, person and meetings in a few queries, for the
-        summaries (sipflow.flows SUMMARY, ANSWER_SUMMARY): none per row."""
-        plan = "sip_plan" if self.process_field == "pk" else f"{self.process_field}__sip_plan"
-        queryset = queryset.select_related(f"{plan}__person").prefetch_related(f"{plan}__meetings")
-        if self.process_field != "pk":
-            queryset = queryset.select_related("owner")
-        return super().paginate_queryset(queryset, page_size)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The access log records each person whose SIP the page lists (audit.middleware).
-        attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
-        rows = context.get("object_list") or []
-        self.request.case_persons = selectors.process_persons(
-            process_ids={getattr(row, attribute) for row in rows}
-        )
-        return context
-
-
-class ProcessListView(VisibleProcessesMixin, DashboardProcessListView):
-    """viewflow's process list, scoped and newest first (its annotated queryset has no
-    order, and Django ignores Meta.ordering in GROUP BY queries)."""
-
-    process_field = "pk"
-
-    def get_queryset(self):
-        return self.visible(super().get_queryset()).order_by("-created", "-pk")
-
-
-class TaskListView(VisibleProcessesMixin, DashboardTaskListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class InboxView(VisibleProcessesMixin, FlowInboxListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class QueueView(VisibleProcessesMixin, FlowQueueListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class ArchiveView(VisibleProcessesMixin, FlowArchiveListView):
-    @viewprop
-    def queryset(self):
-        return self.visible(super().queryset)
-
-
-class BulkAssignView(VisibleProcessesMixin, BulkAssignTasksActionView):
-    """viewflow's bulk "take tasks", limited to tasks of SIPs the user may see."""
-
-    def get_queryset(self):
-        self.queryset = self.visible(self.model._default_manager.all())
-        return super().get_queryset()
-
-
-class BulkUnassignView(VisibleProcessesMixin, BulkUnassignTasksActionView):
-    def get_queryset(self):
-        self.queryset = self.visible(self.model._default_manager.all())
-        return super().get_queryset()
+#: viewflow's list pages (processes, tasks, inbox, queue, archive, bulk assign), scoped to
+#: the cases the user may see (cases.views).
+LIST_VIEWS = scoped_flow_views(
+    name="Sip",
+    visible_process_ids=access.visible_process_ids,
+    process_persons=selectors.process_persons,
+    case="sip_plan",
+    case_prefetch=("meetings",),
+)
 
 
 class ProcessDetailView(DetailProcessView):

@@ -1,0 +1,150 @@
+"""viewflow's own list pages (processes, tasks, inbox, queue, archive, bulk assign), scoped
+to the cases the user may see, for every process.
+
+viewflow lists every process and task of a flow; a case system may list only what the
+user's grants reach. ``scoped_flow_views`` builds the seven list views for one process from
+how it answers "which processes may this user see" (one SQL subquery, whatever the number of
+cases) and "whose cases are these rows" (for the access log), and hands them to
+``FlowAppViewset`` by its own keyword names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+from viewflow.utils import viewprop
+from viewflow.workflow.flow.views import (
+    BulkAssignTasksActionView,
+    BulkUnassignTasksActionView,
+    DashboardProcessListView,
+    DashboardTaskListView,
+    FlowArchiveListView,
+    FlowInboxListView,
+    FlowQueueListView,
+)
+
+
+class CaseProcessesMixin:
+    """Only the processes (and their tasks) of cases the user may see, their case and
+    person loaded with the page's rows (none per row), and a Swedish header for the task
+    summary column (viewflow shows the attribute name). The access log records each person
+    the page lists (``request.case_persons``, audit.middleware)."""
+
+    #: ``(user=) -> QuerySet of process ids``: the cases the user's grants reach.
+    visible_process_ids: Callable[..., Any]
+    #: ``(process_ids=) -> persons``: whose cases the rows are.
+    process_persons: Callable[..., Iterable[Any]]
+    #: The reverse one-to-one name from the process to its case (``sip_plan``).
+    case: str
+    #: Relations of the case the rows' summaries read (``meetings``).
+    case_prefetch: Sequence[str] = ()
+    process_field = "process"
+
+    def brief(self, task):
+        return task.brief
+
+    brief.short_description = gettext_lazy("Sammanfattning")
+
+    def visible(self, queryset):
+        ids = type(self).visible_process_ids(user=self.request.user)
+        return queryset.filter(**{f"{self.process_field}__in": ids})
+
+    def paginate_queryset(self, queryset, page_size):
+        case = self.case if self.process_field == "pk" else f"{self.process_field}__{self.case}"
+        queryset = queryset.select_related(f"{case}__person").prefetch_related(
+            *(f"{case}__{name}" for name in self.case_prefetch)
+        )
+        if self.process_field != "pk":
+            queryset = queryset.select_related("owner")
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        attribute = "pk" if self.process_field == "pk" else f"{self.process_field}_id"
+        rows = context.get("object_list") or []
+        self.request.case_persons = type(self).process_persons(
+            process_ids={getattr(row, attribute) for row in rows}
+        )
+        return context
+
+
+class _ProcessList(CaseProcessesMixin, DashboardProcessListView):
+    """Newest first: viewflow's annotated queryset has no order, and Django ignores
+    Meta.ordering in GROUP BY queries."""
+
+    process_field = "pk"
+
+    def get_queryset(self):
+        return self.visible(super().get_queryset()).order_by("-created", "-pk")
+
+
+class _ScopedQueryset:
+    @viewprop
+    def queryset(self):
+        return self.visible(super().queryset)
+
+
+class _TaskList(CaseProcessesMixin, _ScopedQueryset, DashboardTaskListView):
+    pass
+
+
+class _Inbox(CaseProcessesMixin, _ScopedQueryset, FlowInboxListView):
+    pass
+
+
+class _Queue(CaseProcessesMixin, _ScopedQueryset, FlowQueueListView):
+    pass
+
+
+class _Archive(CaseProcessesMixin, _ScopedQueryset, FlowArchiveListView):
+    pass
+
+
+class _ScopedActions:
+    def get_queryset(self):
+        self.queryset = self.visible(self.model._default_manager.all())
+        return super().get_queryset()
+
+
+class _BulkAssign(CaseProcessesMixin, _ScopedActions, BulkAssignTasksActionView):
+    pass
+
+
+class _BulkUnassign(CaseProcessesMixin, _ScopedActions, BulkUnassignTasksActionView):
+    pass
+
+
+#: FlowAppViewset's keyword for each scoped view.
+_VIEWS = {
+    "process_list_view_class": _ProcessList,
+    "task_list_view_class": _TaskList,
+    "inbox_view_class": _Inbox,
+    "queue_view_class": _Queue,
+    "archive_view_class": _Archive,
+    "tasks_assign_view_class": _BulkAssign,
+    "tasks_unassign_view_class": _BulkUnassign,
+}
+
+
+def scoped_flow_views(
+    *,
+    name: str,
+    visible_process_ids: Callable[..., Any],
+    process_persons: Callable[..., Iterable[Any]],
+    case: str,
+    case_prefetch: Sequence[str] = (),
+) -> dict[str, type]:
+    """The seven list views of one process's ``FlowAppViewset``, scoped to its cases."""
+    attributes = {
+        "visible_process_ids": staticmethod(visible_process_ids),
+        "process_persons": staticmethod(process_persons),
+        "case": case,
+        "case_prefetch": tuple(case_prefetch),
+        "__module__": __name__,
+    }
+    return {
+        keyword: type(f"{name}{base.__name__.lstrip('_')}View", (base,), attributes)
+        for keyword, base in _VIEWS.items()
+    }
