@@ -17,41 +17,23 @@ same database, and every step prints its median as a multiple of that reference.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import bench_main
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    rounds = parser.parse_args().rounds
-
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
-
-    names = setup_databases(verbosity=0, interactive=False, keepdb=False)
-    try:
-        run(rounds, connection, CaptureQueriesContext)
-    finally:
-        teardown_databases(names, verbosity=0)
+    bench_main(run, description=__doc__.splitlines()[0])
 
 
-def run(rounds, connection, capture) -> None:
+def run(*, rounds: int, steps) -> None:
     from django.utils import timezone
 
-    from bench.bare_engine import bare_task_completion, summary
     from directory.services import guardianship_create
     from placement import services
     from placement.models import AlternativeTried, Placement
@@ -60,18 +42,7 @@ def run(rounds, connection, capture) -> None:
     from tests.placement_world import build_placement_world
 
     world = build_placement_world()
-    bare_ms: list[float] = []
-    bare_sql = 0
-    timings: dict[str, list[float]] = {}
-    queries: dict[str, list[int]] = {}
-
-    def step(name, func):
-        with capture(connection) as captured:
-            started = time.perf_counter()
-            result = func()
-            timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-        queries.setdefault(name, []).append(len(captured.captured_queries))
-        return result
+    step = steps.run
 
     today = timezone.localdate()
     home = {"registered_municipality": world.sip.ludvika}
@@ -95,7 +66,6 @@ def run(rounds, connection, capture) -> None:
             outcome="Räckte inte.",
         )
 
-    total: list[float] = []
     for round_ in range(rounds):
         round_started = time.perf_counter()
         youth = person_born(years_ago(16, today=today, days=60 + round_), first_name="Ung", **home)
@@ -118,29 +88,11 @@ def run(rounds, connection, capture) -> None:
                 placement=placement, by=world.sara, start_date=today
             ),
         )
-        total.append((time.perf_counter() - round_started) * 1000)
+        steps.total.append((time.perf_counter() - round_started) * 1000)
         placement.refresh_from_db()
         assert placement.phase == Placement.Phase.PLACED
-        ms, sql = bare_task_completion(
-            by=world.sara, rounds=1, connection=connection, capture=capture
-        )
-        bare_ms += ms
-        bare_sql = max(bare_sql, sql)
-
-    print(f"{rounds} placements on {connection.vendor} ({connection.settings_dict['NAME']})")
-    bare_median, bare_p90 = summary(bare_ms)
-    print(f"{'step':36} {'median ms':>10} {'p90 ms':>8} {'SQL':>5} {'× bare':>7}")
-    print(
-        f"{'bare viewflow human task':36} {bare_median:10.1f} {bare_p90:8.1f} {bare_sql:5} {1:7.2f}"
-    )
-    for name, values in timings.items():
-        median, p90 = summary(values)
-        ratio = median / bare_median
-        print(f"{name:36} {median:10.1f} {p90:8.1f} {max(queries[name]):5} {ratio:7.2f}")
-    whole = statistics.median(total)
-    print(
-        f"{'whole före, with the family':36} {whole:10.1f} {'':8} {'':5} {whole / bare_median:7.2f}"
-    )
+        steps.bare(by=world.sara)
+    steps.report(what=f"{rounds} placements", whole="whole före, with the family")
 
 
 if __name__ == "__main__":
