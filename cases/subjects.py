@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from .registry import CaseSubject, admin_case_models, case_urls, page_purposes
 
@@ -56,3 +57,43 @@ def case_subject(resolver_match) -> CaseSubject | None:
         return admin_case_subject(resolver_match)
     urls = case_urls().get(namespace)
     return urls.subject(resolver_match) if urls is not None else None
+
+
+#: viewflow URL names whose ``pk`` is a process (the others name it ``process_pk``).
+PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}
+#: viewflow's manage actions on a task, by URL name in the task's node namespace.
+MANAGE_TASK_ACTIONS = {"undo", "cancel", "revive"}
+
+
+def viewflow_process_pk(resolver_match) -> int | None:
+    """The process one of viewflow's own pages (process, chart, task) names, or None."""
+    kwargs = resolver_match.kwargs
+    if "process_pk" in kwargs:
+        return int(kwargs["process_pk"])
+    if resolver_match.url_name in PROCESS_PK_URLS and "pk" in kwargs:
+        return int(kwargs["pk"])
+    return None
+
+
+def viewflow_manage_action(resolver_match) -> bool:
+    """Undo, cancel or revive a task, or cancel the process: the actions every flow here
+    refuses (``has_manage_permission``), since they move tasks without the case's phase
+    and history."""
+    if resolver_match.url_name == "process_cancel":
+        return True
+    return resolver_match.url_name in MANAGE_TASK_ACTIONS and "task_pk" in resolver_match.kwargs
+
+
+def viewflow_page_purpose(resolver_match, *, task_label: str) -> str:
+    """The logged purpose of one of viewflow's pages: ``task_label: <the task's title>`` for
+    a task page (in Swedish, as the log is kept), else the page's own purpose."""
+    from viewflow.workflow.models import Task
+
+    purpose = purpose_of(resolver_match.view_name)
+    task_pk = resolver_match.kwargs.get("task_pk")
+    if task_pk is not None:
+        task = Task.objects.filter(pk=task_pk).first()
+        if task is not None:
+            with translation.override("sv"):
+                purpose = f"{task_label}: {task.flow_task.task_title}"
+    return purpose

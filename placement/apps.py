@@ -72,14 +72,13 @@ class PlacementConfig(AppConfig):
             register_case_urls,
             register_page_purposes,
         )
+        from cases.subjects import viewflow_manage_action, viewflow_process_pk
 
         from .access import process_visible
         from .case_urls import (
             PLACEMENT_PURPOSES,
-            is_manage_action,
             manage_refused,
             placement_subject,
-            process_pk_of,
         )
 
         register_case_urls(CaseUrls(namespace="placement", subject=placement_subject))
@@ -87,9 +86,9 @@ class PlacementConfig(AppConfig):
         register_case_access(
             CaseAccess(
                 namespace="placement",
-                process_of=process_pk_of,
+                process_of=viewflow_process_pk,
                 process_visible=process_visible,
-                is_manage_action=is_manage_action,
+                is_manage_action=viewflow_manage_action,
                 manage_refused=manage_refused,
             )
         )

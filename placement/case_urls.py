@@ -5,11 +5,9 @@ take. Registered by PlacementConfig.ready() (cases.registry)."""
 from __future__ import annotations
 
 from django.template.response import TemplateResponse
-from django.utils import translation
-from viewflow.workflow.models import Task
 
 from cases.registry import CaseSubject
-from cases.subjects import purpose_of
+from cases.subjects import purpose_of, viewflow_page_purpose, viewflow_process_pk
 
 from .models import HealthExamRequest, Placement
 
@@ -53,10 +51,6 @@ PLACEMENT_PAGES = (
     "placement:basis_change",
     "placement:handover",
 )
-#: viewflow URL names whose ``pk`` is a process.
-PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}
-#: viewflow's manage actions on a task, by URL name in the task's node namespace.
-MANAGE_TASK_ACTIONS = {"undo", "cancel", "revive"}
 
 
 def placement_subject(resolver_match) -> CaseSubject | None:
@@ -73,40 +67,18 @@ def placement_subject(resolver_match) -> CaseSubject | None:
         )
         placement = request.placement if request else None
         return CaseSubject(placement, placement.person if placement else None, purpose_of(name))
-    process_pk = process_pk_of(resolver_match)
+    process_pk = viewflow_process_pk(resolver_match)
     if process_pk is not None:
         placement = Placement.objects.select_related("person").filter(process_id=process_pk)
         placement = placement.first()
-        purpose = purpose_of(name)
-        if "task_pk" in kwargs:
-            task = Task.objects.filter(pk=kwargs["task_pk"]).first()
-            if task is not None:
-                with translation.override("sv"):  # the log is kept in Swedish
-                    purpose = f"Placeringsuppgift: {task.flow_task.task_title}"
+        purpose = viewflow_page_purpose(resolver_match, task_label="Placeringsuppgift")
         return CaseSubject(placement, placement.person if placement else None, purpose)
     return None
 
 
-def process_pk_of(resolver_match) -> int | None:
-    """The process a viewflow page of the placement flow names, or None."""
-    kwargs = resolver_match.kwargs
-    if "process_pk" in kwargs:
-        return int(kwargs["process_pk"])
-    if resolver_match.url_name in PROCESS_PK_URLS and "pk" in kwargs:
-        return int(kwargs["pk"])
-    return None
-
-
-def is_manage_action(resolver_match) -> bool:
-    """Undo, cancel or revive a task, or cancel the process (PlacementFlow refuses them)."""
-    if resolver_match.url_name == "process_cancel":
-        return True
-    return resolver_match.url_name in MANAGE_TASK_ACTIONS and "task_pk" in resolver_match.kwargs
-
-
 def manage_refused(request, resolver_match) -> TemplateResponse:
     """The page that says why a manage action is refused, naming the placement."""
-    placement = Placement.objects.filter(process_id=process_pk_of(resolver_match)).first()
+    placement = Placement.objects.filter(process_id=viewflow_process_pk(resolver_match)).first()
     return TemplateResponse(
         request, "placement/manage_refused.html", {"placement": placement}, status=403
     )

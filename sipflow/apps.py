@@ -62,13 +62,12 @@ class SipflowConfig(AppConfig):
             register_case_urls,
             register_page_purposes,
         )
+        from cases.subjects import viewflow_manage_action, viewflow_process_pk
 
         from .access import process_visible
         from .case_urls import (
             SIP_PURPOSES,
-            is_manage_action,
             manage_refused,
-            process_pk_of,
             sip_subject,
         )
 
@@ -77,9 +76,9 @@ class SipflowConfig(AppConfig):
         register_case_access(
             CaseAccess(
                 namespace="sip",
-                process_of=process_pk_of,
+                process_of=viewflow_process_pk,
                 process_visible=process_visible,
-                is_manage_action=is_manage_action,
+                is_manage_action=viewflow_manage_action,
                 manage_refused=manage_refused,
             )
         )

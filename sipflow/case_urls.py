@@ -5,11 +5,9 @@ Registered by SipflowConfig.ready() (cases.registry)."""
 from __future__ import annotations
 
 from django.template.response import TemplateResponse
-from django.utils import translation
-from viewflow.workflow.models import Task
 
 from cases.registry import CaseSubject
-from cases.subjects import purpose_of
+from cases.subjects import purpose_of, viewflow_page_purpose, viewflow_process_pk
 
 from .models import Invitation, SipPlan
 
@@ -32,10 +30,6 @@ SIP_PURPOSES = {
 }
 
 PLAN_PAGES = ("sip:plan", "sip:reschedule")
-#: viewflow URL names whose ``pk`` is a process.
-PROCESS_PK_URLS = {"process_detail", "process_chart", "process_cancel"}
-#: viewflow's manage actions on a task, by URL name in the task's node namespace.
-MANAGE_TASK_ACTIONS = {"undo", "cancel", "revive"}
 
 
 def sip_subject(resolver_match) -> CaseSubject | None:
@@ -55,34 +49,12 @@ def sip_subject(resolver_match) -> CaseSubject | None:
     if "process_pk" in kwargs:
         plan = SipPlan.objects.select_related("person").filter(process_id=kwargs["process_pk"])
         plan = plan.first()
-        purpose = purpose_of(name)
-        if "task_pk" in kwargs:
-            task = Task.objects.filter(pk=kwargs["task_pk"]).first()
-            if task is not None:
-                with translation.override("sv"):  # the log is kept in Swedish
-                    purpose = f"SIP-uppgift: {task.flow_task.task_title}"
+        purpose = viewflow_page_purpose(resolver_match, task_label="SIP-uppgift")
         return CaseSubject(plan, plan.person if plan else None, purpose)
     return None
 
 
-def process_pk_of(resolver_match) -> int | None:
-    """The process a viewflow page of the SIP flow names, or None."""
-    kwargs = resolver_match.kwargs
-    if "process_pk" in kwargs:
-        return int(kwargs["process_pk"])
-    if resolver_match.url_name in PROCESS_PK_URLS and "pk" in kwargs:
-        return int(kwargs["pk"])
-    return None
-
-
-def is_manage_action(resolver_match) -> bool:
-    """Undo, cancel or revive a task, or cancel the process (SipFlow.has_manage_permission)."""
-    if resolver_match.url_name == "process_cancel":
-        return True
-    return resolver_match.url_name in MANAGE_TASK_ACTIONS and "task_pk" in resolver_match.kwargs
-
-
 def manage_refused(request, resolver_match) -> TemplateResponse:
     """The page that says why a manage action is refused, naming the SIP."""
-    plan = SipPlan.objects.filter(process_id=process_pk_of(resolver_match)).first()
+    plan = SipPlan.objects.filter(process_id=viewflow_process_pk(resolver_match)).first()
     return TemplateResponse(request, "sipflow/manage_refused.html", {"plan": plan}, status=403)
