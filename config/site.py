@@ -14,6 +14,7 @@ from notifications import views as notification_views
 from overview.site import OverviewApplication
 from placement import care_views as placement_care_views
 from placement import views as placement_views
+from placement import visit_views as placement_visit_views
 from placement.flows import PlacementFlow
 from sipflow import views as sip_views
 from sipflow.flows import SipFlow
@@ -172,6 +173,11 @@ placement_app = FlowAppViewset(
             "placering/<int:pk>/overlamning/",
             placement_views.HandoverView.as_view(),
             name="handover",
+        ),
+        path(
+            "placering/<int:pk>/uppfoljningsbesok/",
+            placement_visit_views.FollowUpVisitView.as_view(),
+            name="visit",
         ),
     ],
 )

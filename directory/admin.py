@@ -17,9 +17,11 @@ from .models import (
     Organisation,
     Person,
     Relative,
+    RuleSwitch,
     Unit,
     User,
 )
+from .switches import SWITCHES
 
 ADDRESS_FIELDS = ("street_address", "postal_code", "city")
 
@@ -79,12 +81,55 @@ class DurationOverrideAdmin(DurationOverrideFormMixin, admin.ModelAdmin):
     autocomplete_fields = ("organisation",)
 
 
+def _switch_help() -> str:
+    """Each proposal with its source, for the administrator choosing what to follow."""
+    return "; ".join(
+        _("%(proposal)s: %(source)s") % {"proposal": switch.label, "source": switch.source}
+        for switch in SWITCHES
+    )
+
+
+class RuleSwitchFormMixin:
+    """Every proposal is offered with its source (the inquiry by name); the model's clean
+    refuses a date before the proposal was made."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "code":
+            kwargs["help_text"] = _switch_help()
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class RuleSwitchInline(RuleSwitchFormMixin, admin.TabularInline):
+    model = RuleSwitch
+    extra = 0
+    fields = ("code", "enabled", "effective_from", "source")
+    readonly_fields = ("source",)
+
+    @admin.display(description=_("källa"))
+    def source(self, obj: RuleSwitch) -> str:
+        return obj.source
+
+
+@admin.register(RuleSwitch)
+class RuleSwitchAdmin(RuleSwitchFormMixin, admin.ModelAdmin):
+    list_display = ("organisation", "code", "enabled", "effective_from", "source")
+    list_filter = ("code", "enabled")
+    search_fields = ("organisation__name",)
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("source",)
+
+    @admin.display(description=_("källa"))
+    def source(self, obj: RuleSwitch) -> str:
+        return obj.source
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "code", "region")
     list_filter = ("kind",)
     search_fields = ("name", "code", "organisation_number")
-    inlines = [UnitInline, DurationOverrideInline]
+    inlines = [UnitInline, DurationOverrideInline, RuleSwitchInline]
 
 
 @admin.register(Unit)

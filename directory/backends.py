@@ -1,7 +1,8 @@
 """The administratör role's permissions in the Django admin.
 
 A user with the role Administratör in any unit manages organisations, units, users and
-their memberships and the organisations' own durations (directory.durations), and sees
+their memberships, the organisations' own durations (directory.durations) and the
+proposals they follow (directory.switches), and sees
 the e-mail deliveries (to send a failed one again). Nothing else: no people, consents, SIPs
 or access log; the case-data admin pages stay closed, and ``directory.access`` shows them
 no person. The permissions follow the role, so ending the
@@ -34,6 +35,9 @@ ADMINISTRATOR_PERMISSIONS = frozenset(
         "directory.view_durationoverride",
         "directory.add_durationoverride",
         "directory.change_durationoverride",
+        "directory.view_ruleswitch",
+        "directory.add_ruleswitch",
+        "directory.change_ruleswitch",
         "notifications.view_delivery",
     }
 )

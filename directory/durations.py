@@ -9,7 +9,10 @@ regional agreement and hold for everyone. ``duration_for`` (directory.selectors)
 which value is in force for an organisation on a day.
 
 Rows marked ``proposal`` come from a government inquiry, not from law in force: they are
-off (``enabled=False``) until switched on, and nothing reads them yet.
+off (``enabled=False``) for everyone, and in force only for an organisation that has switched
+their ``switch`` on (``directory.switches``). A proposal row that ``replaces`` another then
+answers for it: ``duration_for`` gives that organisation the proposal's value, wherever the
+law row is read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .rules import Source
+from .switches import SOU_2020_47, SOU_2023_66, SwitchCode
 
 
 class DurationUnit(models.TextChoices):
@@ -75,6 +79,22 @@ class DurationCode(models.TextChoices):
         "after_placement_follow_up_proposal",
         _("Uppföljning efter avslutad placering (förslag)"),
     )
+    PLACEMENT_FOLLOW_UP_VISIT = (
+        "placement_follow_up_visit",
+        _("Tid mellan uppföljningsbesök under en placering"),
+    )
+    PLACEMENT_FIRST_YEAR_CONTACT_PROPOSAL = (
+        "placement_first_year_contact_proposal",
+        _("Kontakt med barnet under placeringens första år (förslag)"),
+    )
+    PLACEMENT_FIRST_YEAR_PROPOSAL = (
+        "placement_first_year_proposal",
+        _("Placeringens första år (förslag)"),
+    )
+    PLACEMENT_PRIVATE_TALK_PROPOSAL = (
+        "placement_private_talk_proposal",
+        _("Enskilt samtal med barnet (förslag)"),
+    )
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,11 @@ class Duration:
     #: A proposal (SOU), not law in force: off until switched on.
     proposal: bool = False
     enabled: bool = True
+    #: The rule switch (directory.switches) that puts a proposal in force for an
+    #: organisation that has switched it on.
+    switch: str = ""
+    #: The row a switched-on proposal answers for (its code), if any.
+    replaces: str = ""
     #: A deployment-wide setting that, when set, replaces ``value`` (not an organisation's
     #: override): kept for installations that configured it before the table existed.
     setting: str = ""
@@ -100,10 +125,10 @@ class Duration:
     def unit_label(self) -> str:
         return str(DurationUnit(self.unit).label)
 
-    def in_force(self, on: dt.date) -> bool:
-        """In force on ``on``; a proposal that is not switched on never is."""
+    def in_force(self, on: dt.date, *, switched: bool = False) -> bool:
+        """In force on ``on``; a proposal only where its switch is on (``switched``)."""
         return (
-            self.enabled
+            (self.enabled or (self.proposal and bool(self.switch) and switched))
             and self.effective_from <= on
             and (self.effective_until is None or on <= self.effective_until)
         )
@@ -141,6 +166,7 @@ VOLUNTARY_OR_COMPULSORY = _(
     "Skillnader mellan frivillig placering (SoL) och placering vid tvångsvård (LVU, LVM)"
 )
 COST_RESPONSIBILITY = _("Kostnadsansvar")
+PLACEMENT_RESPONSIBILITY = _("Socialtjänstens ansvar vid HVB placering")
 
 SIP_LAW = _("SoL (2025:400) 10 kap 8 §, HSL (2017:30) 16 kap 4 §")
 #: For the values no law or agreement sets: the organisation decides, sipflow proposes one.
@@ -313,23 +339,80 @@ DURATIONS: tuple[Duration, ...] = (
         minimum=7,
         maximum=90,
     ),
+    # SOU 2020:47 proposes six months instead of two (003 ≈L4611-4617): an organisation that
+    # switches it on follows up for six months wherever the two are read.
     Duration(
         code=DurationCode.AFTER_PLACEMENT_FOLLOW_UP_PROPOSAL,
         value=6,
         unit=DurationUnit.MONTHS,
-        source=Source(law=_("Förslag i SOU 2023:66 (inte gällande lag)"), ref="000 ≈L486-507"),
+        source=SOU_2020_47,
+        effective_from=dt.date(2020, 1, 1),
+        proposal=True,
+        enabled=False,
+        switch=SwitchCode.AFTERCARE_SIX_MONTHS,
+        replaces=DurationCode.AFTER_PLACEMENT_FOLLOW_UP,
+    ),
+    # Under: the socialtjänst follows the placement up regularly, by talks with the person,
+    # the HVB's staff, the health care and närstående (004 ≈L1160-1168); no law sets how
+    # often, so the organisation decides (a visit a quarter by default).
+    Duration(
+        code=DurationCode.PLACEMENT_FOLLOW_UP_VISIT,
+        value=3,
+        unit=DurationUnit.MONTHS,
+        source=Source(
+            law=_(
+                "Socialtjänsten följer upp placeringen regelbundet; ingen lag anger hur ofta, "
+                "organisationen bestämmer det (standardvärde i sipflow)"
+            ),
+            section=PLACEMENT_RESPONSIBILITY,
+            ref="004 ≈L1160-1168",
+        ),
+        effective_from=dt.date(2010, 1, 1),
+        overridable=True,
+        minimum=1,
+        maximum=6,
+    ),
+    # SOU 2023:66 (000 ≈L486-507): contact at least once a month in the first year of each
+    # placement, and a private talk with the child at least every six months.
+    Duration(
+        code=DurationCode.PLACEMENT_FIRST_YEAR_CONTACT_PROPOSAL,
+        value=1,
+        unit=DurationUnit.MONTHS,
+        source=SOU_2023_66,
         effective_from=dt.date(2023, 1, 1),
         proposal=True,
         enabled=False,
+        switch=SwitchCode.CONTACT_MONTHLY_FIRST_YEAR,
+    ),
+    Duration(
+        code=DurationCode.PLACEMENT_FIRST_YEAR_PROPOSAL,
+        value=12,
+        unit=DurationUnit.MONTHS,
+        source=SOU_2023_66,
+        effective_from=dt.date(2023, 1, 1),
+        proposal=True,
+        enabled=False,
+        switch=SwitchCode.CONTACT_MONTHLY_FIRST_YEAR,
+    ),
+    Duration(
+        code=DurationCode.PLACEMENT_PRIVATE_TALK_PROPOSAL,
+        value=6,
+        unit=DurationUnit.MONTHS,
+        source=SOU_2023_66,
+        effective_from=dt.date(2023, 1, 1),
+        proposal=True,
+        enabled=False,
+        switch=SwitchCode.PRIVATE_TALK,
     ),
 )
 
 OVERRIDABLE_CODES = frozenset(row.code for row in DURATIONS if row.overridable)
 
 
-def duration_row(*, code: str, on: dt.date) -> Duration:
-    """The table's row for ``code`` in force on ``on``."""
+def duration_row(*, code: str, on: dt.date, switched: bool = False) -> Duration:
+    """The table's row for ``code`` in force on ``on``; a proposal row only ``switched`` on
+    (for an organisation: directory.selectors.OrganisationRules)."""
     for row in DURATIONS:
-        if row.code == code and row.in_force(on):
+        if row.code == code and row.in_force(on, switched=switched):
             return row
     raise LookupError(f"No duration {code!r} is in force on {on.isoformat()}")

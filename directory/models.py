@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .durations import DurationCode, duration_row
 from .fields import IdentityNumberField
 from .identity_numbers import COORDINATION_DAY_OFFSET, age_on, parse_identity_number
+from .switches import SwitchCode, switch_row
 
 
 class Organisation(models.Model):
@@ -213,6 +214,70 @@ class DurationOverride(models.Model):
                             "unit": row.unit_label,
                         },
                         code="out_of_bounds",
+                    )
+                }
+            )
+
+
+class RuleSwitch(models.Model):
+    """An organisation's choice to follow a proposal (directory.switches) from
+    ``effective_from``, or to stop following it (``enabled`` off), until its next row. With no
+    row a proposal is off: proposals are not law."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="rule_switches",
+    )
+    code = models.CharField(_("förslag"), max_length=50, choices=SwitchCode.choices)
+    enabled = models.BooleanField(
+        _("följs"),
+        default=True,
+        help_text=_("Kryssa ur för att sluta följa förslaget från datumet."),
+    )
+    effective_from = models.DateField(_("gäller från"))
+
+    class Meta:
+        verbose_name = _("förslag som organisationen följer")
+        verbose_name_plural = _("förslag som organisationerna följer")
+        ordering = ["organisation__name", "code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code", "effective_from"],
+                name="rule_switch_unique_from",
+                violation_error_message=_(
+                    "Organisationen har redan valt för det förslaget från det datumet."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = _("följs") if self.enabled else _("följs inte")
+        return f"{self.organisation}: {self.get_code_display()} ({state})"
+
+    @property
+    def source(self) -> str:
+        """The proposal's source as a user reads it (the inquiry, never a seed file)."""
+        return str(switch_row(code=self.code).source) if self.code else ""
+
+    def clean(self) -> None:
+        """Not before the proposal was made."""
+        super().clean()
+        if not self.code or self.effective_from is None:
+            return
+        switch = switch_row(code=self.code)
+        if self.effective_from < switch.available_from:
+            raise ValidationError(
+                {
+                    "effective_from": ValidationError(
+                        _("%(proposal)s kan följas från %(date)s (%(source)s).")
+                        % {
+                            "proposal": switch.label,
+                            "date": switch.available_from.isoformat(),
+                            "source": switch.source,
+                        },
+                        code="before_proposal",
                     )
                 }
             )

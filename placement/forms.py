@@ -157,6 +157,22 @@ class ReviewForm(forms.Form):
     )
     note = forms.CharField(label=_("Anteckning"), widget=forms.Textarea, required=False)
 
+    def __init__(self, *args, health_check: bool = False, source: str = "", **kwargs):
+        """``health_check``: the first review where the organisation follows SOU 2023:66's
+        proposal (placement.selectors.review_health_check_required); the service decides."""
+        super().__init__(*args, **kwargs)
+        if health_check:
+            self.fields["health_examination_offered"] = forms.BooleanField(
+                label=_("Barnet har erbjudits en hälsoundersökning"),
+                required=False,
+                help_text=source,
+            )
+            self.fields["knowledge_assessment_done"] = forms.BooleanField(
+                label=_("Skolan har gjort en kunskapsbedömning"),
+                required=False,
+                help_text=source,
+            )
+
 
 class EndingPlanForm(forms.Form):
     confirm = forms.BooleanField(label=_("Jag inleder planeringen av avslutet"), required=False)

@@ -590,6 +590,16 @@ class Review(models.Model):
     held_on = models.DateField(_("gjordes"), null=True, blank=True)
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
+    health_examination_offered = models.BooleanField(
+        _("hälsoundersökning erbjuden"),
+        default=False,
+        help_text=_("Bekräftat vid övervägandet att barnet har erbjudits en hälsoundersökning."),
+    )
+    knowledge_assessment_done = models.BooleanField(
+        _("kunskapsbedömning gjord"),
+        default=False,
+        help_text=_("Bekräftat vid övervägandet att skolan har gjort en kunskapsbedömning."),
+    )
     recorded_at = models.DateTimeField(_("dokumenterad"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -617,6 +627,77 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return _("Övervägande senast %(due)s") % {"due": self.due_on.isoformat()}
+
+
+class FollowUpVisit(models.Model):
+    """Uppföljningsbesök: the socialtjänst follows the placement up regularly, by talks with
+    the person, the HVB's staff, the health care and närstående (004 ≈L1160-1168), at the
+    organisation's interval (directory.durations). A private talk with the child (enskilt
+    samtal, SOU 2023:66) is marked on the visit."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
+    visited_on = models.DateField(_("besöksdatum"))
+    with_person = models.BooleanField(_("samtal med personen"), default=False)
+    with_hvb_staff = models.BooleanField(_("samtal med HVB:ets personal"), default=False)
+    with_health_care = models.BooleanField(_("samtal med hälso- och sjukvården"), default=False)
+    with_relatives = models.BooleanField(_("samtal med närstående"), default=False)
+    private_talk = models.BooleanField(
+        _("enskilt samtal med barnet"),
+        default=False,
+        help_text=_("Barnet talade med socialsekreteraren utan vårdnadshavare eller personal."),
+    )
+    note = models.TextField(_("anteckning"))
+    recorded_at = models.DateTimeField(_("dokumenterad"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumenterad av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    #: Whom the socialtjänst talked with (field, name), in the order they are shown.
+    TALKED_WITH = (
+        ("with_person", _("personen")),
+        ("with_hvb_staff", _("HVB:ets personal")),
+        ("with_health_care", _("hälso- och sjukvården")),
+        ("with_relatives", _("närstående")),
+    )
+
+    class Meta:
+        verbose_name = _("uppföljningsbesök")
+        verbose_name_plural = _("uppföljningsbesök")
+        ordering = ["placement", "-visited_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(with_person=True)
+                | Q(with_hvb_staff=True)
+                | Q(with_health_care=True)
+                | Q(with_relatives=True),
+                name="follow_up_visit_talked_with_someone",
+                violation_error_message=_("Ange vem eller vilka du talade med."),
+            ),
+            models.CheckConstraint(
+                condition=Q(private_talk=False) | Q(with_person=True),
+                name="follow_up_visit_private_talk_with_the_person",
+                violation_error_message=_("Ett enskilt samtal är ett samtal med barnet."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["placement", "visited_on"], name="follow_up_visit_on"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Uppföljningsbesök %(on)s") % {"on": self.visited_on.isoformat()}
+
+    @property
+    def talked_with(self) -> list[str]:
+        """Whom the socialtjänst talked with, by name."""
+        return [str(label) for name, label in self.TALKED_WITH if getattr(self, name)]
 
 
 class HvbChange(models.Model):

@@ -107,6 +107,19 @@ def placement_plugs_register() -> None:
             persons=_placement_persons,
         )
     )
+    register_overview_rows(
+        OverviewRows(
+            code="placement_visits_overdue",
+            title=_("Uppföljningsbesök som är försenade"),
+            empty=_("Inga."),
+            template="placement/overview/visit_overdue.html",
+            rows=selectors.visits_overdue,
+            counted=lambda n: ngettext(
+                "%(count)d försenat uppföljningsbesök", "%(count)d försenade uppföljningsbesök", n
+            ),
+            order=35,
+        )
+    )
     for order, name, run in (
         (61, "placement_reviews", reviews_remind),
         (62, "placement_cost_allocations", cost_allocations_remind),

@@ -5,16 +5,27 @@ organisation, and the placements a user may see."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import visible_case_ids
-from directory.durations import DurationCode, add_months
+from directory.durations import DurationCode, add_calendar, add_months
 from directory.models import Membership, Person, Unit, User
-from directory.selectors import CASE_ROLES, duration_end, duration_for
+from directory.rules import AGE_OF_MAJORITY
+from directory.selectors import (
+    CASE_ROLES,
+    OrganisationRules,
+    duration_end,
+    duration_for,
+    organisation_rules,
+    rule_switch_on,
+)
+from directory.switches import SwitchCode
 
 from .access import ADMIN, OWN, PLACEMENT_ROLES, is_new_region_staff, placement_access
 from .grants import CASE_KIND, HEALTH_SOURCE
@@ -23,6 +34,7 @@ from .models import (
     Audience,
     CarePlanVersion,
     DentalHome,
+    FollowUpVisit,
     Placement,
     RegionHandover,
     Review,
@@ -94,23 +106,174 @@ def acute_cost_allocation_due(*, placement: Placement) -> dt.date | None:
     )
 
 
+# --- Follow-up visits (uppföljningsbesök) -----------------------------------------------------
+
+#: The rule table's rows and the proposals (directory.switches) the visit clock reads.
+VISIT_DURATIONS = (
+    DurationCode.PLACEMENT_FOLLOW_UP_VISIT,
+    DurationCode.PLACEMENT_FIRST_YEAR_CONTACT_PROPOSAL,
+    DurationCode.PLACEMENT_FIRST_YEAR_PROPOSAL,
+    DurationCode.PLACEMENT_PRIVATE_TALK_PROPOSAL,
+)
+VISIT_SWITCHES = (SwitchCode.CONTACT_MONTHLY_FIRST_YEAR, SwitchCode.PRIVATE_TALK)
+
+
+def placement_rules(*, placements: Iterable[Placement]) -> OrganisationRules:
+    """The placing organisations' own visit interval and their choice of the proposals the
+    clocks read, for any number of placements in at most two queries."""
+    return organisation_rules(
+        organisations={_organisation_id(placement) for placement in placements},
+        durations=VISIT_DURATIONS,
+        switches=VISIT_SWITCHES,
+    )
+
+
+def with_visit_dates(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """The placements with their last follow-up visit (``last_visit_on``) and last private
+    talk with the child (``last_private_talk_on``), in the same query."""
+    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    return placements.annotate(
+        last_visit_on=Subquery(visits.values("visited_on")[:1]),
+        last_private_talk_on=Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+    )
+
+
+def visit_dates(placement: Placement) -> tuple[dt.date | None, dt.date | None]:
+    """The last visit and the last private talk: as annotated (``with_visit_dates``), or
+    read."""
+    if hasattr(placement, "last_visit_on"):
+        return placement.last_visit_on, placement.last_private_talk_on
+    found = FollowUpVisit.objects.filter(placement=placement).aggregate(
+        last=Max("visited_on"), private=Max("visited_on", filter=Q(private_talk=True))
+    )
+    return found["last"], found["private"]
+
+
+class VisitClock(NamedTuple):
+    next_visit: dt.date | None
+    private_talk: dt.date | None
+
+
+def _after(
+    rules: OrganisationRules, *, code: str, organisation: int, on: dt.date, day: dt.date
+) -> dt.date:
+    """``day`` plus the duration in force for the organisation on ``on``."""
+    row = rules.row(code=code, organisation=organisation, on=on)
+    return add_calendar(day, rules.duration(code=code, organisation=organisation, on=on), row.unit)
+
+
+def visit_clock(
+    *,
+    placement: Placement,
+    on: dt.date,
+    rules: OrganisationRules,
+    last_visit: dt.date | None,
+    last_private_talk: dt.date | None,
+) -> VisitClock:
+    """Nästa uppföljningsbesök on ``on``, while the person lives at the HVB: the
+    organisation's interval (the rule table, in force on the last visit) after the last
+    visit, or after the start. Where the organisation follows SOU 2023:66 on ``on``: within a
+    month of the last contact during the placement's first year; and for a child, a private
+    talk (enskilt samtal) at least every six months after the last one, or after the start."""
+    if placement.start_date is None or placement.phase not in LIVING_THERE:
+        return VisitClock(next_visit=None, private_talk=None)
+    organisation, start = _organisation_id(placement), placement.start_date
+    base = last_visit or start
+    next_visit = rules.end(
+        code=DurationCode.PLACEMENT_FOLLOW_UP_VISIT, organisation=organisation, start=base
+    )
+    if rules.switched_on(
+        code=SwitchCode.CONTACT_MONTHLY_FIRST_YEAR, organisation=organisation, on=on
+    ):
+        monthly = _after(
+            rules,
+            code=DurationCode.PLACEMENT_FIRST_YEAR_CONTACT_PROPOSAL,
+            organisation=organisation,
+            on=on,
+            day=base,
+        )
+        first_year_ends = _after(
+            rules,
+            code=DurationCode.PLACEMENT_FIRST_YEAR_PROPOSAL,
+            organisation=organisation,
+            on=on,
+            day=start,
+        )
+        if monthly <= first_year_ends:
+            next_visit = min(next_visit, monthly)
+    private_talk = None
+    if placement.person.age_on(on) < AGE_OF_MAJORITY and rules.switched_on(
+        code=SwitchCode.PRIVATE_TALK, organisation=organisation, on=on
+    ):
+        private_talk = _after(
+            rules,
+            code=DurationCode.PLACEMENT_PRIVATE_TALK_PROPOSAL,
+            organisation=organisation,
+            on=on,
+            day=last_private_talk or start,
+        )
+    return VisitClock(next_visit=next_visit, private_talk=private_talk)
+
+
+def review_health_check_required(*, placement: Placement, on: dt.date) -> bool:
+    """Whether the review held on ``on`` must confirm that a hälsoundersökning was offered
+    and a kunskapsbedömning done: the first review of a placement that began for a child,
+    where the placing organisation follows SOU 2023:66's proposal on that day."""
+    if placement.start_date is None or placement.person.age_on(placement.start_date) >= (
+        AGE_OF_MAJORITY
+    ):
+        return False
+    if placement.reviews.exclude(held_on=None).exists():
+        return False
+    return rule_switch_on(
+        code=SwitchCode.FIRST_REVIEW_HEALTH_CHECK,
+        organisation=_organisation_id(placement),
+        on=on,
+    )
+
+
+# --- Every clock -------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Clocks:
     next_review: dt.date | None
     legal_end: dt.date | None
     lvm_end_approaching: bool
     cost_allocation_due: dt.date | None
+    next_visit: dt.date | None = None
+    private_talk: dt.date | None = None
+    aftercare_until: dt.date | None = None
 
 
-def placement_clocks(*, placement: Placement, on: dt.date) -> Clocks:
-    """Every clock of the placement on ``on``; no next review once the person has moved
-    out."""
+def placement_clocks(
+    *, placement: Placement, on: dt.date, rules: OrganisationRules | None = None
+) -> Clocks:
+    """Every clock of the placement on ``on``; no next review or visit once the person has
+    moved out, the end of the follow-up after the placement (the rule table's time, six
+    months where the organisation follows SOU 2020:47) while it runs. ``rules``: the
+    organisations' rules read once for a list (``placement_rules``)."""
     moved_out = placement.ended_on is not None
+    visits = VisitClock(next_visit=None, private_talk=None)
+    if placement.phase in LIVING_THERE:
+        last_visit, last_private_talk = visit_dates(placement)
+        visits = visit_clock(
+            placement=placement,
+            on=on,
+            rules=placement_rules(placements=[placement]) if rules is None else rules,
+            last_visit=last_visit,
+            last_private_talk=last_private_talk,
+        )
     return Clocks(
         next_review=None if moved_out else next_review_date(placement=placement, on=on),
         legal_end=legal_end(placement=placement),
         lvm_end_approaching=lvm_end_approaching(placement=placement, on=on),
         cost_allocation_due=acute_cost_allocation_due(placement=placement),
+        next_visit=visits.next_visit,
+        private_talk=visits.private_talk,
+        aftercare_until=(
+            placement.aftercare_until if placement.phase == Placement.Phase.AFTERCARE else None
+        ),
     )
 
 
@@ -188,6 +351,9 @@ class PlacementRow:
             self.clocks.next_review,
             self.clocks.legal_end,
             self.clocks.cost_allocation_due,
+            self.clocks.next_visit,
+            self.clocks.private_talk,
+            self.clocks.aftercare_until,
         ]
         return min((date for date in dates if date), default=None)
 
@@ -202,9 +368,13 @@ def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
                 "unit_id"
             )
         )
+    placements = list(with_visit_dates(placements).order_by("-opened_at", "-pk"))
+    rules = placement_rules(placements=placements)
     rows = [
-        PlacementRow(placement=placement, clocks=placement_clocks(placement=placement, on=on))
-        for placement in placements.order_by("-opened_at", "-pk")
+        PlacementRow(
+            placement=placement, clocks=placement_clocks(placement=placement, on=on, rules=rules)
+        )
+        for placement in placements
     ]
     return sorted(
         rows,
@@ -260,13 +430,14 @@ def region_chefs(*, regions) -> QuerySet[User]:
     return unit_chefs(units=Unit.objects.filter(organisation__in=regions))
 
 
-def review_notice_start(*, review: Review) -> dt.date:
-    """From when a review is due (the notice before its date, directory.durations)."""
-    days = duration_for(
-        code=DurationCode.PLACEMENT_REVIEW_NOTICE,
-        organisation=_organisation_id(review.placement),
-        on=review.due_on,
-    )
+def review_notice_start(*, review: Review, rules: OrganisationRules | None = None) -> dt.date:
+    """From when a review is due (the notice before its date, directory.durations).
+    ``rules``: the organisations' own notices read once for a list."""
+    code, organisation = DurationCode.PLACEMENT_REVIEW_NOTICE, _organisation_id(review.placement)
+    if rules is None:
+        days = duration_for(code=code, organisation=organisation, on=review.due_on)
+    else:
+        days = rules.duration(code=code, organisation=organisation, on=review.due_on)
     return review.due_on - dt.timedelta(days=days)
 
 
@@ -313,7 +484,57 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
         .select_related("placement__person", "placement__placing_unit")
         .order_by("due_on", "pk")
     )
-    return [review for review in reviews if review_notice_start(review=review) <= today]
+    rules = organisation_rules(
+        organisations={review.placement.placing_unit.organisation_id for review in reviews},
+        durations=[DurationCode.PLACEMENT_REVIEW_NOTICE],
+    )
+    return [
+        review for review in reviews if review_notice_start(review=review, rules=rules) <= today
+    ]
+
+
+@dataclass(frozen=True)
+class VisitDueRow:
+    """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
+    with the child (``private_talk_late``) is overdue."""
+
+    placement: Placement
+    visit_late: dt.date | None
+    private_talk_late: dt.date | None
+
+    @property
+    def person(self) -> Person:
+        return self.placement.person
+
+    @property
+    def overdue_since(self) -> dt.date:
+        return min(day for day in (self.visit_late, self.private_talk_late) if day)
+
+
+def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
+    """Placements of these units, the person living at the HVB, whose next follow-up visit
+    (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
+    of the placements the user may see: one query, and the organisations' rules in two."""
+    placements = list(with_visit_dates(_led(user=user, units=units).filter(phase__in=LIVING_THERE)))
+    rules = placement_rules(placements=placements)
+    rows = []
+    for placement in placements:
+        clock = visit_clock(
+            placement=placement,
+            on=today,
+            rules=rules,
+            last_visit=placement.last_visit_on,
+            last_private_talk=placement.last_private_talk_on,
+        )
+        late = [day if day and day < today else None for day in clock]
+        if any(late):
+            rows.append(VisitDueRow(placement, *late))
+    return sorted(rows, key=lambda row: (row.overdue_since, row.placement.pk))
+
+
+def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
+    """The placement's follow-up visits, newest first, with who recorded them."""
+    return placement.visits.select_related("recorded_by").order_by("-visited_on", "-pk")
 
 
 def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[Placement]:

@@ -19,6 +19,7 @@ from cases.views import scoped_flow_views
 from core.views import ServiceFormMixin
 from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
+from directory.switches import SwitchCode, switch_row
 
 from . import access, forms, selectors, services
 from .models import CostAllocation, Placement
@@ -289,9 +290,12 @@ class PlacementDetailView(TemplateView):
         context = {"placement": placement, "access": kind}
         context.update(selectors.placement_care(placement=placement, hvb=kind == access.HVB))
         if kind != access.HVB:
-            assessment = placement.assessment
+            assessment, today = placement.assessment, timezone.localdate()
             context.update(
-                clocks=selectors.placement_clocks(placement=placement, on=timezone.localdate()),
+                today=today,
+                clocks=selectors.placement_clocks(placement=placement, on=today),
+                visits=selectors.placement_visits(placement=placement),
+                may_visit=placement.phase in selectors.LIVING_THERE,
                 areas=_areas_with_text(assessment),
                 alternatives=placement.alternatives.all(),
                 legal_steps=placement.legal_steps.all(),
@@ -469,8 +473,24 @@ class ReviewView(StepView):
     )
     success_message = gettext_lazy("Övervägandet är dokumenterat.")
 
+    def get_form_kwargs(self):
+        health_check = selectors.review_health_check_required(
+            placement=self.placement, on=timezone.localdate()
+        )
+        return {
+            **super().get_form_kwargs(),
+            "health_check": health_check,
+            "source": str(switch_row(code=SwitchCode.FIRST_REVIEW_HEALTH_CHECK).source),
+        }
+
     def get_initial(self):
-        return {"held_on": timezone.localdate()}
+        return {
+            "held_on": timezone.localdate(),
+            # The region's answer on file: the examination was offered (then done or declined).
+            "health_examination_offered": self.placement.health_exam_requests.exclude(
+                outcome=""
+            ).exists(),
+        }
 
     def perform(self, form):
         return services.review_record(

@@ -20,6 +20,7 @@ from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
 from .review import review_announce, review_record, reviews_remind
 from .start import placement_cancel, placement_start
+from .visits import follow_up_visit_record
 from .withdrawal import placement_consent_ended
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "cost_allocations_remind",
     "dental_home_set",
     "ending_plans_open",
+    "follow_up_visit_record",
     "health_exam_record",
     "health_exam_request",
     "legal_step_record",

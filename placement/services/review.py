@@ -1,7 +1,9 @@
 """Övervägande (SoL; LVU 13 § första stycket) and omprövning (LVU 13 § andra stycket): due
 every N months counted from the start date (placement.selectors.next_review_date), one open
 review at a time, its outcome recorded; the handläggare is told the rule table's time
-before it is due."""
+before it is due. Where the placing organisation follows SOU 2023:66, the first review of a
+child's placement confirms that a hälsoundersökning was offered and a kunskapsbedömning
+done."""
 
 from __future__ import annotations
 
@@ -19,7 +21,13 @@ from notifications.services import event_emit
 
 from ..events import PlacementEvent
 from ..models import Placement, Review
-from ..selectors import LIVING_THERE, legal_end, next_review_date, review_notice_start
+from ..selectors import (
+    LIVING_THERE,
+    legal_end,
+    next_review_date,
+    review_health_check_required,
+    review_notice_start,
+)
 from .base import history, locked, now, page_url, require_party, require_phase, step
 
 
@@ -46,20 +54,41 @@ def review_record(
     held_on: dt.date,
     outcome: str,
     note: str = "",
+    health_examination_offered: bool = False,
+    knowledge_assessment_done: bool = False,
     activation=None,
     at: dt.datetime | None = None,
 ) -> Review:
     """Record the open review: when it was held and its outcome (continue, end, change).
-    An SoL placement whose consent has ended cannot simply continue. The next review opens
-    from the start date's rhythm. In the flow: its review task (``activation``, or the open
-    task when there is one)."""
+    An SoL placement whose consent has ended cannot simply continue. Where the organisation
+    follows SOU 2023:66 on the day, the first review of a child's placement is refused
+    until it confirms that a hälsoundersökning was offered and a kunskapsbedömning done.
+    The next review opens from the start date's rhythm. In the flow: its review task
+    (``activation``, or the open task when there is one)."""
     at = now(at)
     with step(placement, by=by, node="review", activation=activation, optional=True):
-        return _record(placement, by=by, held_on=held_on, outcome=outcome, note=note, at=at)
+        return _record(
+            placement,
+            by=by,
+            held_on=held_on,
+            outcome=outcome,
+            note=note,
+            health_examination_offered=health_examination_offered,
+            knowledge_assessment_done=knowledge_assessment_done,
+            at=at,
+        )
 
 
 def _record(
-    placement: Placement, *, by: User, held_on: dt.date, outcome: str, note: str, at: dt.datetime
+    placement: Placement,
+    *,
+    by: User,
+    held_on: dt.date,
+    outcome: str,
+    note: str,
+    health_examination_offered: bool,
+    knowledge_assessment_done: bool,
+    at: dt.datetime,
 ) -> Review:
     placement = locked(placement)
     require_party(placement, by)
@@ -77,14 +106,37 @@ def _record(
             "Samtycket till placeringen har upphört: avsluta placeringen eller ansök om vård "
             "enligt LVU."
         )
+    health_check = review_health_check_required(placement=placement, on=held_on)
+    if health_check and not health_examination_offered:
+        errors["health_examination_offered"] = _(
+            "Vid det första övervägandet ska nämnden följa upp att barnet har erbjudits en "
+            "hälsoundersökning (förslag i SOU 2023:66 som er organisation följer). Bekräfta "
+            "att den har erbjudits, eller se till att den erbjuds innan övervägandet "
+            "dokumenteras."
+        )
+    if health_check and not knowledge_assessment_done:
+        errors["knowledge_assessment_done"] = _(
+            "Vid det första övervägandet ska nämnden följa upp att skolan har gjort en "
+            "kunskapsbedömning (förslag i SOU 2023:66 som er organisation följer). Bekräfta "
+            "att den är gjord, eller se till att den görs innan övervägandet dokumenteras."
+        )
     if errors:
         raise ValidationError(errors)
     review.held_on, review.outcome, review.note = held_on, outcome, note.strip()
+    review.health_examination_offered = health_examination_offered
+    review.knowledge_assessment_done = knowledge_assessment_done
     review.recorded_at, review.recorded_by = at, by
     review.save()
     history(
         placement,
-        what=gettext_noop("Övervägande gjort %(on)s: %(outcome)s."),
+        what=(
+            gettext_noop(
+                "Övervägande gjort %(on)s: %(outcome)s. Bekräftat att hälsoundersökning har "
+                "erbjudits och kunskapsbedömning gjorts."
+            )
+            if health_check
+            else gettext_noop("Övervägande gjort %(on)s: %(outcome)s.")
+        ),
         at=at,
         by=by,
         on=held_on.isoformat(),

@@ -13,6 +13,7 @@ from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from cases.tasks import task_open
+from directory.durations import add_months
 from directory.models import Membership
 from placement import services
 from placement.flows import PlacementFlow
@@ -219,8 +220,10 @@ def test_the_list_shows_the_caseworkers_placements_with_their_next_deadline(pwor
     ).user
     html = client_for(pworld.sara).get(reverse("placement:index")).content.decode()
     assert str(pworld.youth) in html
+    # The nearest clock: the first follow-up visit, before the first review.
     review = next_review_date(placement=placement, on=timezone.localdate() + dt.timedelta(days=1))
-    assert review.isoformat() in html
+    visit = add_months(placement.start_date, 3)
+    assert visit < review and visit.isoformat() in html
     html = client_for(stranger).get(reverse("placement:index")).content.decode()
     assert str(pworld.youth) not in html
 
