@@ -173,12 +173,19 @@ class OrganisationRules:
 
     overrides: Mapping[tuple[int, str], Sequence[tuple[dt.date, int]]]
     switches: Mapping[tuple[int, str], Sequence[tuple[dt.date, bool]]]
+    #: The codes read: asking for another is a mistake, not "off" or "the table's value".
+    read: frozenset[str] = frozenset()
+
+    def _require_read(self, code: str, organisation) -> None:
+        if _pk(organisation) is not None and code not in self.read:
+            raise LookupError(f"{code!r} was not read for these organisations")
 
     def switched_on(
         self, *, code: str, organisation: Organisation | int | None, on: dt.date
     ) -> bool:
         """Whether the organisation follows the proposal ``code`` on ``on``: its latest
         choice from that date or before; off without one."""
+        self._require_read(code, organisation)
         for since, enabled in self.switches.get((_pk(organisation), code), ()):
             if since <= on:
                 return enabled
@@ -206,6 +213,7 @@ class OrganisationRules:
         """The value in force (see ``duration_for``)."""
         row = self.row(code=code, organisation=organisation, on=on)
         if row.overridable:
+            self._require_read(row.code, organisation)
             for since, value in self.overrides.get((_pk(organisation), row.code), ()):
                 if since <= on:
                     if row.within_bounds(value):
@@ -257,7 +265,9 @@ def organisation_rules(
             chosen.setdefault((organisation_id, code), []).append((since, enabled))
     for rows in (*overrides.values(), *chosen.values()):
         rows.sort(key=lambda row: row[0], reverse=True)
-    return OrganisationRules(overrides=overrides, switches=chosen)
+    return OrganisationRules(
+        overrides=overrides, switches=chosen, read=frozenset(overridable | switch_codes)
+    )
 
 
 def rule_switch_on(*, code: str, organisation: Organisation | int | None, on: dt.date) -> bool:
