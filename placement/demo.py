@@ -2,8 +2,8 @@
 placements in each phase and legal basis, made through the services and the flow with
 their dates in the past, so that `make run` shows them to sara, hugo (Exempelgården) and
 carl (chef): an utredning (Erik), an LVU decided on an interim decision (Liam), an SoL
-placement whose first review comes due (Maja), an acute placement past its cost
-allocation's due date (Ella), and one in aftercare (Oskar)."""
+placement whose first review comes due, with two follow-up visits (Maja), an acute
+placement past its cost allocation's due date (Ella), and one in aftercare (Oskar)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .services import (
     assessment_record,
     cost_allocation_approve,
     cost_allocation_create,
+    follow_up_visit_record,
     legal_step_record,
     placement_decide,
     placement_end,
@@ -306,6 +307,25 @@ def _sol_review_due(cast: Cast, youth: Person, guardian: Person) -> None:
     _costs(cast, placement, days_ago=170)
     placement_start(placement=placement, by=cast.sara, start_date=cast.day(165), at=cast.at(165))
     _fire_timers(placement)
+    follow_up_visit_record(
+        placement=placement,
+        by=cast.sara,
+        visited_on=cast.day(110),
+        with_person=True,
+        with_hvb_staff=True,
+        note="Maja har kommit till ro och går i skolan; personalen beskriver bråk på kvällarna.",
+        at=cast.at(110),
+    )
+    follow_up_visit_record(
+        placement=placement,
+        by=cast.sara,
+        visited_on=cast.day(40),
+        with_person=True,
+        with_relatives=True,
+        private_talk=True,
+        note="Enskilt samtal med Maja; därefter samtal med mamma om hemhelgerna.",
+        at=cast.at(40),
+    )
 
 
 def _acute(cast: Cast, youth: Person, guardian: Person) -> None:

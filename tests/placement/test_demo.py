@@ -30,6 +30,8 @@ def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
     assert phases["Oskar"][0] == Placement.Phase.AFTERCARE
     assert first["Liam"].legal_steps.filter(kind="interim").exists()
     assert first["Maja"].cost_allocation.approved
+    # Maja's follow-up visits, the last with a private talk.
+    assert list(first["Maja"].visits.values_list("private_talk", flat=True)) == [True, False]
     # Maja's first review is in its notice: the flow has made it Sara's task.
     review = first["Maja"].process.task_set.get(flow_task=PlacementFlow.review)
     assert review.status == STATUS.ASSIGNED and review.owner.username == "sara"
