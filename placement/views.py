@@ -80,7 +80,7 @@ class StartView(PlacementFormMixin, FormView):
             .select_related("organisation")
             .distinct()
         )
-        return {**super().get_form_kwargs(), "units": units}
+        return {**super().get_form_kwargs(), "units": units, "user": self.request.user}
 
     def perform(self, form):
         data = form.cleaned_data

@@ -19,7 +19,7 @@ from placement.flows import PlacementFlow
 from placement.models import AlternativeTried, Placement
 from placement.rules import LegalBasis
 from placement.selectors import next_review_date
-from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,22 @@ def test_hugo_sees_only_his_hvbs_placements_and_not_the_utredning_or_costs(pworl
         str(pworld.youth)
         not in client_for(colleague).get(reverse("overview:index")).content.decode()
     )
+
+
+@pytest.mark.parametrize("url_name", ["placement:start:execute", "sip:start:execute"])
+def test_start_forms_refuse_a_person_out_of_sight_as_one_not_registered(pworld, url_name):
+    """A person registered in another kommun is refused on the form, with the same words as a
+    number nobody has: the form does not tell Ludvika who lives in Falun."""
+    falun = OrganisationFactory(name="Falu kommun", kind="municipality", region=pworld.sip.region)
+    elsewhere = person_born(dt.date(2010, 1, 1), registered_municipality=falun)
+    sara = client_for(pworld.sara)
+    answers = []
+    for number in (elsewhere.personal_identity_number, "201001019809"):
+        response = sara.post(
+            reverse(url_name), {"personal_identity_number": number, "unit": pworld.sip.social.pk}
+        )
+        assert response.status_code in (200, 422)
+        answers.append(response.context["form"].errors["personal_identity_number"])
+    assert answers[0] == answers[1]
+    assert "bland de personer du kan se" in answers[0][0]
+    assert not Placement.objects.filter(person=elsewhere).exists()
