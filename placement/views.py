@@ -302,7 +302,7 @@ class PlacementDetailView(TemplateView):
                 .filter(placement=placement)
                 .first(),
                 history=placement.history.select_related("by", "unit"),
-                open_tasks=_open_tasks(placement),
+                open_tasks=_open_tasks(placement, user=self.request.user),
                 editable=placement.phase in Placement.BEFORE_DECISION,
                 running=placement.phase in selectors.RUNNING,
                 has_handover=placement.handovers.exists(),
@@ -316,12 +316,21 @@ def _areas_with_text(assessment) -> list[tuple[object, str]]:
     return [(area, texts.get(area.pk, "")) for area in assessment.template.areas.all()]
 
 
-def _open_tasks(placement: Placement) -> list:
+def _open_tasks(placement: Placement, *, user) -> list:
+    """The placement's open tasks, each with ``url`` to its page where the user may take or
+    do it (viewflow's task page sends an unassigned task to its assign page)."""
     if placement.process_id is None:
         return []
-    return list(
+    tasks = list(
         placement.process.task_set.filter(status__in=OPEN).select_related("owner").order_by("pk")
     )
+    for task in tasks:
+        node = task.flow_task
+        mine = hasattr(node, "can_execute") and (
+            node.can_execute(user, task) or node.can_assign(user, task)
+        )
+        task.url = node.reverse("index", args=[placement.process_id, task.pk]) if mine else ""
+    return tasks
 
 
 class OwnPlacementMixin:

@@ -283,3 +283,15 @@ def test_start_forms_refuse_a_person_out_of_sight_as_one_not_registered(pworld, 
     assert answers[0] == answers[1]
     assert "bland de personer du kan se" in answers[0][0]
     assert not Placement.objects.filter(person=elsewhere).exists()
+
+
+def test_placement_page_links_each_open_task_to_its_page_for_who_may_do_it(pworld):
+    placement = opened_in_flow(pworld)
+    task = open_task(placement, PlacementFlow.investigate)
+    page = reverse("placement:placement", kwargs={"pk": placement.pk})
+    assert task_url(placement, task) in client_for(pworld.sara).get(page).content.decode()
+    # The chef sees the task, without a way into Sara's task.
+    chef = client_for(pworld.carl).get(page)
+    assert chef.status_code == 200
+    assert "Utred och föreslå placering" in chef.content.decode()
+    assert task_url(placement, task) not in chef.content.decode()
