@@ -16,6 +16,8 @@ from django.views.generic import FormView, TemplateView
 from cases.registry import CaseSubject
 from cases.tasks import OPEN
 from cases.views import scoped_flow_views
+from consent.models import Purpose
+from consent.selectors import recorded_view_list
 from core.views import ServiceFormMixin
 from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
@@ -295,6 +297,9 @@ class PlacementDetailView(TemplateView):
                 areas=_areas_with_text(assessment),
                 alternatives=placement.alternatives.all(),
                 legal_steps=placement.legal_steps.all(),
+                recorded_views=recorded_view_list(
+                    person=placement.person, purposes=[Purpose.PLACEMENT]
+                ),
                 allocation=CostAllocation.objects.select_related(
                     "approved_by_kommun", "approved_by_region"
                 )

@@ -295,3 +295,15 @@ def test_placement_page_links_each_open_task_to_its_page_for_who_may_do_it(pworl
     assert chef.status_code == 200
     assert "Utred och föreslå placering" in chef.content.decode()
     assert task_url(placement, task) not in chef.content.decode()
+
+
+def test_placement_page_shows_the_views_of_the_youth_and_the_guardians(pworld):
+    placement = opened_in_flow(pworld)
+    page = reverse("placement:placement", kwargs={"pk": placement.pk})
+    sara = client_for(pworld.sara)
+    assert "Ingen inställning är dokumenterad" in sara.get(page).content.decode()
+    for holder in (*pworld.guardians, pworld.youth):
+        pworld.view(holder)
+    html = sara.get(page).content.decode()
+    for holder in (*pworld.guardians, pworld.youth):
+        assert f"{holder}: Min inställning är dokumenterad." in html
