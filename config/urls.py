@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
@@ -5,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from core import errors
 from core.forms import AdminLoginForm
 
 from .site import site
@@ -19,3 +22,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", site.urls),
 ]
+
+# The error pages in the site's frame (core.errors).
+handler400 = partial(errors.bad_request, site=site)
+handler403 = partial(errors.permission_denied, site=site)
+handler404 = partial(errors.page_not_found, site=site)
+handler500 = partial(errors.server_error, site=site)

@@ -23,6 +23,39 @@ class IdentityNumberFormField(forms.CharField):
         return parse_identity_number(value, today=timezone.localdate()).canonical
 
 
+class VisiblePersonField(IdentityNumberFormField):
+    """A personnummer that names a person the user may see (``directory.access``), cleaned to
+    that person. A missing person and one out of the user's sight get the same message, so
+    the form does not tell a user in one kommun who is registered in another. The form sets
+    ``user`` before it is cleaned."""
+
+    default_error_messages = {
+        "not_visible": _(
+            "Ingen person med det personnumret finns bland de personer du kan se. Kontrollera "
+            "numret; en person i en annan kommun handläggs där."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        self.user = None
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .access import persons_visible_to  # access imports the models, which import us
+
+        number = super().clean(value)
+        if number in self.empty_values:
+            return number
+        person = (
+            persons_visible_to(user=self.user).filter(personal_identity_number=number).first()
+            if self.user is not None
+            else None
+        )
+        if person is None:
+            raise forms.ValidationError(self.error_messages["not_visible"], code="not_visible")
+        return person
+
+
 class IdentityNumberField(models.CharField):
     """Personnummer or samordningsnummer, stored as twelve digits (YYYYMMDDNNNC)."""
 

@@ -107,6 +107,18 @@ def placement_demo_seed(*, today: dt.date) -> None:
     for key, (youth, guardian) in youths.items():
         if not Placement.objects.filter(person=youth).exists():
             builders[key](cast, youth, guardian)
+    _story_youth(cast)
+
+
+def _story_youth(cast: Cast) -> Person:
+    """Noah Sund, 16, with two guardians and no placement yet: the README's walk-through
+    starts his utredning."""
+    lisa = _person(cast, "Lisa", "Sund", 45, Person.LegalSex.FEMALE, born_1_march=False)
+    jonas = _person(cast, "Jonas", "Sund", 47, Person.LegalSex.MALE, born_1_march=False)
+    noah = _person(cast, "Noah", "Sund", 16, Person.LegalSex.MALE, lisa, born_1_march=False)
+    if not noah.guardianships.filter(guardian=jonas).exists():
+        guardianship_create(child=noah, guardian=jonas, on=cast.day(2000))
+    return noah
 
 
 def _investigation(person: Person, *, sara: User, unit: Unit) -> Placement:
@@ -137,12 +149,18 @@ def _cast(*, today: dt.date, sara: User, social: Unit) -> Cast | None:
     return Cast(today, sara, vera, social, hvb, social.organisation, region)
 
 
-def _person(cast: Cast, first: str, last: str, age: int, sex: str, guardian=None) -> Person:
+def _person(
+    cast: Cast, first: str, last: str, age: int, sex: str, guardian=None, *, born_1_march=True
+) -> Person:
     from directory.demo import demo_identity_number
 
     person = Person.objects.filter(first_name=first, last_name=last).first()
     if person is None:
-        birth = dt.date(cast.today.year - age, 3, 1)
+        birth = (
+            dt.date(cast.today.year - age, 3, 1)
+            if born_1_march  # the demo's placed youths: 1 March, fixed numbers
+            else dt.date(cast.today.year - age, cast.today.month, 1) - dt.timedelta(days=40)
+        )
         person = person_create(
             first_name=first,
             last_name=last,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import InformationCategory
 from core.widgets import DateInput
-from directory.identity_numbers import parse_identity_number
-from directory.models import Organisation, Person, Unit
+from directory.fields import VisiblePersonField
+from directory.models import Organisation, Unit
 
 from .models import (
     AlternativeTried,
@@ -30,22 +29,15 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class StartForm(forms.Form):
-    personal_identity_number = forms.CharField(label=_("Personens personnummer"), max_length=20)
+    personal_identity_number = VisiblePersonField(label=_("Personens personnummer"))
     unit = UnitChoiceField(label=_("Din enhet"), queryset=Unit.objects.none())
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["personal_identity_number"].user = user
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
-
-    def clean_personal_identity_number(self) -> Person:
-        value = self.cleaned_data["personal_identity_number"]
-        number = parse_identity_number(value, today=timezone.localdate())
-        person = Person.objects.filter(personal_identity_number=number.canonical).first()
-        if person is None:
-            raise ValidationError(_("Ingen person med det personnumret finns registrerad."))
-        return person
 
 
 class AssessmentForm(forms.Form):

@@ -16,6 +16,8 @@ from django.views.generic import FormView, TemplateView
 from cases.registry import CaseSubject
 from cases.tasks import OPEN
 from cases.views import scoped_flow_views
+from consent.models import Purpose
+from consent.selectors import recorded_view_list
 from core.views import ServiceFormMixin
 from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
@@ -81,7 +83,7 @@ class StartView(PlacementFormMixin, FormView):
             .select_related("organisation")
             .distinct()
         )
-        return {**super().get_form_kwargs(), "units": units}
+        return {**super().get_form_kwargs(), "units": units, "user": self.request.user}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -299,6 +301,9 @@ class PlacementDetailView(TemplateView):
                 areas=_areas_with_text(assessment),
                 alternatives=placement.alternatives.all(),
                 legal_steps=placement.legal_steps.all(),
+                recorded_views=recorded_view_list(
+                    person=placement.person, purposes=[Purpose.PLACEMENT]
+                ),
                 allocation=CostAllocation.objects.select_related(
                     "approved_by_kommun", "approved_by_region"
                 )
@@ -306,7 +311,7 @@ class PlacementDetailView(TemplateView):
                 .filter(placement=placement)
                 .first(),
                 history=placement.history.select_related("by", "unit"),
-                open_tasks=_open_tasks(placement),
+                open_tasks=_open_tasks(placement, user=self.request.user),
                 editable=placement.phase in Placement.BEFORE_DECISION,
                 running=placement.phase in selectors.RUNNING,
                 has_handover=placement.handovers.exists(),
@@ -320,12 +325,21 @@ def _areas_with_text(assessment) -> list[tuple[object, str]]:
     return [(area, texts.get(area.pk, "")) for area in assessment.template.areas.all()]
 
 
-def _open_tasks(placement: Placement) -> list:
+def _open_tasks(placement: Placement, *, user) -> list:
+    """The placement's open tasks, each with ``url`` to its page where the user may take or
+    do it (viewflow's task page sends an unassigned task to its assign page)."""
     if placement.process_id is None:
         return []
-    return list(
+    tasks = list(
         placement.process.task_set.filter(status__in=OPEN).select_related("owner").order_by("pk")
     )
+    for task in tasks:
+        node = task.flow_task
+        mine = hasattr(node, "can_execute") and (
+            node.can_execute(user, task) or node.can_assign(user, task)
+        )
+        task.url = node.reverse("index", args=[placement.process_id, task.pk]) if mine else ""
+    return tasks
 
 
 class OwnPlacementMixin:

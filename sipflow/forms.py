@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import InformationCategory
 from core.widgets import DateInput
-from directory.identity_numbers import parse_identity_number
-from directory.models import Organisation, Person, Unit, User
+from directory.fields import VisiblePersonField
+from directory.models import Organisation, Unit, User
 
 from .models import ActionReview, FollowUp, SipPlan
 from .services import DeclineReason
@@ -46,7 +46,7 @@ class StartPrefillForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    personal_identity_number = forms.CharField(label=_("Personens personnummer"), max_length=20)
+    personal_identity_number = VisiblePersonField(label=_("Personens personnummer"))
     unit = UnitChoiceField(label=_("Din enhet"), queryset=Unit.objects.none())
     origin = forms.ChoiceField(
         label=_("Initiativ"), choices=SipPlan.Origin.choices, widget=forms.RadioSelect
@@ -64,19 +64,12 @@ class StartForm(forms.Form):
         label=_("Personen har fått information om vad en SIP är"), required=False
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["personal_identity_number"].user = user
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
-
-    def clean_personal_identity_number(self) -> Person:
-        value = self.cleaned_data["personal_identity_number"]
-        number = parse_identity_number(value, today=timezone.localdate())
-        person = Person.objects.filter(personal_identity_number=number.canonical).first()
-        if person is None:
-            raise ValidationError(_("Ingen person med det personnumret finns registrerad."))
-        return person
 
 
 class PrepareForm(forms.Form):

@@ -58,6 +58,7 @@ class StartView(ServiceFormMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "units": selectors.user_starter_units(user=self.request.user),
+            "user": self.request.user,
         }
 
     def get_initial(self):

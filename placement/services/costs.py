@@ -137,9 +137,12 @@ def cost_allocation_approve(
         allocation.save(update_fields=[field, f"{field}_at"])
         history(
             placement,
-            what=gettext_noop("Kostnadsfördelningen godkändes för %(side)s."),
+            what=(
+                gettext_noop("Kostnadsfördelningen godkändes för kommunen.")
+                if side == KOMMUN
+                else gettext_noop("Kostnadsfördelningen godkändes för regionen.")
+            ),
             at=at,
             by=by,
-            side=Organisation.Kind(side).label.lower(),
         )
         return allocation

@@ -20,7 +20,7 @@ from placement.flows import PlacementFlow
 from placement.models import AlternativeTried, Placement
 from placement.rules import LegalBasis
 from placement.selectors import next_review_date
-from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +267,46 @@ def test_hugo_sees_only_his_hvbs_placements_and_not_the_utredning_or_costs(pworl
         str(pworld.youth)
         not in client_for(colleague).get(reverse("overview:index")).content.decode()
     )
+
+
+@pytest.mark.parametrize("url_name", ["placement:start:execute", "sip:start:execute"])
+def test_start_forms_refuse_a_person_out_of_sight_as_one_not_registered(pworld, url_name):
+    """A person registered in another kommun is refused on the form, with the same words as a
+    number nobody has: the form does not tell Ludvika who lives in Falun."""
+    falun = OrganisationFactory(name="Falu kommun", kind="municipality", region=pworld.sip.region)
+    elsewhere = person_born(dt.date(2010, 1, 1), registered_municipality=falun)
+    sara = client_for(pworld.sara)
+    answers = []
+    for number in (elsewhere.personal_identity_number, "201001019809"):
+        response = sara.post(
+            reverse(url_name), {"personal_identity_number": number, "unit": pworld.sip.social.pk}
+        )
+        assert response.status_code in (200, 422)
+        answers.append(response.context["form"].errors["personal_identity_number"])
+    assert answers[0] == answers[1]
+    assert "bland de personer du kan se" in answers[0][0]
+    assert not Placement.objects.filter(person=elsewhere).exists()
+
+
+def test_placement_page_links_each_open_task_to_its_page_for_who_may_do_it(pworld):
+    placement = opened_in_flow(pworld)
+    task = open_task(placement, PlacementFlow.investigate)
+    page = reverse("placement:placement", kwargs={"pk": placement.pk})
+    assert task_url(placement, task) in client_for(pworld.sara).get(page).content.decode()
+    # The chef sees the task, without a way into Sara's task.
+    chef = client_for(pworld.carl).get(page)
+    assert chef.status_code == 200
+    assert "Utred och föreslå placering" in chef.content.decode()
+    assert task_url(placement, task) not in chef.content.decode()
+
+
+def test_placement_page_shows_the_views_of_the_youth_and_the_guardians(pworld):
+    placement = opened_in_flow(pworld)
+    page = reverse("placement:placement", kwargs={"pk": placement.pk})
+    sara = client_for(pworld.sara)
+    assert "Ingen inställning är dokumenterad" in sara.get(page).content.decode()
+    for holder in (*pworld.guardians, pworld.youth):
+        pworld.view(holder)
+    html = sara.get(page).content.decode()
+    for holder in (*pworld.guardians, pworld.youth):
+        assert f"{holder}: Min inställning är dokumenterad." in html
