@@ -36,6 +36,8 @@ PLACEMENT_PURPOSES = {
     "placement:hvb_change": "Byte av HVB",
     "placement:basis_change": "Ändrat lagrum för placering",
     "placement:handover": "Överlämning mellan regioner",
+    "placement:sip_link": "Koppla placering till SIP",
+    "placement:sip_start": "Initiera SIP från placering",
 }
 
 PLACEMENT_PAGES = (
@@ -50,6 +52,8 @@ PLACEMENT_PAGES = (
     "placement:hvb_change",
     "placement:basis_change",
     "placement:handover",
+    "placement:sip_link",
+    "placement:sip_start",
 )
 
 

@@ -23,6 +23,7 @@ from .models import AlternativeTried, EndDestination, HvbProfile, LegalStep, Pla
 from .rules import LegalBasis
 from .services import (
     CostRow,
+    PlanInsats,
     alternative_record,
     assessment_record,
     cost_allocation_approve,
@@ -343,6 +344,9 @@ def _aftercare(cast: Cast, youth: Person, guardian: Person) -> None:
         ended_on=cast.day(21),
         reason="Placeringens mål är nådda.",
         destination=EndDestination.HOME,
-        continuing_insatser="Familjebehandling och kontakt med BUP, följs upp i SIP:en.",
+        continuing=[
+            PlanInsats("Familjebehandling", "Barn och familj, Ludvika", "Varje vecka"),
+            PlanInsats("Kontakt med BUP", "BUP Falun", "Varannan vecka"),
+        ],
         at=cast.at(21),
     )

@@ -13,7 +13,7 @@ from directory.identity_numbers import parse_identity_number
 from directory.models import Organisation, Person, Unit, User
 
 from .models import ActionReview, FollowUp, SipPlan
-from .services import DeclineReason
+from .services import ActionInput, DeclineReason
 
 UNITS = Unit.objects.select_related("organisation").order_by("organisation__name", "name")
 
@@ -192,6 +192,8 @@ class ActionForm(forms.Form):
     persons_part = forms.CharField(label=_("Personens egen del"), required=False)
     starts_on = forms.DateField(label=_("Start"), widget=DateInput)
     ends_on = forms.DateField(label=_("Slut"), widget=DateInput, required=False)
+    #: The key of an insats carried from a linked case (a placement), kept with the row.
+    source = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -201,7 +203,31 @@ class ActionForm(forms.Form):
         return data
 
 
-ActionFormSet = forms.formset_factory(ActionForm, extra=3, min_num=1, validate_min=True)
+class BaseActionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Ta bort insatsen ur planen")
+
+
+ActionFormSet = forms.formset_factory(
+    ActionForm,
+    formset=BaseActionFormSet,
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+def formset_actions(formset) -> list[ActionInput]:
+    """The rows of a valid ActionFormSet as the services take them, without those marked
+    for removal and the empty ones."""
+    return [
+        ActionInput(**{name: value for name, value in row.items() if name != "DELETE"})
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]
 
 
 class FollowUpForm(forms.Form):
