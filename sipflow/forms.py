@@ -204,10 +204,25 @@ class ActionForm(forms.Form):
 
 
 class BaseActionFormSet(forms.BaseFormSet):
+    """The plan's rows. Every row offers the same organisations and units, read once for
+    the whole formset rather than once per row."""
+
+    #: The row's fields whose choices come from the database.
+    SHARED_CHOICES = ("responsible_organisation", "responsible_unit")
+
+    def __init__(self, *args, **kwargs):
+        self.shared_choices: dict[str, list] = {}
+        super().__init__(*args, **kwargs)
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Ta bort insatsen ur planen")
+        for name in self.SHARED_CHOICES:
+            field = form.fields[name]
+            if name not in self.shared_choices:
+                self.shared_choices[name] = list(field.choices)
+            field.choices = self.shared_choices[name]
 
 
 ActionFormSet = forms.formset_factory(
