@@ -193,3 +193,59 @@ def register_waiting_rows(rows: WaitingRows) -> None:
 
 def waiting_rows() -> Sequence[WaitingRows]:
     return sorted(_waiting_rows.values(), key=lambda rows: (rows.order, rows.code))
+
+
+# --- Linked cases: what one process carries into another's plan --------------------------
+
+
+@dataclass(frozen=True)
+class CarriedInsats:
+    """An insats a linked case carries into a plan's follow-up: what, who does it and when.
+    ``key`` names it stably (the same insats is carried once), ``origin`` says where it
+    comes from, in the user's language, and ``unit_id`` is the unit responsible for it in
+    the linked case."""
+
+    key: str
+    what: str
+    who: str
+    when: str
+    origin: str
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """A case linked to a plan, as the plan's page shows it to one user: ``title`` and
+    ``url`` where the user may see the linked case ("" otherwise), and an annex only that
+    user may read (``annex_template`` rendered with ``annex``), or none."""
+
+    title: str = ""
+    url: str = ""
+    annex_template: str = ""
+    annex: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """How one process links its cases to a plan of another of the same person (a
+    placement to its SIP), so that neither imports the other.
+
+    ``shown(case_kind=, case_id=, user=)`` gives what the plan's page shows the user of the
+    cases linked to it; ``carried(case_kind=, case_id=)`` the insatser the plan's follow-up
+    carries from them, or None where no case of the process is linked to the plan. Both
+    cost the same number of queries whatever the number of cases."""
+
+    code: str
+    shown: Callable[..., Sequence[LinkedCase]]
+    carried: Callable[..., Sequence[CarriedInsats] | None]
+
+
+_case_links: dict[str, CaseLinks] = {}
+
+
+def register_case_links(links: CaseLinks) -> None:
+    _case_links[links.code] = links
+
+
+def case_links() -> Sequence[CaseLinks]:
+    return [_case_links[code] for code in sorted(_case_links)]

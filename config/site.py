@@ -179,6 +179,17 @@ placement_app = FlowAppViewset(
             placement_visit_views.FollowUpVisitView.as_view(),
             name="visit",
         ),
+        # The placement's SIP: linked to an open one, or initiated from here.
+        path(
+            "placering/<int:pk>/sip/koppla/",
+            placement_views.SipLinkView.as_view(),
+            name="sip_link",
+        ),
+        path(
+            "placering/<int:pk>/sip/initiera/",
+            placement_views.SipStartView.as_view(),
+            name="sip_start",
+        ),
     ],
 )
 

@@ -60,6 +60,11 @@ class PlacementConfig(AppConfig):
         from .plugs import placement_plugs_register
 
         placement_plugs_register()
+
+        # The SIP a placement links to: what its pages show and its follow-ups carry.
+        from .links import placement_links_register
+
+        placement_links_register()
         consent_ended.connect(
             _on_placement_consent_ended, dispatch_uid="placement.consent_ended_sol"
         )

@@ -12,6 +12,7 @@ from directory.models import Organisation, Unit
 
 from .forms import UnitChoiceField
 from .models import HealthExamRequest
+from .services import PlanInsats
 
 
 class HealthExamRequestForm(forms.Form):
@@ -96,3 +97,12 @@ class InsatsForm(forms.Form):
 
 
 InsatsFormSet = forms.formset_factory(InsatsForm, extra=3, can_delete=False)
+
+
+def formset_insatser(formset) -> list[PlanInsats]:
+    """The filled rows of a valid InsatsFormSet, as the services take them."""
+    return [
+        PlanInsats(what=row["what"], who=row["who"], when=row["when"])
+        for row in formset.cleaned_data
+        if row and row.get("what", "").strip()
+    ]

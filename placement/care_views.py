@@ -116,16 +116,11 @@ class PlanVersionView(PlacementFormMixin, FormView):
         return super().form_valid(form)
 
     def perform(self, form):
-        insatser = [
-            services.PlanInsats(what=row["what"], who=row["who"], when=row["when"])
-            for row in self.formset.cleaned_data
-            if row and row.get("what", "").strip()
-        ]
         return services.plan_version_write(
             placement=self.placement,
             by=self.request.user,
             kind=self.kind,
-            insatser=insatser,
+            insatser=care_forms.formset_insatser(self.formset),
             **form.cleaned_data,
         )
 

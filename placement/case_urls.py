@@ -37,6 +37,8 @@ PLACEMENT_PURPOSES = {
     "placement:basis_change": "Ändrat lagrum för placering",
     "placement:handover": "Överlämning mellan regioner",
     "placement:visit": "Uppföljningsbesök på placering",
+    "placement:sip_link": "Koppla placering till SIP",
+    "placement:sip_start": "Initiera SIP från placering",
 }
 
 PLACEMENT_PAGES = (
@@ -52,6 +54,8 @@ PLACEMENT_PAGES = (
     "placement:basis_change",
     "placement:handover",
     "placement:visit",
+    "placement:sip_link",
+    "placement:sip_start",
 )
 
 

@@ -1,9 +1,11 @@
 """The placement part of the demo (directory.demo.seed_demo): the HVBs' profiles, and
 placements in each phase and legal basis, made through the services and the flow with
 their dates in the past, so that `make run` shows them to sara, hugo (Exempelgården) and
-carl (chef): an utredning (Erik), an LVU decided on an interim decision (Liam), an SoL
-placement whose first review comes due, with two follow-up visits (Maja), an acute
-placement past its cost allocation's due date (Ella), and one in aftercare (Oskar)."""
+carl (chef): an utredning (Erik), an LVU decided on an interim decision (Liam: no consent
+to a SIP, so none can be initiated), an SoL placement whose first review comes due (Maja:
+consent to a SIP, none initiated yet; two follow-up visits), an acute placement past its
+cost allocation's due date (Ella), and one in aftercare (Oskar) whose SIP, initiated from
+the placement, has its follow-up due with the insatser that went on after the placement."""
 
 from __future__ import annotations
 
@@ -18,11 +20,22 @@ from consent.models import Consent, InformationCategory, Purpose
 from consent.services import consent_register, recorded_view_create
 from directory.models import Organisation, Person, Unit, User
 from directory.services import guardianship_create, person_create
+from sipflow import services as sip_services
 
-from .models import AlternativeTried, EndDestination, HvbProfile, LegalStep, Placement, Review
+from .links import insats_key
+from .models import (
+    AlternativeTried,
+    CarePlanVersion,
+    EndDestination,
+    HvbProfile,
+    LegalStep,
+    Placement,
+    Review,
+)
 from .rules import LegalBasis
 from .services import (
     CostRow,
+    PlanInsats,
     alternative_record,
     assessment_record,
     cost_allocation_approve,
@@ -34,7 +47,9 @@ from .services import (
     placement_ending_plan,
     placement_open_process,
     placement_propose,
+    placement_sip_start,
     placement_start,
+    plan_version_write,
     review_record,
 )
 
@@ -297,8 +312,12 @@ def _costs(cast: Cast, placement: Placement, *, days_ago: int) -> None:
 
 def _fire_timers(placement: Placement) -> None:
     """Fire the placement's due timers now, as the tick would (viewflow's timers)."""
+    _fire_process_timers(placement.process_id)
+
+
+def _fire_process_timers(process_id: int) -> None:
     due = Task.objects.filter(
-        process_id=placement.process_id,
+        process_id=process_id,
         flow_task_type="TIMER",
         status=STATUS.SCHEDULED,
         scheduled__lte=timezone.now(),
@@ -324,6 +343,8 @@ def _sol_review_due(cast: Cast, youth: Person, guardian: Person) -> None:
     _propose_and_decide(cast, placement, basis=LegalBasis.SOL, acute=False, days_ago=175)
     _costs(cast, placement, days_ago=170)
     placement_start(placement=placement, by=cast.sara, start_date=cast.day(165), at=cast.at(165))
+    _care_plan(cast, placement, days_ago=160)
+    _sip_consents(cast, youth, guardian, days_ago=20)
     _fire_timers(placement)
     follow_up_visit_record(
         placement=placement,
@@ -363,6 +384,9 @@ def _aftercare(cast: Cast, youth: Person, guardian: Person) -> None:
     _propose_and_decide(cast, placement, basis=LegalBasis.SOL, acute=False, days_ago=310)
     _costs(cast, placement, days_ago=305)
     placement_start(placement=placement, by=cast.sara, start_date=cast.day(300), at=cast.at(300))
+    _care_plan(cast, placement, days_ago=298)
+    _sip_consents(cast, youth, guardian, days_ago=296)
+    plan = _sip_from_placement(cast, placement, days_ago=295)
     _fire_timers(placement)
     review = placement.reviews.get(held_on=None)
     held = review.due_on - dt.timedelta(days=5)
@@ -381,6 +405,121 @@ def _aftercare(cast: Cast, youth: Person, guardian: Person) -> None:
         ended_on=cast.day(21),
         reason="Placeringens mål är nådda.",
         destination=EndDestination.HOME,
-        continuing_insatser="Familjebehandling och kontakt med BUP, följs upp i SIP:en.",
+        continuing=[
+            PlanInsats("Familjebehandling", "Barn och familj, Ludvika", "Varje vecka"),
+            PlanInsats("Kontakt med BUP", "BUP Falun", "Varannan vecka"),
+        ],
         at=cast.at(21),
     )
+    _fire_process_timers(plan.process_id)  # the SIP's follow-up is due: Sara's task
+
+
+def _care_plan(cast: Cast, placement: Placement, *, days_ago: int) -> None:
+    plan_version_write(
+        placement=placement,
+        by=cast.sara,
+        kind=CarePlanVersion.Kind.CARE_PLAN,
+        goals="Trygg vardag, skolgång varje dag och bättre sömn.",
+        insatser=[
+            PlanInsats("Samtal med behandlare", "Exempelgården", "Varje vecka"),
+            PlanInsats("Skolgång med särskilt stöd", "Demoskolan, högstadiet", "Varje skoldag"),
+            PlanInsats("Kontakt med BUP", "BUP Falun", "Varannan vecka"),
+        ],
+        follow_up="Samtal med den unge, vårdnadshavaren och HVB:t.",
+        follow_up_on=cast.day(days_ago - 60),
+        at=cast.at(days_ago),
+    )
+
+
+def _sip_consents(cast: Cast, youth: Person, guardian: Person, *, days_ago: int) -> None:
+    """The guardian's consent to a SIP with the placing unit, BUP and the school, and the
+    youth's view."""
+    units = Unit.objects.filter(
+        name__in=["Barn och familj, Ludvika", "BUP Falun", "Demoskolan, högstadiet"]
+    )
+    consent_register(
+        subject=youth,
+        given_by=guardian,
+        purpose=Purpose.SIP,
+        form=Consent.Form.WRITTEN,
+        documented_by=cast.sara,
+        categories=_categories(),
+        units=units,
+        valid_from=cast.day(days_ago),
+        at=cast.at(days_ago),
+    )
+    recorded_view_create(
+        subject=youth,
+        holder=youth,
+        purpose=Purpose.SIP,
+        view="Vill att skolan och BUP vet vad som händer.",
+        recorded_by=cast.sara,
+        at=cast.at(days_ago),
+    )
+
+
+def _sip_from_placement(cast: Cast, placement: Placement, *, days_ago: int):
+    """A SIP initiated from the placement, with BUP: called, answered, its first meeting
+    held with the vårdplan's insatser in the plan; its follow-up falls due yesterday."""
+    plan = placement_sip_start(
+        placement=placement,
+        by=cast.sara,
+        social_needs="Placering på HVB; samtal och skolgång enligt vårdplanen.",
+        health_needs="Utredning av sömnproblem och ångest på BUP.",
+        coordination_reason="Placeringens och vårdens insatser måste hänga ihop.",
+        informed_about_sip=True,
+        at=cast.at(days_ago),
+    )
+    bup = Unit.objects.get(name="BUP Falun")
+    sip_services.sip_prepare(
+        plan=plan,
+        by=cast.sara,
+        units=[bup],
+        categories=_categories(),
+        lead_unit=cast.social,
+        coordinator=cast.sara,
+        at=cast.at(days_ago),
+    )
+    meeting = sip_services.sip_summon(
+        plan=plan,
+        by=cast.sara,
+        starts_at=cast.at(days_ago - 10),
+        place="Barn och familj, Ludvika",
+        at=cast.at(days_ago),
+    )
+    sip_services.invitation_accept(
+        invitation=meeting.invitations.get(),
+        by=cast.vera,
+        attendees="Vera, sjuksköterska",
+        at=cast.at(days_ago - 2),
+    )
+    sip_services.meeting_hold(
+        plan=plan,
+        by=cast.sara,
+        attendance="Oskar, Per, Vera (BUP), Sara",
+        persons_goals="Bo hemma igen och klara skolan.",
+        actions=[
+            sip_services.ActionInput(
+                need="Sömn och oro",
+                action="Utredning och samtal på BUP",
+                responsible_organisation=cast.region,
+                responsible_unit=bup,
+                persons_part="Föra sömndagbok",
+                starts_on=cast.day(days_ago - 10),
+            ),
+            sip_services.ActionInput(  # carried from the vårdplan at the meeting
+                need="Vårdplanen för placeringen, version 1",
+                action="Samtal med behandlare (Exempelgården, Varje vecka)",
+                responsible_organisation=cast.kommun,
+                responsible_unit=cast.social,
+                starts_on=cast.day(days_ago - 10),
+                source=insats_key(
+                    placement.pk, "Samtal med behandlare", "Exempelgården", "Varje vecka"
+                ),
+            ),
+        ],
+        lead_unit=cast.social,
+        next_follow_up=cast.day(1),
+        at=cast.at(days_ago - 10),
+    )
+    return plan

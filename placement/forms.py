@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import InformationCategory
 from core.widgets import DateInput
 from directory.fields import VisiblePersonField
 from directory.models import Organisation, Unit
+from sipflow.models import SipPlan
 
 from .models import (
     AlternativeTried,
@@ -176,15 +178,11 @@ class EndingPlanForm(forms.Form):
 
 
 class EndForm(forms.Form):
+    """The end; the insatser that go on are rows beside it (care_forms.InsatsFormSet)."""
+
     ended_on = forms.DateField(label=_("Utflyttning"), widget=DateInput)
     reason = forms.CharField(label=_("Skäl till avslutet"), widget=forms.Textarea)
     destination = forms.ChoiceField(label=_("Personen flyttar"), choices=EndDestination.choices)
-    continuing_insatser = forms.CharField(
-        label=_("Insatser som fortsätter"),
-        widget=forms.Textarea,
-        required=False,
-        help_text=_("De följs upp i samordnade individuella planen (SIP)."),
-    )
 
 
 class CloseForm(forms.Form):
@@ -237,3 +235,42 @@ class HandoverConfirmForm(forms.Form):
         if not self.cleaned_data["confirm"]:
             raise ValidationError(_("Kryssa i att regionen har tagit över."))
         return True
+
+
+class SipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SipPlan) -> str:
+        return _("Initierad %(on)s av %(unit)s – %(phase)s") % {
+            "on": timezone.localdate(obj.started_at).isoformat(),
+            "unit": obj.started_unit,
+            "phase": obj.get_phase_display().lower(),
+        }
+
+
+class SipLinkForm(forms.Form):
+    plan = SipChoiceField(
+        label=_("Pågående SIP för personen"),
+        queryset=SipPlan.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+
+
+class SipStartForm(forms.Form):
+    """Upptäck behov, from the placement: the placing unit initiates the SIP."""
+
+    social_needs = forms.CharField(
+        label=_("Insatser som behövs från socialtjänsten"), widget=forms.Textarea
+    )
+    health_needs = forms.CharField(
+        label=_("Insatser som behövs från hälso- och sjukvården"), widget=forms.Textarea
+    )
+    coordination_reason = forms.CharField(
+        label=_("Varför behövs samordning?"), widget=forms.Textarea
+    )
+    informed_about_sip = forms.BooleanField(
+        label=_("Personen har fått information om vad en SIP är"), required=False
+    )

@@ -16,6 +16,7 @@ from viewflow.workflow.models import Process
 from cases.models import HistoryEntryBase
 from consent.models import InformationCategory
 from directory.models import Organisation, Person, Unit
+from sipflow.models import SipPlan
 
 from .rules import LegalBasis
 
@@ -180,15 +181,22 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     end_destination = models.CharField(
         _("flyttar till"), max_length=20, choices=EndDestination.choices, blank=True
     )
-    continuing_insatser = models.TextField(
-        _("insatser som fortsätter"),
-        blank=True,
-        help_text=_("Påbörjade insatser får inte avbrytas; de följs upp i SIP:en."),
-    )
     aftercare_until = models.DateField(
         _("uppföljning efter placering till och med"), null=True, blank=True
     )
     close_note = models.TextField(_("uppföljningen efter placeringen"), blank=True)
+    sip_plan = models.ForeignKey(
+        SipPlan,
+        verbose_name=_("SIP"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Den samordnade individuella planen vars uppföljningar för vidare placeringens "
+            "insatser. Kopplas eller startas bara där samtycket till SIP räcker."
+        ),
+    )
 
     class Meta:
         verbose_name = _("placering")
@@ -997,6 +1005,31 @@ class CarePlanInsats(models.Model):
         verbose_name = _("insats i planen")
         verbose_name_plural = _("insatser i planen")
         ordering = ["version", "order"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class ContinuingInsats(models.Model):
+    """En insats som fortsätter efter placeringen: started insatser must not stop (004
+    ≈L1249-1262). Recorded when the placement ends; the linked SIP's next follow-up carries
+    it."""
+
+    placement = models.ForeignKey(
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.CASCADE,
+        related_name="continuing_insatser",
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"))
+    what = models.CharField(_("insats"), max_length=300)
+    who = models.CharField(_("vem gör det"), max_length=200, blank=True)
+    when = models.CharField(_("när"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("insats som fortsätter")
+        verbose_name_plural = _("insatser som fortsätter")
+        ordering = ["placement", "order"]
 
     def __str__(self) -> str:
         return self.what

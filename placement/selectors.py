@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import visible_case_ids
+from consent.policy import Decision
 from directory.durations import DurationCode, add_calendar, add_months
 from directory.models import Membership, Person, Unit, User
 from directory.rules import AGE_OF_MAJORITY
@@ -26,6 +27,9 @@ from directory.selectors import (
     rule_switch_on,
 )
 from directory.switches import SwitchCode
+from sipflow.access import plans_visible_to
+from sipflow.models import SipPlan
+from sipflow.services import plan_consent_check, sip_consent_check
 
 from .access import ADMIN, OWN, PLACEMENT_ROLES, is_new_region_staff, placement_access
 from .grants import CASE_KIND, HEALTH_SOURCE
@@ -622,3 +626,71 @@ def placement_care(*, placement: Placement, hvb: bool) -> dict:
         .filter(placement=placement)
         .first(),
     }
+
+
+# --- The SIP of a placement (placement.services.sip, placement.links) ------------------------
+
+#: The phases in which a SIP is linked or started: from the utredning to the end of the
+#: aftercare (the insatser that go on are followed up in it).
+LINKABLE = tuple(phase for phase in Placement.Phase.values if phase not in Placement.ENDED)
+
+
+def placement_sip_consent(
+    *, placement: Placement, at: dt.datetime, plan: SipPlan | None = None
+) -> Decision:
+    """The SIP's consent policy (sipflow.coverage), never the placement's: for a new SIP,
+    the person's consent to a SIP naming the placing unit; for an open ``plan``, its own
+    parties and information with the placing unit besides. An LVU or LVM placement needs no
+    consent, but a SIP does."""
+    if plan is None:
+        return sip_consent_check(person=placement.person, at=at, units=[placement.placing_unit])
+    return plan_consent_check(
+        plan=plan,
+        at=at,
+        units=[plan.started_unit, *plan.invited_units.all(), placement.placing_unit],
+    )
+
+
+@dataclass(frozen=True)
+class PlacementSip:
+    """The placement's SIP as its page shows it: the linked SIP (``plan``) and whether the
+    user may open it; else whether a SIP may be linked or started, the consent policy's
+    answer for a new one, and the person's open SIPs the user may see."""
+
+    plan: SipPlan | None
+    plan_visible: bool
+    may_link: bool
+    decision: Decision | None
+    open_plans: list[SipPlan]
+    #: The placement rests on LVU or LVM: no consent for the care, but one for a SIP.
+    compulsory: bool = False
+
+
+def open_sips_to_link(*, placement: Placement, user: User) -> QuerySet[SipPlan]:
+    """The person's open SIPs the user may see, newest first."""
+    return (
+        plans_visible_to(user=user)
+        .filter(person_id=placement.person_id)
+        .exclude(phase__in=SipPlan.ENDED)
+        .order_by("-started_at", "-pk")
+    )
+
+
+def placement_sip(*, placement: Placement, user: User, at: dt.datetime) -> PlacementSip:
+    plan = (
+        SipPlan.objects.select_related("started_unit", "lead_unit")
+        .filter(pk=placement.sip_plan_id)
+        .first()
+        if placement.sip_plan_id
+        else None
+    )
+    visible = plan is not None and plans_visible_to(user=user).filter(pk=plan.pk).exists()
+    may_link = placement.phase in LINKABLE and (plan is None or not plan.is_open)
+    return PlacementSip(
+        plan=plan,
+        plan_visible=visible,
+        may_link=may_link,
+        decision=placement_sip_consent(placement=placement, at=at) if may_link else None,
+        open_plans=list(open_sips_to_link(placement=placement, user=user)) if may_link else [],
+        compulsory=placement.legal_basis in BASES and BASES[placement.legal_basis].compulsory,
+    )

@@ -23,8 +23,8 @@ from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
 from directory.switches import SwitchCode, switch_row
 
-from . import access, forms, selectors, services
-from .models import CostAllocation, Placement
+from . import access, care_forms, forms, selectors, services
+from .models import CarePlanVersion, CostAllocation, Placement
 from .services.open import PLACING_UNIT_KINDS
 
 KOMMUN, REGION = services.costs.KOMMUN, services.costs.REGION
@@ -316,6 +316,9 @@ class PlacementDetailView(TemplateView):
                 running=placement.phase in selectors.RUNNING,
                 has_handover=placement.handovers.exists(),
                 categories=placement.categories.all(),
+                sip=selectors.placement_sip(
+                    placement=placement, user=self.request.user, at=timezone.now()
+                ),
             )
         return super().get_context_data(**context, **kwargs)
 
@@ -530,7 +533,11 @@ class EndingPlanView(StepView):
 
 
 class EndView(StepView):
+    """The end. The insatser that go on start from the current vårdplan's: a row left
+    empty stops; the linked SIP's next follow-up carries the others."""
+
     form_class = forms.EndForm
+    template_name = "placement/end.html"
     intro = gettext_lazy(
         "När personen har flyttat: skälet, vart personen flyttar och vilka insatser som "
         "fortsätter. HVB:t förlorar sin behörighet och uppföljningen efter placeringen börjar."
@@ -540,13 +547,106 @@ class EndView(StepView):
     def get_initial(self):
         return {"ended_on": timezone.localdate()}
 
+    @cached_property
+    def formset(self):
+        current = selectors.plan_versions(
+            placement=self.placement, kind=CarePlanVersion.Kind.CARE_PLAN
+        ).first()
+        initial = (
+            [{"what": row.what, "who": row.who, "when": row.when} for row in current.insatser.all()]
+            if current
+            else []
+        )
+        return care_forms.InsatsFormSet(
+            self.request.POST or None, prefix="insatser", initial=initial
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            formset=self.formset, sip_linked=self.placement.sip_plan_id is not None, **kwargs
+        )
+
+    def form_valid(self, form):
+        if not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
     def perform(self, form):
         return services.placement_end(
             placement=self.placement,
             by=self.request.user,
             activation=self.request.activation,
+            continuing=care_forms.formset_insatser(self.formset),
             **form.cleaned_data,
         )
+
+
+class SipPageMixin(OwnPlacementMixin, PlacementFormMixin):
+    """The placement's SIP: linked, or started from here, where the consent to a SIP
+    allows it (placement.services.sip). For the placing unit's staff."""
+
+    template_name = "placement/sip_form.html"
+
+    @cached_property
+    def sip(self) -> selectors.PlacementSip:
+        return selectors.placement_sip(
+            placement=self.placement, user=self.request.user, at=timezone.now()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, intro=self.intro, sip=self.sip, **kwargs)
+
+
+class SipLinkView(SipPageMixin, FormView):
+    form_class = forms.SipLinkForm
+    title = gettext_lazy("Koppla placeringen till en pågående SIP")
+    intro = gettext_lazy(
+        "SIP:ens uppföljningar för då vidare insatserna i placeringens vårdplan, och de "
+        "insatser som fortsätter när placeringen avslutas. Kopplingen kräver att samtycket "
+        "till SIP:en omfattar er enhet."
+    )
+    success_message = gettext_lazy(
+        "Placeringen är kopplad till SIP:en. SIP:ens uppföljningar för vidare placeringens "
+        "insatser."
+    )
+
+    def get_form_kwargs(self):
+        plans = selectors.open_sips_to_link(placement=self.placement, user=self.request.user)
+        return {**super().get_form_kwargs(), "plans": plans.select_related("started_unit")}
+
+    def perform(self, form):
+        return services.placement_sip_link(
+            placement=self.placement, plan=form.cleaned_data["plan"], by=self.request.user
+        )
+
+
+class SipStartView(SipPageMixin, FormView):
+    form_class = forms.SipStartForm
+    title = gettext_lazy("Initiera en SIP från placeringen")
+    intro = gettext_lazy(
+        "Er enhet initierar SIP:en och förbereder den sedan: parter, information som delas "
+        "och huvudansvarig. SIP:ens uppföljningar för vidare placeringens insatser."
+    )
+    success_message = gettext_lazy(
+        "SIP:en är initierad och kopplad till placeringen. Nästa steg: samtycke och parter."
+    )
+
+    def get_initial(self):
+        current = selectors.plan_versions(
+            placement=self.placement, kind=CarePlanVersion.Kind.CARE_PLAN
+        ).first()
+        if current is None:
+            return {}
+        rows = [f"{row.what} ({row.who}, {row.when})" for row in current.insatser.all()]
+        return {"social_needs": "\n".join(rows)}
+
+    def perform(self, form):
+        return services.placement_sip_start(
+            placement=self.placement, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("sip:plan", kwargs={"pk": result.pk})
 
 
 class CloseView(StepView):

@@ -8,9 +8,30 @@ from collections.abc import Sequence
 
 from consent.policy import Decision, consent_evaluate
 from consent.rules import Action
-from directory.models import Organisation, Unit
+from directory.models import Organisation, Person, Unit
 
 from .models import SipPlan
+
+
+def sip_consent_check(
+    *,
+    person: Person,
+    at: dt.datetime,
+    units: Sequence[Unit] = (),
+    organisations: Sequence[Organisation] = (),
+    categories: Sequence[str] = (),
+) -> Decision:
+    """The policy's decision for a SIP of ``person`` shared with these parties and this
+    information (category codes) at ``at``: samtycke till SIP. Every SIP question, for a
+    SIP not yet started too (a placement starting one), goes through here."""
+    return consent_evaluate(
+        action=Action.SIP,
+        person=person,
+        at=at,
+        units=list(dict.fromkeys(units)),
+        organisations=organisations,
+        categories=categories,
+    )
 
 
 def plan_consent_check(
@@ -25,11 +46,10 @@ def plan_consent_check(
         units = [plan.started_unit, *plan.invited_units.all()]
     if organisations is None:
         organisations = list(plan.invited_organisations.all())
-    return consent_evaluate(
-        action=Action.SIP,
+    return sip_consent_check(
         person=plan.person,
         at=at,
-        units=list(dict.fromkeys(units)),
+        units=units,
         organisations=organisations,
         categories=[category.code for category in plan.categories.all()],
     )

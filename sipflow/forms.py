@@ -13,7 +13,7 @@ from directory.fields import VisiblePersonField
 from directory.models import Organisation, Unit, User
 
 from .models import ActionReview, FollowUp, SipPlan
-from .services import DeclineReason
+from .services import ActionInput, DeclineReason
 
 UNITS = Unit.objects.select_related("organisation").order_by("organisation__name", "name")
 
@@ -185,6 +185,8 @@ class ActionForm(forms.Form):
     persons_part = forms.CharField(label=_("Personens egen del"), required=False)
     starts_on = forms.DateField(label=_("Start"), widget=DateInput)
     ends_on = forms.DateField(label=_("Slut"), widget=DateInput, required=False)
+    #: The key of an insats carried from a linked case (a placement), kept with the row.
+    source = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -194,7 +196,46 @@ class ActionForm(forms.Form):
         return data
 
 
-ActionFormSet = forms.formset_factory(ActionForm, extra=3, min_num=1, validate_min=True)
+class BaseActionFormSet(forms.BaseFormSet):
+    """The plan's rows. Every row offers the same organisations and units, read once for
+    the whole formset rather than once per row."""
+
+    #: The row's fields whose choices come from the database.
+    SHARED_CHOICES = ("responsible_organisation", "responsible_unit")
+
+    def __init__(self, *args, **kwargs):
+        self.shared_choices: dict[str, list] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Ta bort insatsen ur planen")
+        for name in self.SHARED_CHOICES:
+            field = form.fields[name]
+            if name not in self.shared_choices:
+                self.shared_choices[name] = list(field.choices)
+            field.choices = self.shared_choices[name]
+
+
+ActionFormSet = forms.formset_factory(
+    ActionForm,
+    formset=BaseActionFormSet,
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+def formset_actions(formset) -> list[ActionInput]:
+    """The rows of a valid ActionFormSet as the services take them, without those marked
+    for removal and the empty ones."""
+    return [
+        ActionInput(**{name: value for name, value in row.items() if name != "DELETE"})
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]
 
 
 class FollowUpForm(forms.Form):

@@ -430,6 +430,12 @@ class PlanAction(models.Model):
     persons_part = models.TextField(_("personens egen del"), blank=True)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("slut"), null=True, blank=True)
+    source = models.CharField(
+        _("överförd från"),
+        max_length=100,
+        blank=True,
+        help_text=_("Insatsen fördes över från ett kopplat ärende, t.ex. en placering."),
+    )
 
     class Meta:
         verbose_name = _("insats i planen")

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from cases.registry import CarriedInsats, LinkedCase, case_links
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
 from directory.selectors import STARTER_ROLES, duration_end, duration_for, units_reached
 
 from .access import PlanAccess, plans_visible_to, require_plan_access
+from .grants import CASE_KIND
 from .models import Invitation, PlanVersion, SipPlan
 
 
@@ -181,3 +183,74 @@ def follow_up_proposed(*, plan: SipPlan, on: dt.date) -> dt.date:
         organisation=plan.started_unit.organisation_id,
         start=on,
     )
+
+
+# --- Cases linked to a SIP (cases.registry.CaseLinks: a placement, say) ------------------
+
+
+def plan_linked_cases(*, plan: SipPlan, user: User) -> list[LinkedCase]:
+    """What the SIP's page shows the user of the cases linked to it: each process decides
+    whether the user may see the case and read its annex."""
+    return [
+        case
+        for links in case_links()
+        for case in links.shown(case_kind=CASE_KIND, case_id=plan.pk, user=user)
+    ]
+
+
+def plan_carried(*, plan: SipPlan) -> list[CarriedInsats] | None:
+    """The insatser linked cases carry into the SIP's follow-up, without those the current
+    plan already holds (by their key); None where no case is linked to the SIP."""
+    found: list[CarriedInsats] | None = None
+    for links in case_links():
+        rows = links.carried(case_kind=CASE_KIND, case_id=plan.pk)
+        if rows is not None:
+            found = [*(found or []), *rows]
+    if not found:
+        return found
+    current = plan.versions.order_by("-number").first()
+    held = set(current.actions.values_list("source", flat=True)) if current else set()
+    return [row for row in found if row.key not in held]
+
+
+def plan_rows_proposed(
+    *, plan: SipPlan, on: dt.date, carried: list[CarriedInsats] | None
+) -> list[dict]:
+    """The rows the meeting's and the follow-up's plan forms start from: the current
+    version's insatser, then those the linked cases carry in, pre-filled with what they say
+    (what, who, when), the unit responsible there and ``on`` as start, to be edited."""
+    current = plan.versions.order_by("-number").first()
+    rows = []
+    if current is not None:
+        rows = [
+            {
+                "need": action.need,
+                "action": action.action,
+                "responsible_organisation": action.responsible_organisation,
+                "responsible_unit": action.responsible_unit,
+                "persons_part": action.persons_part,
+                "starts_on": action.starts_on,
+                "ends_on": action.ends_on,
+                "source": action.source,
+            }
+            for action in current.actions.select_related(
+                "responsible_organisation", "responsible_unit__organisation"
+            )
+        ]
+    units = Unit.objects.select_related("organisation").in_bulk(
+        {row.unit_id for row in carried or () if row.unit_id}
+    )
+    for row in carried or ():
+        unit = units.get(row.unit_id)
+        details = ", ".join(part for part in (row.who, row.when) if part)
+        rows.append(
+            {
+                "need": row.origin,
+                "action": f"{row.what} ({details})" if details else row.what,
+                "responsible_organisation": unit.organisation if unit else None,
+                "responsible_unit": unit,
+                "starts_on": on,
+                "source": row.key,
+            }
+        )
+    return rows

@@ -183,22 +183,14 @@ class MeetingView(StepView):
         }
 
     @cached_property
+    def carried(self):
+        return selectors.plan_carried(plan=self.plan)
+
+    @cached_property
     def formset(self):
-        current = self.plan.versions.order_by("-number").first()
-        initial = []
-        if current is not None:
-            initial = [
-                {
-                    "need": action.need,
-                    "action": action.action,
-                    "responsible_organisation": action.responsible_organisation,
-                    "responsible_unit": action.responsible_unit,
-                    "persons_part": action.persons_part,
-                    "starts_on": action.starts_on,
-                    "ends_on": action.ends_on,
-                }
-                for action in current.actions.all()
-            ]
+        initial = selectors.plan_rows_proposed(
+            plan=self.plan, on=timezone.localdate(), carried=self.carried
+        )
         return forms.ActionFormSet(
             self.request.POST or None, prefix="actions", initial=initial or None
         )
@@ -209,6 +201,7 @@ class MeetingView(StepView):
             formset=self.formset,
             meeting=meeting,
             invitations=meeting.invitations.select_related("unit", "organisation"),
+            carried=self.carried,
             **kwargs,
         )
 
@@ -219,11 +212,7 @@ class MeetingView(StepView):
 
     def perform(self, form):
         data = form.cleaned_data
-        actions = [
-            services.ActionInput(**row)
-            for row in self.formset.cleaned_data
-            if row and not row.get("DELETE")
-        ]
+        actions = forms.formset_actions(self.formset)
         return services.meeting_hold(
             plan=self.plan,
             by=self.request.user,
@@ -239,7 +228,12 @@ class MeetingView(StepView):
 
 
 class FollowUpView(StepView):
+    """Uppföljning. A SIP linked to another case (a placement) also shows the plan's
+    insatser as rows to edit, with those the linked case carries in pre-filled: changed,
+    they become the plan's next version."""
+
     form_class = forms.FollowUpForm
+    template_name = "sipflow/follow_up.html"
     success_message = gettext_lazy("Uppföljningen är registrerad.")
 
     def get_form_kwargs(self):
@@ -251,6 +245,28 @@ class FollowUpView(StepView):
             "next_follow_up": selectors.follow_up_proposed(plan=self.plan, on=timezone.localdate())
         }
 
+    @cached_property
+    def carried(self):
+        return selectors.plan_carried(plan=self.plan)
+
+    @cached_property
+    def formset(self):
+        """The plan's rows, for a SIP with a linked case only (None otherwise)."""
+        if self.carried is None:
+            return None
+        initial = selectors.plan_rows_proposed(
+            plan=self.plan, on=timezone.localdate(), carried=self.carried
+        )
+        return forms.ActionFormSet(self.request.POST or None, prefix="actions", initial=initial)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(formset=self.formset, carried=self.carried, **kwargs)
+
+    def form_valid(self, form):
+        if self.formset is not None and not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
     def perform(self, form):
         data = form.cleaned_data
         return services.follow_up_record(
@@ -261,6 +277,7 @@ class FollowUpView(StepView):
             next_follow_up=data["next_follow_up"],
             close_reason=data["close_reason"],
             note=data["note"],
+            actions=forms.formset_actions(self.formset) if self.formset is not None else None,
             activation=self.request.activation,
         )
 
@@ -286,6 +303,7 @@ class PlanDetailView(TemplateView):
             version=current,
             history=plan.history.select_related("by", "unit"),
             open_steps=selectors.plan_open_steps(plan=plan, user=self.request.user),
+            linked_cases=selectors.plan_linked_cases(plan=plan, user=self.request.user),
             decision=services.plan_consent_check(plan=plan, at=timezone.now())
             if plan.is_open
             else None,

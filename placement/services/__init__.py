@@ -19,6 +19,7 @@ from .open import placement_open, placement_open_process
 from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
 from .review import review_announce, review_record, reviews_remind
+from .sip import placement_sip_link, placement_sip_start
 from .start import placement_cancel, placement_start
 from .visits import follow_up_visit_record
 from .withdrawal import placement_consent_ended
@@ -51,6 +52,8 @@ __all__ = [
     "placement_open_process",
     "placement_planned_end_set",
     "placement_propose",
+    "placement_sip_link",
+    "placement_sip_start",
     "placement_start",
     "plan_version_write",
     "region_handover_confirm",

@@ -1,11 +1,13 @@
 """Avslut (004 ≈L1249-1262; 003 ≈L4611): ending planning opens the rule table's time before
 the planned (or the legal) end; the end records the reason, where the person goes and the
-insatser that go on; the aftercare follow-up runs for the rule table's time for a child;
-then the case is closed. The HVB's grant ends with the placement."""
+insatser that go on (rows the linked SIP's next follow-up carries, placement.links); the
+aftercare follow-up runs for the rule table's time for a child; then the case is closed.
+The HVB's grant ends with the placement."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,10 +22,11 @@ from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import duration_end
 
 from ..grants import grants_sync_placement
-from ..models import EndDestination, Placement
+from ..models import ContinuingInsats, EndDestination, Placement
 from ..selectors import LIVING_THERE, ending_opens_on
-from .base import locked, now, require_party, require_phase, step
+from .base import history, locked, now, require_party, require_phase, step
 from .limits import legal_end_require
+from .plans import PlanInsats
 
 
 def placement_ending_plan(
@@ -92,14 +95,14 @@ def placement_end(
     ended_on: dt.date,
     reason: str,
     destination: str,
-    continuing_insatser: str = "",
+    continuing: Sequence[PlanInsats] = (),
     activation=None,
     at: dt.datetime | None = None,
 ) -> Placement:
     """The person moves out: the reason, where they go (home, to a guardian, another
-    placement, own housing, other), the insatser that go on (followed up in the SIP). Never
-    past the legal end. The HVB loses its grant; the aftercare follow-up starts. In the
-    flow: its end task."""
+    placement, own housing, other), the insatser that go on (what, who, when; the linked
+    SIP's next follow-up carries them). Never past the legal end. The HVB loses its grant;
+    the aftercare follow-up starts. In the flow: its end task."""
     at = now(at)
     with step(placement, by=by, node="end_placement", activation=activation, optional=True):
         return _end(
@@ -108,7 +111,7 @@ def placement_end(
             ended_on=ended_on,
             reason=reason,
             destination=destination,
-            continuing_insatser=continuing_insatser,
+            continuing=continuing,
             at=at,
         )
 
@@ -120,7 +123,7 @@ def _end(
     ended_on: dt.date,
     reason: str,
     destination: str,
-    continuing_insatser: str,
+    continuing: Sequence[PlanInsats],
     at: dt.datetime,
 ) -> Placement:
     placement = locked(placement)
@@ -133,12 +136,16 @@ def _end(
         errors["destination"] = _("Välj vart personen flyttar.")
     if ended_on < placement.start_date or ended_on > timezone.localdate(at):
         errors["ended_on"] = _("Utflyttningen sker mellan inflyttningen och i dag.")
+    rows = [PlanInsats(row.what.strip(), row.who.strip(), row.when.strip()) for row in continuing]
+    if not all(row.what and row.who and row.when for row in rows):
+        errors["continuing"] = _(
+            "Skriv vad, vem som gör det och när för varje insats som fortsätter."
+        )
     if errors:
         raise ValidationError(errors)
     legal_end_require(placement, ended_on, field="ended_on")
     placement.ended_on, placement.end_reason = ended_on, reason.strip()
     placement.end_destination = destination
-    placement.continuing_insatser = continuing_insatser.strip()
     placement.aftercare_until = aftercare_end(placement=placement, ended_on=ended_on)
     transit(
         placement,
@@ -151,6 +158,18 @@ def _end(
         destination=placement.get_end_destination_display().lower(),
     )
     placement.save()
+    ContinuingInsats.objects.bulk_create(
+        ContinuingInsats(placement=placement, order=order, **row.__dict__)
+        for order, row in enumerate(rows, start=1)
+    )
+    if rows:
+        history(
+            placement,
+            what=gettext_noop("Insatser som fortsätter efter placeringen: %(insatser)s."),
+            at=at,
+            by=by,
+            insatser=", ".join(row.what for row in rows),
+        )
     placement.reviews.filter(held_on__isnull=True).delete()
     grants_sync_placement(placement=placement, at=at)
     return placement

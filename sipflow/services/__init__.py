@@ -17,10 +17,10 @@ service opens the task itself (cases.tasks).
 from cases.errors import Conflict as StepConflict
 from cases.errors import ConsentMissing
 
-from ..coverage import plan_consent_check
+from ..coverage import plan_consent_check, sip_consent_check
 from .answers import DeclineReason, invitation_accept, invitation_decline, invitation_forward
-from .base import answer_by_default
-from .follow_ups import follow_up_announce, follow_up_record, plan_close
+from .base import answer_by_default, plan_close
+from .follow_ups import follow_up_announce, follow_up_record
 from .meetings import ActionInput, meeting_hold
 from .notices import meeting_data
 from .reconsider import (
@@ -50,6 +50,7 @@ __all__ = [
     "meeting_reschedule",
     "plan_close",
     "plan_consent_check",
+    "sip_consent_check",
     "sip_consent_ended",
     "sip_prepare",
     "sip_reconsider",

@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.errors import ConsentMissing, InvalidState
-from cases.history import history_write
+from cases.history import history_write, transit
 from cases.parties import case_party_require
 from cases.tasks import member, task_open
 from directory.durations import DurationCode
@@ -113,3 +114,19 @@ def require_covered(plan: SipPlan, unit: Unit, *, at: dt.datetime, field: str) -
     decision = plan_consent_check(plan=plan, at=at, units=[unit], organisations=[])
     if not decision.consent_satisfied:
         raise ConsentMissing(decision, field=field)
+
+
+def plan_close(plan: SipPlan, *, by: User, at: dt.datetime, reason: str, note: str = "") -> None:
+    """Avslut, with one of the listed reasons; the caller saves the SIP."""
+    if reason not in SipPlan.CloseReason.values:
+        raise ValidationError({"close_reason": _("Välj ett skäl till avslut.")})
+    plan.close_reason, plan.close_note, plan.closed_at = reason, note.strip(), at
+    plan.next_follow_up = None
+    transit(
+        plan,
+        "close",
+        what=gettext_noop("SIP:en avslutades: %(reason)s."),
+        at=at,
+        by=by,
+        reason=plan.get_close_reason_display(),
+    )

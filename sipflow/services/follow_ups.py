@@ -1,9 +1,12 @@
 """Uppföljning and avslut: the follow-up date comes, each insats is reviewed on the two ISU
-questions, and the SIP goes on (with or without a new kallelse) or closes."""
+questions, and the SIP goes on (with or without a new kallelse) or closes. A follow-up may
+also change the plan's insatser (a SIP linked to a placement carries the placement's):
+the plan then gets its next version."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,28 +25,20 @@ from .base import (
     history,
     now,
     open_task,
+    plan_close,
     require_case_party,
     require_consent,
     require_open,
     sip_flow,
 )
+from .meetings import (
+    ActionInput,
+    meeting_parties_require,
+    plan_rows,
+    plan_version_create,
+    require_action_organisations,
+)
 from .notices import plan_url
-
-
-def plan_close(plan: SipPlan, *, by: User, at: dt.datetime, reason: str, note: str = "") -> None:
-    """Avslut, with one of the listed reasons; the caller saves the SIP."""
-    if reason not in SipPlan.CloseReason.values:
-        raise ValidationError({"close_reason": _("Välj ett skäl till avslut.")})
-    plan.close_reason, plan.close_note, plan.closed_at = reason, note.strip(), at
-    plan.next_follow_up = None
-    transit(
-        plan,
-        "close",
-        what=gettext_noop("SIP:en avslutades: %(reason)s."),
-        at=at,
-        by=by,
-        reason=plan.get_close_reason_display(),
-    )
 
 
 def follow_up_announce(*, plan: SipPlan, at: dt.datetime | None = None) -> None:
@@ -69,19 +64,25 @@ def follow_up_record(
     next_follow_up: dt.date | None = None,
     close_reason: str = "",
     note: str = "",
+    actions: Sequence[ActionInput] | None = None,
     activation=None,
     at: dt.datetime | None = None,
 ) -> FollowUp:
     """Uppföljning: each insats of the current plan is reviewed on the two ISU questions,
-    then the SIP gets a new follow-up date (with or without a new kallelse) or closes."""
+    then the SIP gets a new follow-up date (with or without a new kallelse) or closes.
+
+    ``actions``: the plan's insatser after the follow-up (the current ones, and those a
+    linked case carries in). Where they differ from the current version's, and the SIP goes
+    on, they become the plan's next version, with the same goals and lead; the consent must
+    cover every row's unit, as at a meeting."""
     at = now(at)
     require_case_party(plan, by, at=at)
     version = plan.versions.order_by("-number").first()
-    actions = list(version.actions.all())
+    current = actions_of(version)
     answers = set(ActionReview.Answer.values)
     missing = [
         action
-        for action in actions
+        for action in current
         if action.pk not in reviews or not set(reviews[action.pk]) <= answers
     ]
     errors = {}
@@ -94,8 +95,17 @@ def follow_up_record(
             errors["close_reason"] = _("Välj ett skäl till avslut.")
     elif next_follow_up is None or next_follow_up <= timezone.localdate(at):
         errors["next_follow_up"] = _("Ange ett kommande datum för nästa uppföljning.")
+    changed = (
+        actions is not None
+        and outcome != FollowUp.Outcome.CLOSE
+        and plan_rows(actions) != plan_rows(current)
+    )
+    if changed and not actions:
+        errors["actions"] = _("Planen behöver minst en insats.")
     if errors:
         raise ValidationError(errors)
+    if changed:
+        require_action_organisations(actions)
     with task_step(task=open_task(plan, sip_flow().follow_up), by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         require_open(plan)
@@ -116,12 +126,36 @@ def follow_up_record(
                 done_as_planned=reviews[action.pk][0],
                 goal_met=reviews[action.pk][1],
             )
-            for action in actions
+            for action in current
         )
         transit(plan, "follow_up", at=at, by=by)
         if outcome == FollowUp.Outcome.CLOSE:
             plan_close(plan, by=by, at=at, reason=close_reason, note=note)
         else:
             plan.next_follow_up = next_follow_up
+            if changed:
+                meeting_parties_require(plan, lead_unit=plan.lead_unit, actions=actions, at=at)
+                revised = plan_version_create(
+                    plan=plan,
+                    by=by,
+                    at=at,
+                    meeting=None,
+                    persons_goals=version.persons_goals,
+                    lead_unit=plan.lead_unit,
+                    next_follow_up=next_follow_up,
+                    actions=actions,
+                )
+                history(
+                    plan,
+                    what=gettext_noop("Plan version %(number)s upprättades vid uppföljningen."),
+                    at=at,
+                    by=by,
+                    number=revised.number,
+                )
         plan.save()
     return follow_up
+
+
+def actions_of(version) -> list:
+    """The current version's rows, with what ``plan_rows`` compares."""
+    return list(version.actions.select_related("responsible_organisation", "responsible_unit"))

@@ -23,6 +23,7 @@ from ..models import Invitation, PlanAction, PlanVersion, SipPlan
 from .base import (
     now,
     open_task,
+    plan_close,
     require_case_party,
     require_consent,
     require_covered,
@@ -30,11 +31,13 @@ from .base import (
     require_open,
     sip_flow,
 )
-from .follow_ups import plan_close
 
 
 @dataclass(frozen=True)
 class ActionInput:
+    """A plan row as written: ``source`` keeps the key of an insats carried from a linked
+    case (cases.registry.CarriedInsats), so that it is carried once."""
+
     need: str
     action: str
     responsible_organisation: Organisation
@@ -42,6 +45,7 @@ class ActionInput:
     responsible_unit: Unit | None = None
     persons_part: str = ""
     ends_on: dt.date | None = None
+    source: str = ""
 
 
 def meeting_hold(
@@ -170,7 +174,8 @@ def plan_version_create(
     *, plan, by, at, meeting, persons_goals, lead_unit, next_follow_up, actions
 ) -> PlanVersion:
     """The next version of the written plan with its rows, validated without a query per
-    row and written in one statement."""
+    row and written in one statement. ``meeting`` is None for a version a follow-up
+    writes."""
     rows = [
         PlanAction(
             need=row.need.strip(),
@@ -180,6 +185,7 @@ def plan_version_create(
             persons_part=row.persons_part.strip(),
             starts_on=row.starts_on,
             ends_on=row.ends_on,
+            source=row.source,
         )
         for row in actions
     ]
@@ -228,3 +234,21 @@ def meeting_parties_require(
     for row in actions:
         if row.responsible_unit is not None:
             require_covered(plan, row.responsible_unit, at=at, field="actions")
+
+
+def plan_rows(actions) -> list[tuple]:
+    """Plan rows (PlanAction or ActionInput) as comparable values: a follow-up writes a new
+    version only when its rows differ from the current version's."""
+    return [
+        (
+            row.need.strip(),
+            row.action.strip(),
+            row.responsible_organisation.pk,
+            row.responsible_unit.pk if row.responsible_unit else None,
+            row.persons_part.strip(),
+            row.starts_on,
+            row.ends_on,
+            row.source,
+        )
+        for row in actions
+    ]

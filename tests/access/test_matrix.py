@@ -77,6 +77,8 @@ MUST_SHOW = {
     "placement:hvb_change",
     "placement:basis_change",
     "placement:visit",
+    "placement:sip_link",
+    "placement:sip_start",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -143,6 +145,8 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:basis_change": case["placement"],
             "placement:handover": case["placement"],
             "placement:visit": case["placement"],
+            "placement:sip_link": case["placement"],
+            "placement:sip_start": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id

@@ -210,6 +210,30 @@ def placement_care_more(world, placement):
     return health_request_to(world.bup, placement=placement, by=world.sara)
 
 
+def link_to_sip(world, placement, plan):
+    """The placement linked to the SIP the pages are about, with a cost allocation (an
+    annex of the SIP for the kommun and the region)."""
+    placement_services.cost_allocation_create(
+        placement=placement,
+        by=world.sara,
+        rows=[
+            placement_services.CostRow(
+                what="housing",
+                paying_organisation=world.ludvika,
+                valid_from=timezone.localdate(),
+                amount_per_day=2800,
+            ),
+            placement_services.CostRow(
+                what="health_care",
+                paying_organisation=world.region,
+                valid_from=timezone.localdate(),
+                share_percent=100,
+            ),
+        ],
+    )
+    placement_services.placement_sip_link(placement=placement, plan=plan, by=world.sara)
+
+
 def pages(case) -> list[tuple[str, str, dict]]:
     """(user, URL name, kwargs) of every page of the site a case worker uses."""
     chosen = []
@@ -305,6 +329,7 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     placement = placement_open_process(by=world.sara, person=world.child, unit=world.social)
     placement_more(world, placement)
     health_request = placement_care_more(world, placement)
+    link_to_sip(world, placement, SipPlan.objects.get(pk=plan.pk))
     placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case = {
         "sample": sample,

@@ -47,3 +47,29 @@ def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
     rows = placements_of_caseworker(user=sara, on=first["Maja"].start_date)
     assert {row.placement.person.first_name for row in rows} >= {"Liam", "Maja", "Ella"}
     assert {p.person.first_name for p in placements_in_users_hvb(user=hugo)} >= {"Maja", "Ella"}
+
+
+def test_the_demo_shows_a_placements_sip_where_consent_allows_it():
+    """Oskar's SIP, initiated from his placement, has its follow-up in Sara's inbox with the
+    insatser that went on after the placement; Maja may initiate one, Liam (LVU, no consent
+    to a SIP) may not."""
+    from django.utils import timezone
+
+    from placement.selectors import placement_sip
+    from sipflow.flows import SipFlow
+    from sipflow.selectors import plan_carried
+
+    call_command("seed_demo")
+    sara = User.objects.get(username="sara")
+    placements = {p.person.first_name: p for p in Placement.objects.select_related("person")}
+    oskar = placements["Oskar"]
+    plan = oskar.sip_plan
+    assert plan is not None and plan.is_open
+    follow_up = plan.process.task_set.get(flow_task=SipFlow.follow_up)
+    assert follow_up.status == STATUS.ASSIGNED and follow_up.owner == sara
+    carried = [row.what for row in plan_carried(plan=plan)]
+    assert carried == ["Familjebehandling", "Kontakt med BUP"]
+    now = timezone.now()
+    assert placement_sip(placement=placements["Maja"], user=sara, at=now).decision.allowed
+    liam = placement_sip(placement=placements["Liam"], user=sara, at=now)
+    assert liam.may_link and not liam.decision.allowed and liam.compulsory

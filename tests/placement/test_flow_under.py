@@ -123,13 +123,18 @@ def test_the_flow_from_the_move_through_reviews_to_the_end_aftercare_and_close(p
             "ended_on": ended,
             "reason": "Målen i vårdplanen är nådda.",
             "destination": EndDestination.HOME,
-            "continuing_insatser": "Familjebehandling.",
+            "insatser-TOTAL_FORMS": 1,
+            "insatser-INITIAL_FORMS": 0,
+            "insatser-0-what": "Familjebehandling",
+            "insatser-0-who": "Barn och familj",
+            "insatser-0-when": "Varje vecka",
         },
     )
     assert response.status_code == 302
     placement.refresh_from_db()
     assert placement.phase == Placement.Phase.AFTERCARE
     assert placement.aftercare_until is not None
+    assert [row.what for row in placement.continuing_insatser.all()] == ["Familjebehandling"]
 
     # Aftercare: the timer runs to its last day, then the case is closed.
     waiting = timer(placement, PlacementFlow.wait_for_aftercare)

@@ -314,7 +314,7 @@ def test_the_end_records_where_the_person_goes_and_the_hvb_loses_its_grant(pworl
         ended_on=ended,
         reason="Målen är nådda.",
         destination=EndDestination.HOME,
-        continuing_insatser="Familjebehandling i öppenvård.",
+        continuing=[services.PlanInsats("Familjebehandling i öppenvård", "Sara", "Varje vecka")],
     )
     assert placement.phase == Placement.Phase.AFTERCARE
     assert placement.end_destination == EndDestination.HOME
