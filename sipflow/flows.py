@@ -90,7 +90,7 @@ class SipFlow(flow.Flow):
     wait = (
         flow.Handle(this.record_if_asked_again)
         .Annotation(title=_("Väntar på mötet"), summary_template=SUMMARY)
-        .Next(this.answered_again, task_data=this.same_data)
+        .Next(this.answered_again, task_data=this.wait_outcome)
     )
     answered_again = (
         flow.If(this.asked_again)
@@ -148,9 +148,13 @@ class SipFlow(flow.Flow):
         when the meeting was held."""
         activation.task.data["again"] = again
 
+    def wait_outcome(self, activation):
+        """The kallelse and how its wait ended, handed to the gate after it."""
+        return {**self.same_data(activation), "again": activation.task.data.get("again", False)}
+
     def asked_again(self, activation):
-        previous = activation.task.previous.order_by("-pk").first()
-        return bool(previous and previous.data.get("again"))
+        """Whether the unit answers anew: what its wait handed on, without a query."""
+        return bool(activation.task.data.get("again"))
 
     def plan_is_open(self, activation):
         """Read afresh (the step that led here may have closed the SIP), in one query."""
@@ -173,7 +177,7 @@ class SipFlow(flow.Flow):
     def follow_up_time(self, activation):
         """The follow-up comes due on its date at the sending organisation's reminder
         hour."""
-        plan = activation.process.sip_plan
+        plan = SipPlan.objects.select_related("started_unit").get(process_id=activation.process.pk)
         due = plan.next_follow_up
         hour = plan_duration(plan=plan, code=DurationCode.REMINDER_HOUR, on=due)
         return timezone.make_aware(dt.datetime.combine(due, dt.time(hour, 0)))
