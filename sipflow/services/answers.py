@@ -15,14 +15,14 @@ from django.utils.translation import gettext_noop
 from cases.backends import unit_permission
 from cases.errors import Conflict, ConsentMissing, NotParty
 from cases.history import transit
-from cases.tasks import member, task_requeue, task_take_over
+from cases.tasks import member, task_activate, task_requeue, task_take_over
 from directory.models import Membership, Unit, User
 
 from ..coverage import plan_consent_check
 from ..events import SipEvent
 from ..grants import grants_sync_sip
 from ..models import Invitation
-from .base import now, open_task, require_consent, require_open, sip_flow
+from .base import now, require_consent, require_open, sip_flow
 from .notices import tell_invitee, tell_lead
 
 
@@ -73,8 +73,8 @@ def answering(invitation: Invitation, *, by: User):
     require_invitee(invitation, by)
     plan = invitation.meeting.plan
     require_open(plan)
-    task = open_task(plan, sip_flow().answer, invitation=invitation.pk)
-    with task.activation() as act:
+    flow = sip_flow()
+    with flow.lock(plan.process_id):
         locked = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related(*ANSWERING)
@@ -86,6 +86,8 @@ def answering(invitation: Invitation, *, by: User):
             invitation.organisation_id,
         ):
             require_invitee(locked, by)
+        # Found under the lock, after the checks that say why it is gone when it is.
+        act = task_activate(process=plan.process_id, node=flow.answer, invitation=invitation.pk)
         yield act, locked
 
 

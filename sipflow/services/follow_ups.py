@@ -21,7 +21,6 @@ from ..models import ActionReview, FollowUp, SipPlan
 from .base import (
     history,
     now,
-    open_task,
     require_case_party,
     require_consent,
     require_open,
@@ -96,7 +95,9 @@ def follow_up_record(
         errors["next_follow_up"] = _("Ange ett kommande datum för nästa uppföljning.")
     if errors:
         raise ValidationError(errors)
-    with task_step(task=open_task(plan, sip_flow().follow_up), by=by, activation=activation):
+    with task_step(
+        process=plan.process_id, node=sip_flow().follow_up, by=by, activation=activation
+    ):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         require_open(plan)
         require_consent(plan, at=at)

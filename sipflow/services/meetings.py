@@ -78,7 +78,7 @@ def meeting_hold(
     if errors:
         raise ValidationError(errors)
     flow = sip_flow()
-    with task_step(task=open_task(plan, flow.hold_meeting), by=by, activation=activation):
+    with task_step(process=plan.process_id, node=flow.hold_meeting, by=by, activation=activation):
         plan = (
             SipPlan.objects.select_for_update(of=("self",))
             .select_related("person", "started_unit", "lead_unit", "coordinator", "process")

@@ -64,7 +64,7 @@ def sip_summon(
     require_case_party(plan, by, at=at)
     answer_by = answer_by or default_answer_by(plan=plan, at=at, starts_at=starts_at)
     meeting_time_validate(starts_at=starts_at, answer_by=answer_by, at=at)
-    with task_step(task=open_task(plan, sip_flow().summon), by=by, activation=activation):
+    with task_step(process=plan.process_id, node=sip_flow().summon, by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         require_open(plan)
         require_consent(plan, at=at)
