@@ -18,8 +18,13 @@ from tests.sipflow_world import action_rows
 pytestmark = pytest.mark.django_db
 
 #: A bare viewflow 2.4 human-task completion (bench/bare_engine.py) takes 14 statements;
-#: an answer may take at most 29.
-ANSWER_STATEMENTS = 29
+#: issue 12 allows an answer 29. It takes 17 here (inside the test's transaction: with a
+#: savepoint for its own, without the delivery run after commit).
+ANSWER_STATEMENTS = 17
+#: The meeting with one answered party, and what each further answered party adds (its
+#: wait handle, the gate after it and the join).
+MEETING_STATEMENTS = 57
+PER_PARTY_STATEMENTS = 11
 
 
 def _summoned(world, units):
@@ -71,4 +76,5 @@ def test_the_meeting_costs_a_constant_per_party(world):
             )
         counts.append(_meeting_statements(world, plan))
     assert counts[2] - counts[1] == counts[1] - counts[0], counts
-    assert counts[1] - counts[0] <= 15, counts
+    assert counts[0] <= MEETING_STATEMENTS, counts
+    assert counts[1] - counts[0] <= PER_PARTY_STATEMENTS, counts
