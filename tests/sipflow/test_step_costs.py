@@ -18,13 +18,14 @@ from tests.sipflow_world import action_rows
 pytestmark = pytest.mark.django_db
 
 #: A bare viewflow 2.4 human-task completion (bench/bare_engine.py) takes 14 statements;
-#: issue 12 allows an answer 29. It takes 17 here (inside the test's transaction: with a
+#: issue 12 allows an answer 29. It takes 16 here (inside the test's transaction: with a
 #: savepoint for its own, without the delivery run after commit).
-ANSWER_STATEMENTS = 17
-#: The meeting with one answered party, and what each further answered party adds (its
-#: wait handle, the gate after it and the join).
-MEETING_STATEMENTS = 57
-PER_PARTY_STATEMENTS = 11
+ANSWER_STATEMENTS = 16
+#: The meeting with one answered party, and what each further answered party adds: its
+#: wait, which the join cancels once the meeting is held (the wait's process is read and
+#: its row updated).
+MEETING_STATEMENTS = 50
+PER_PARTY_STATEMENTS = 2
 
 
 def _summoned(world, units):
@@ -57,8 +58,8 @@ def test_an_answer_takes_no_more_than_its_budget(world):
 
 
 def test_the_meeting_costs_a_constant_per_party(world):
-    """One answered party more adds the same number of statements: its wait handle and the
-    join; nothing else of the meeting grows with the parties."""
+    """One answered party more adds the same number of statements: its wait, cancelled by
+    the join; nothing else of the meeting grows with the parties."""
     vincent = MembershipFactory(
         unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF, user__username="vincent"
     ).user
