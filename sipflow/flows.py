@@ -159,8 +159,12 @@ class SipFlow(flow.Flow):
     def meeting_is_held(self, activation, active_tasks):
         """The join goes on once the meeting branch arrives: the waits of the units that
         answered are cancelled there (a wait runs only when the meeting moves and the unit
-        answers anew), so the meeting costs the same few statements for each party."""
-        return activation.task.previous.filter(flow_task=self.hold_meeting).exists()
+        answers anew), so the meeting costs the same few statements for each party. The
+        join asks several times in one arrival; the answer is read once."""
+        if not hasattr(activation, "meeting_held"):
+            arrived = activation.task.previous.filter(flow_task=self.hold_meeting)
+            activation.meeting_held = arrived.exists()
+        return activation.meeting_held
 
     def plan_is_open(self, activation):
         """Read afresh (the step that led here may have closed the SIP), in one query."""

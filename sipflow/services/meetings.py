@@ -80,7 +80,7 @@ def meeting_hold(
     with task_step(process=plan.process_id, node=flow.hold_meeting, by=by, activation=activation):
         plan = (
             SipPlan.objects.select_for_update(of=("self",))
-            .select_related("person", "started_unit", "lead_unit", "coordinator", "process")
+            .select_related("person", "started_unit", "lead_unit", "coordinator")
             .get(pk=plan.pk)
         )
         require_open(plan)
