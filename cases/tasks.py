@@ -36,10 +36,8 @@ def member(user: User, unit: Unit | int | None, roles: Iterable[str] | None = No
     return memberships.exists()
 
 
-def task_open(*, process: Process | int, node, **data: Any) -> Task:
-    """The newest open task of ``node`` in the process (with ``task.data`` matching
-    ``data``); a Conflict when the step is no longer open."""
-    tasks = Task.objects.filter(process=process, flow_task=node, status__in=OPEN)
+def _newest_open(tasks, *, process: Process | int, node, data: dict[str, Any]) -> Task:
+    tasks = tasks.filter(process=process, flow_task=node, status__in=OPEN)
     for key, value in data.items():
         tasks = tasks.filter(**{f"data__{key}": value})
     task = tasks.order_by("-pk").first()
@@ -48,17 +46,51 @@ def task_open(*, process: Process | int, node, **data: Any) -> Task:
     return task
 
 
+def task_open(*, process: Process | int, node, **data: Any) -> Task:
+    """The newest open task of ``node`` in the process (with ``task.data`` matching
+    ``data``); a Conflict when the step is no longer open."""
+    return _newest_open(Task.objects.all(), process=process, node=node, data=data)
+
+
+def task_activate(*, process: Process | int, node, **data: Any):
+    """The activation of the newest open task of ``node`` in the process (as ``task_open``
+    finds it), read with its process in one query, inside a step that holds the flow lock
+    already. What ``task.activation()`` does after ``task_open`` (lock, reload the task,
+    load its process) in one query instead of three."""
+    tasks = Task.objects.select_related("process")
+    return node.activation_class(_newest_open(tasks, process=process, node=node, data=data))
+
+
 @contextmanager
-def task_step(*, task: Task, by: User, activation=None) -> Iterator[Any]:
+def task_activation(*, process: Process | int, node, **data: Any) -> Iterator[Any]:
+    """Take the flow lock, then yield the activation of the newest open task of ``node``
+    in the process (``task_activate``): the task is found under the lock."""
+    process_id = process.pk if isinstance(process, Process) else process
+    with node.flow_class.lock(process_id):
+        yield task_activate(process=process_id, node=node, **data)
+
+
+@contextmanager
+def task_step(
+    *,
+    by: User,
+    task: Task | None = None,
+    process: Process | int | None = None,
+    node=None,
+    activation=None,
+) -> Iterator[Any]:
     """Run one human task as ``by``: in the web view's ``activation``, or opened here (lock,
-    then transaction). Yields the activation; the task completes when the block ends
-    without an error, and nothing of the block is kept when it raises."""
+    then transaction): the ``task`` given, or the newest open task of ``node`` in
+    ``process``, found under the lock (``task_activation``). Yields the activation; the
+    task completes when the block ends without an error, and nothing of the block is kept
+    when it raises."""
     if activation is not None:
         with transaction.atomic():
             yield activation
             activation.execute()
         return
-    with task.activation() as act:
+    opened = task.activation() if task is not None else task_activation(process=process, node=node)
+    with opened as act:
         if act.task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise Conflict(_("Steget är redan gjort."), reason="done")
         if act.task.owner_id is None:

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from directory.models import Organisation, Person, Unit
+from directory.models import Guardianship, Organisation, Person, Unit
 from directory.rules import AGE_OF_MAJORITY
-from directory.selectors import person_guardians
+from directory.selectors import guardians_apply
 
 from .models import (
     CommitteeDecision,
@@ -212,58 +212,204 @@ class ConsentReach:
 #: The consent's many-to-many fields whose targets are named by pk, and those by code.
 _REACH_BY_PK = ("units", "organisations", "excluded_units")
 _REACH_BY_CODE = ("categories", "excluded_categories")
+_REACH = (*_REACH_BY_PK, *_REACH_BY_CODE)
+
+
+def _column(model, name: str) -> str:
+    return f'"{model._meta.get_field(name).column}"'
+
+
+def _table(model) -> str:
+    return f'"{model._meta.db_table}"'
 
 
 @functools.cache
-def _reach_sql() -> str:
-    """One UNION ALL over the consent's link tables, giving (consent, field, key) rows for
-    the consents in ``{ids}``: written once from the models' own table and column names, in
-    SQL that PostgreSQL and SQLite both read."""
-    parts = []
-    for name in (*_REACH_BY_PK, *_REACH_BY_CODE):
-        through = Consent._meta.get_field(name).remote_field.through._meta
+def _in_force_sql() -> list[str]:
+    """The parts of a UNION ALL that give (kind, key, value, at) rows for the consents in
+    force in one matter: one ``consent`` row each (pk, giver, documented at) and one row
+    per unit, organisation or category it names or excludes (the field, the consent's pk,
+    the target's pk or code). Each part takes subject, purpose, status and the day twice.
+    Written once from the models' own table and column names, in SQL that PostgreSQL and
+    SQLite both read."""
+    consent = Consent._meta
+    pk = f'"{consent.pk.column}"'
+    where = " AND ".join(
+        [
+            f"{_column(Consent, 'subject')} = %s",
+            f"{_column(Consent, 'purpose')} = %s",
+            f"{_column(Consent, 'status')} = %s",
+            f"{_column(Consent, 'valid_from')} <= %s",
+            f"{_column(Consent, 'valid_until')} >= %s",
+        ]
+    )
+    parts = [
+        f"SELECT 'consent', {pk}, CAST({_column(Consent, 'given_by')} AS TEXT), "
+        f"{_column(Consent, 'documented_at')} FROM {_table(Consent)} WHERE {where}"
+    ]
+    in_force = f"SELECT {pk} FROM {_table(Consent)} WHERE {where}"
+    category = InformationCategory._meta
+    for name in _REACH:
+        through = consent.get_field(name).remote_field.through._meta
         own = through.get_field("consent").column
         target = next(
             field for field in through.local_fields if field.is_relation and field.name != "consent"
         )
         if name in _REACH_BY_PK:
             parts.append(
-                f'SELECT "{own}", \'{name}\', CAST("{target.column}" AS TEXT) '
-                f'FROM "{through.db_table}" WHERE "{own}" IN ({{ids}})'
+                f'SELECT \'{name}\', t."{own}", CAST(t."{target.column}" AS TEXT), NULL '
+                f'FROM "{through.db_table}" t WHERE t."{own}" IN ({in_force})'
             )
         else:
-            category = InformationCategory._meta
             parts.append(
-                f'SELECT t."{own}", \'{name}\', c."code" FROM "{through.db_table}" t '
+                f'SELECT \'{name}\', t."{own}", c."code", NULL FROM "{through.db_table}" t '
                 f'JOIN "{category.db_table}" c ON c."{category.pk.column}" = t."{target.column}" '
-                f'WHERE t."{own}" IN ({{ids}})'
+                f'WHERE t."{own}" IN ({in_force})'
             )
+    return parts
+
+
+def _in_force_params(*, subject_id: int, purpose: str, on: dt.date) -> list:
+    day = connection.ops.adapt_datefield_value(on)
+    return [subject_id, purpose, Consent.Status.ACTIVE, day, day] * (1 + len(_REACH))
+
+
+def _by_giver(rows) -> dict[int, list[ConsentReach]]:
+    """The reach of the consents in ``rows`` (see ``_in_force_sql``) by who gave them,
+    newest documented first."""
+    consents: list[tuple] = []
+    found: dict[int, dict[str, set[str]]] = {}
+    for kind, key, value, at in rows:
+        if kind == "consent":
+            consents.append((at, key, int(value)))
+            found.setdefault(key, {name: set() for name in _REACH})
+        elif kind in _REACH:
+            found.setdefault(key, {name: set() for name in _REACH})[kind].add(value)
+    by_giver: dict[int, list[ConsentReach]] = {}
+    for _at, pk, giver in sorted(consents, key=lambda row: (row[0], row[1]), reverse=True):
+        keys = found[pk]
+        by_giver.setdefault(giver, []).append(
+            ConsentReach(
+                units=frozenset(int(key) for key in keys["units"]),
+                organisations=frozenset(int(key) for key in keys["organisations"]),
+                excluded_units=frozenset(int(key) for key in keys["excluded_units"]),
+                categories=frozenset(keys["categories"]),
+                excluded_categories=frozenset(keys["excluded_categories"]),
+            )
+        )
+    return by_giver
+
+
+def consents_in_force(
+    *, subject_id: int, purpose: str, on: dt.date
+) -> dict[int, list[ConsentReach]]:
+    """The reach of the consents in force in this matter on ``on``, by who gave them, in one
+    query (a UNION ALL over the consents and their link tables). A person may have given
+    several (BUP first, primärvården later). A consent past its end date counts as expired
+    at once, whatever its stored status."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(_in_force_sql()),
+            _in_force_params(subject_id=subject_id, purpose=purpose, on=on),
+        )
+        return _by_giver(cursor.fetchall())
+
+
+@functools.cache
+def _facts_sql() -> str:
+    """``_in_force_sql`` and, in the same UNION ALL, the rest of what one evaluation reads
+    about the person in the matter: their vårdnadshavare (with their slot), a record that
+    the guardians are not called, the holders of recorded views, and the nämnd's decisions
+    (with the guardian one replaces). Parameters: see ``_facts_params``."""
+    guardianship = Guardianship
+    parts = [
+        *_in_force_sql(),
+        f"SELECT 'guardian', {_column(guardianship, 'guardian')}, "
+        f"CAST({_column(guardianship, 'slot')} AS TEXT), NULL FROM {_table(guardianship)} "
+        f"WHERE {_column(guardianship, 'child')} = %s",
+        f"SELECT 'not_called', {_column(GuardiansNotCalled, 'subject')}, NULL, NULL "
+        f"FROM {_table(GuardiansNotCalled)} WHERE {_column(GuardiansNotCalled, 'subject')} = %s "
+        f"AND {_column(GuardiansNotCalled, 'purpose')} = %s "
+        f"AND {_column(GuardiansNotCalled, 'recorded_at')} <= %s",
+        f"SELECT 'view', {_column(RecordedView, 'holder')}, NULL, NULL "
+        f"FROM {_table(RecordedView)} WHERE {_column(RecordedView, 'subject')} = %s "
+        f"AND {_column(RecordedView, 'purpose')} = %s",
+        f"SELECT 'committee', {_column(CommitteeDecision, 'subject')}, "
+        f"CAST({_column(CommitteeDecision, 'guardian')} AS TEXT), NULL "
+        f"FROM {_table(CommitteeDecision)} WHERE {_column(CommitteeDecision, 'subject')} = %s "
+        f"AND {_column(CommitteeDecision, 'purpose')} = %s "
+        f"AND {_column(CommitteeDecision, 'decided_on')} <= %s",
+    ]
     return " UNION ALL ".join(parts)
 
 
-def consent_reaches(consents: Sequence[Consent]) -> dict[int, ConsentReach]:
-    """Each consent's reach, in one query (a UNION ALL over the link tables) however many
-    consents and fields there are."""
-    ids = [consent.pk for consent in consents]
-    if not ids:
-        return {}
-    fields = (*_REACH_BY_PK, *_REACH_BY_CODE)
-    found: dict[int, dict[str, set[str]]] = {pk: {name: set() for name in fields} for pk in ids}
+@dataclass(frozen=True)
+class _Facts:
+    """What one evaluation reads about the person in one matter (``_facts``)."""
+
+    consents: dict[int, list[ConsentReach]]
+    guardians: list[int]  # the vårdnadshavare's pks, by slot
+    not_called: bool  # the guardians are not called (GUARDIANS_NOT_CALLED)
+    views: frozenset[int]  # whose view is recorded
+    committee: bool  # a nämnd decision in place of consent
+    committee_guardians: frozenset[int]  # guardians a nämnd decision replaces
+
+
+def _facts(*, person: Person, purpose: str, at: dt.datetime, on: dt.date) -> _Facts:
+    """Everything one evaluation reads, in one query."""
+    ops = connection.ops
+    day = ops.adapt_datefield_value(on)
+    params = [
+        *_in_force_params(subject_id=person.pk, purpose=purpose, on=on),
+        person.pk,
+        *(person.pk, purpose, ops.adapt_datetimefield_value(at)),
+        *(person.pk, purpose),
+        *(person.pk, purpose, day),
+    ]
     with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(ids))
-        cursor.execute(_reach_sql().format(ids=placeholders), ids * len(fields))
-        for consent_id, name, key in cursor.fetchall():
-            found[consent_id][name].add(key)
-    return {
-        pk: ConsentReach(
-            units=frozenset(int(key) for key in keys["units"]),
-            organisations=frozenset(int(key) for key in keys["organisations"]),
-            excluded_units=frozenset(int(key) for key in keys["excluded_units"]),
-            categories=frozenset(keys["categories"]),
-            excluded_categories=frozenset(keys["excluded_categories"]),
-        )
-        for pk, keys in found.items()
-    }
+        cursor.execute(_facts_sql(), params)
+        rows = cursor.fetchall()
+    guardians: list[tuple[int, int]] = []
+    views: set[int] = set()
+    committee_guardians: set[int] = set()
+    not_called = committee = False
+    for kind, key, value, _at in rows:
+        if kind == "guardian":
+            guardians.append((int(value), key))
+        elif kind == "not_called":
+            not_called = True
+        elif kind == "view":
+            views.add(key)
+        elif kind == "committee":
+            if value is None:
+                committee = True
+            else:
+                committee_guardians.add(int(value))
+    return _Facts(
+        consents=_by_giver(rows),
+        guardians=[pk for _slot, pk in sorted(guardians)]
+        if guardians_apply(person=person, on=on)
+        else [],
+        not_called=not_called,
+        views=frozenset(views),
+        committee=committee,
+        committee_guardians=frozenset(committee_guardians),
+    )
+
+
+class _People:
+    """The person and their vårdnadshavare as Person rows, by pk: the guardians' rows are
+    read (in one query) only when a refusal names one of them."""
+
+    def __init__(self, person: Person, guardians: list[int]):
+        self.person, self.guardians = person, guardians
+        self._rows: dict[int, Person] | None = None
+
+    def __getitem__(self, pk: int) -> Person:
+        if pk == self.person.pk:
+            return self.person
+        if self._rows is None:
+            self._rows = Person.objects.in_bulk(self.guardians)
+        return self._rows[pk]
 
 
 def _reaches(reach: ConsentReach, party: _Party) -> bool:
@@ -300,30 +446,34 @@ class _Scope:
             for code in codes
         )
 
-    def gaps(self, giver: Person, whose: str, given: list[ConsentReach]) -> list[Reason]:
-        """What the giver's consents in force leave out of this step: nothing when each
-        party is covered, with all the information shared, by one of them."""
+    def gaps(
+        self, giver: int, whose: str, given: list[ConsentReach], people: _People
+    ) -> list[Reason]:
+        """What the consents in force of ``giver`` (a pk) leave out of this step: nothing
+        when each party is covered, with all the information shared, by one of them."""
         if not given:
-            return [Reason(ReasonCode.NO_CONSENT, person=giver, whose=whose)]
+            return [Reason(ReasonCode.NO_CONSENT, person=people[giver], whose=whose)]
         reasons: list[Reason] = []
         for party in self.parties or [_Party()]:
-            reasons += self._party_gaps(giver, whose, given, party)
+            reasons += self._party_gaps(giver, whose, given, party, people)
         return reasons
 
-    def _party_gaps(self, giver, whose, given, party: _Party) -> list[Reason]:
-        who = {
-            "person": giver,
-            "whose": whose,
-            "unit": party.unit,
-            "organisation": party.organisation,
-        }
+    def _party_gaps(self, giver, whose, given, party: _Party, people: _People) -> list[Reason]:
+        def who() -> dict:
+            return {
+                "person": people[giver],
+                "whose": whose,
+                "unit": party.unit,
+                "organisation": party.organisation,
+            }
+
         reaching = [reach for reach in given if _reaches(reach, party)]
         if not reaching:
             excluded = party.unit is not None and any(
                 party.unit.pk in reach.excluded_units for reach in given
             )
             code = ReasonCode.PARTY_EXCLUDED if excluded else ReasonCode.PARTY_NOT_COVERED
-            return [Reason(code, **who)]
+            return [Reason(code, **who())]
         # The consent that comes closest says what is missing.
         best: tuple[list[str], list[str]] | None = None
         for reach in reaching:
@@ -340,67 +490,39 @@ class _Scope:
         reasons = []
         if excluded:
             reasons.append(
-                Reason(ReasonCode.CATEGORY_EXCLUDED, categories=self.categories(excluded), **who)
+                Reason(ReasonCode.CATEGORY_EXCLUDED, categories=self.categories(excluded), **who())
             )
         if missing:
             reasons.append(
-                Reason(ReasonCode.CATEGORY_NOT_COVERED, categories=self.categories(missing), **who)
+                Reason(
+                    ReasonCode.CATEGORY_NOT_COVERED, categories=self.categories(missing), **who()
+                )
             )
         return reasons
-
-
-def _consents_by_giver(
-    *, subject: Person, purpose: str, on: dt.date
-) -> dict[int, list[ConsentReach]]:
-    """The reach of the consents in force in this matter, by who gave them. A person may
-    have given several (BUP first, primärvården later). A consent past its end date counts
-    as expired at once, whatever its stored status."""
-    consents = list(
-        Consent.objects.filter(
-            subject=subject,
-            purpose=purpose,
-            status=Consent.Status.ACTIVE,
-            valid_from__lte=on,
-            valid_until__gte=on,
-        )
-    )
-    reaches = consent_reaches(consents)
-    by_giver: dict[int, list[ConsentReach]] = {}
-    for consent in consents:
-        by_giver.setdefault(consent.given_by_id, []).append(reaches[consent.pk])
-    return by_giver
-
-
-def _conditions(*, person: Person, purpose: str, at: dt.datetime) -> frozenset[str]:
-    """The conditions of the rule table that hold for the person in this matter."""
-    not_called = GuardiansNotCalled.objects.filter(
-        subject=person, purpose=purpose, recorded_at__lte=at
-    ).exists()
-    return frozenset({GUARDIANS_NOT_CALLED} if not_called else ())
 
 
 def _missing_for(
     requirement: str,
     *,
     person: Person,
-    guardians: list[Person],
-    consents: dict[int, list[ConsentReach]],
+    facts: _Facts,
+    people: _People,
     scope: _Scope,
     purpose: str,
-    on: dt.date,
 ) -> list[Reason]:
+    consents = facts.consents
     if requirement in (SELF, CHILD):
-        return scope.gaps(person, requirement, consents.get(person.pk, []))
+        return scope.gaps(person.pk, requirement, consents.get(person.pk, []), people)
     if requirement == COMMITTEE:
-        decided = CommitteeDecision.objects.filter(
-            subject=person, guardian__isnull=True, purpose=purpose, decided_on__lte=on
-        ).exists()
-        return [] if decided else [Reason(ReasonCode.COMMITTEE_DECISION_MISSING, person=person)]
+        if facts.committee:
+            return []
+        return [Reason(ReasonCode.COMMITTEE_DECISION_MISSING, person=person)]
     # GUARDIANS
+    guardians = facts.guardians
     if not guardians:
         return [Reason(ReasonCode.NO_GUARDIAN, person=person)]
     gaps = {
-        guardian: scope.gaps(guardian, GUARDIANS, consents.get(guardian.pk, []))
+        guardian: scope.gaps(guardian, GUARDIANS, consents.get(guardian, []), people)
         for guardian in guardians
     }
     missing = [guardian for guardian in guardians if gaps[guardian]]
@@ -410,9 +532,7 @@ def _missing_for(
         purpose == Purpose.SIP
         and len(missing) == 1
         and len(guardians) == 2
-        and CommitteeDecision.objects.filter(
-            subject=person, guardian=missing[0], purpose=purpose, decided_on__lte=on
-        ).exists()
+        and missing[0] in facts.committee_guardians
     ):
         return []
     return [reason for guardian in missing for reason in gaps[guardian]]
@@ -436,7 +556,8 @@ def consent_evaluate(
     on = timezone.localdate(at)
     age = person.age_on(on)
     purpose = PURPOSE_OF[action]
-    conditions = _conditions(person=person, purpose=purpose, at=at)
+    facts = _facts(person=person, purpose=purpose, at=at, on=on)
+    conditions = frozenset({GUARDIANS_NOT_CALLED} if facts.not_called else ())
     rule = rule_for(action=action, age=age, on=on, conditions=conditions)
     if rule is None:
         return Decision(
@@ -444,44 +565,40 @@ def consent_evaluate(
             rule=None,
             consent_reasons=(Reason(ReasonCode.NO_RULE, person=person),),
         )
-    guardians = person_guardians(person=person, on=on)
-    consents = _consents_by_giver(subject=person, purpose=purpose, on=on)
+    people = _People(person, facts.guardians)
     scope = _Scope(units=units, organisations=organisations, categories=categories)
-    options = [
-        [
+    options: list[list[Reason]] = []
+    for alternative in rule.alternatives:
+        option = [
             reason
             for requirement in alternative
             for reason in _missing_for(
                 requirement,
                 person=person,
-                guardians=guardians,
-                consents=consents,
+                facts=facts,
+                people=people,
                 scope=scope,
                 purpose=purpose,
-                on=on,
             )
         ]
-        for alternative in rule.alternatives
-    ]
+        if not option:  # the first alternative that is met: nothing is missing
+            options = [option]
+            break
+        options.append(option)
     consent_reasons = tuple(min(options, key=len))
     tasks = [rule.task % {"child": person}] if rule.task else []
 
-    holders: list[tuple[Person, str]] = []
+    holders: list[tuple[int, str]] = []
     if CHILD_VIEW_AGE <= age < AGE_OF_MAJORITY:
-        holders.append((person, CHILD))
+        holders.append((person.pk, CHILD))
     if rule.guardian_views:
-        holders += [(guardian, GUARDIANS) for guardian in guardians]
+        holders += [(guardian, GUARDIANS) for guardian in facts.guardians]
     if rule.own_view:
-        holders.append((person, SELF))
-    recorded = set(
-        RecordedView.objects.filter(subject=person, purpose=purpose).values_list(
-            "holder_id", flat=True
-        )
-    )
+        holders.append((person.pk, SELF))
     view_reasons = tuple(
-        Reason(ReasonCode.VIEW_MISSING, person=holder, whose=whose)
+        Reason(ReasonCode.VIEW_MISSING, person=people[holder], whose=whose)
         for holder, whose in holders
-        if holder.pk not in recorded
+        if holder not in facts.views
     )
     return Decision(
         allowed=not consent_reasons and not view_reasons,

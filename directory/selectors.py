@@ -20,9 +20,14 @@ from .models import DurationOverride, Membership, Organisation, Person, RuleSwit
 from .rules import AGE_OF_MAJORITY
 
 
+def guardians_apply(*, person: Person, on: dt.date) -> bool:
+    """Whether the person has vårdnadshavare on ``on``: only until they turn 18."""
+    return person.age_on(on) < AGE_OF_MAJORITY
+
+
 def person_guardians(*, person: Person, on: dt.date) -> list[Person]:
     """The person's vårdnadshavare on ``on``: none once the person has turned 18."""
-    if person.age_on(on) >= AGE_OF_MAJORITY:
+    if not guardians_apply(person=person, on=on):
         return []
     return [
         guardianship.guardian

@@ -51,7 +51,7 @@ def plan_consent_check(
         at=at,
         units=units,
         organisations=organisations,
-        categories=[category.code for category in plan.categories.all()],
+        categories=list(plan.categories.values_list("code", flat=True)),
     )
 
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from cases.models import AccessGrant
 from cases.services import grants_replace
 from consent.models import Consent, Purpose
-from consent.policy import consent_reaches, decision_holds_until
+from consent.policy import consents_in_force, decision_holds_until
 from consent.rules import Action
 from directory.models import Person, Unit
 from directory.selectors import CASE_ROLES
@@ -58,15 +58,10 @@ class _Coverage:
 
     def __init__(self, plan: SipPlan, at: dt.datetime):
         self.plan, self.at = plan, at
-        on = timezone.localdate(at)
-        consents = Consent.objects.filter(
-            subject_id=plan.person_id,
-            purpose=Purpose.SIP,
-            status=Consent.Status.ACTIVE,
-            valid_from__lte=on,
-            valid_until__gte=on,
+        given = consents_in_force(
+            subject_id=plan.person_id, purpose=Purpose.SIP, on=timezone.localdate(at)
         )
-        self.reaches = list(consent_reaches(list(consents)).values())
+        self.reaches = [reach for reaches in given.values() for reach in reaches]
         self._answers: dict[tuple, bool] = {}
 
     def _profile(self, unit: Unit) -> tuple:

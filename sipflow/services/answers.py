@@ -15,14 +15,14 @@ from django.utils.translation import gettext_noop
 from cases.backends import unit_permission
 from cases.errors import Conflict, ConsentMissing, NotParty
 from cases.history import transit
-from cases.tasks import member, task_requeue, task_take_over
+from cases.tasks import member, task_activate, task_requeue, task_take_over
 from directory.models import Membership, Unit, User
 
 from ..coverage import plan_consent_check
 from ..events import SipEvent
 from ..grants import grants_sync_sip
-from ..models import Invitation
-from .base import now, open_task, require_consent, require_open, sip_flow
+from ..models import Invitation, Meeting
+from .base import now, require_consent, require_open, sip_flow
 from .notices import tell_invitee, tell_lead
 
 
@@ -53,39 +53,45 @@ def require_pending(invitation: Invitation) -> None:
         )
 
 
-ANSWERING = (
-    "meeting__plan__coordinator",
-    "meeting__plan__person",
-    "unit",
-    "organisation",
-    "answered_by",
-)
+#: What an answer reads with the locked kallelse. Who answered it before is read only for
+#: the refusal that names them.
+ANSWERING = ("meeting__plan__coordinator", "meeting__plan__person", "unit", "organisation")
+
+
+def answer_process_id(invitation: Invitation) -> int:
+    """The viewflow process of the kallelse's SIP. A kallelse keeps its meeting and a SIP
+    its process, so the kallelse as the caller holds it answers when it carries its
+    meeting and SIP (as a page reads it); otherwise it is read."""
+    if Invitation.meeting.is_cached(invitation) and Meeting.plan.is_cached(invitation.meeting):
+        process_id = invitation.meeting.plan.process_id
+        if process_id is not None:
+            return process_id
+    return (
+        Invitation.objects.filter(pk=invitation.pk)
+        .values_list("meeting__plan__process_id", flat=True)
+        .get()
+    )
 
 
 @contextmanager
 def answering(invitation: Invitation, *, by: User):
-    """Check the kallelse is open and the user's to answer, then take its answer task's
-    activation (the flow lock, once, and the transaction) and check again under the lock:
-    someone may have answered or forwarded it meanwhile. Yields the activation and the
-    locked kallelse."""
-    invitation = Invitation.objects.select_related("meeting__plan").get(pk=invitation.pk)
-    require_pending(invitation)
-    require_invitee(invitation, by)
-    plan = invitation.meeting.plan
-    require_open(plan)
-    task = open_task(plan, sip_flow().answer, invitation=invitation.pk)
-    with task.activation() as act:
+    """Take the flow lock of the kallelse's SIP (once; the answer task's activation runs
+    under it), read the kallelse under it and check that it is still open, the user's to
+    answer and its SIP open: someone may have answered or forwarded it, or the SIP may
+    have ended, meanwhile. Yields the activation and the locked kallelse."""
+    flow = sip_flow()
+    process_id = answer_process_id(invitation)
+    with flow.lock(process_id):
         locked = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related(*ANSWERING)
             .get(pk=invitation.pk)
         )
         require_pending(locked)
-        if (locked.unit_id, locked.organisation_id) != (
-            invitation.unit_id,
-            invitation.organisation_id,
-        ):
-            require_invitee(locked, by)
+        require_invitee(locked, by)
+        require_open(locked.meeting.plan)
+        # Found after the checks, which say why it is gone when it is.
+        act = task_activate(process=process_id, node=flow.answer, invitation=invitation.pk)
         yield act, locked
 
 

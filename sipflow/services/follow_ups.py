@@ -24,7 +24,6 @@ from ..models import ActionReview, FollowUp, SipPlan
 from .base import (
     history,
     now,
-    open_task,
     plan_close,
     require_case_party,
     require_consent,
@@ -106,7 +105,9 @@ def follow_up_record(
         raise ValidationError(errors)
     if changed:
         require_action_organisations(actions)
-    with task_step(task=open_task(plan, sip_flow().follow_up), by=by, activation=activation):
+    with task_step(
+        process=plan.process_id, node=sip_flow().follow_up, by=by, activation=activation
+    ):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         require_open(plan)
         require_consent(plan, at=at)

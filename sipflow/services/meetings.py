@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from viewflow.workflow.models import Task
 
 from cases.history import transit
-from cases.tasks import OPEN, handle_run, task_cancel, task_step
+from cases.tasks import task_cancel, task_step
 from directory.models import Organisation, Unit, User
 
 from ..coverage import plan_consent_check
@@ -82,10 +81,10 @@ def meeting_hold(
     if errors:
         raise ValidationError(errors)
     flow = sip_flow()
-    with task_step(task=open_task(plan, flow.hold_meeting), by=by, activation=activation):
+    with task_step(process=plan.process_id, node=flow.hold_meeting, by=by, activation=activation):
         plan = (
             SipPlan.objects.select_for_update(of=("self",))
-            .select_related("person", "started_unit", "lead_unit", "coordinator", "process")
+            .select_related("person", "started_unit", "lead_unit", "coordinator")
             .get(pk=plan.pk)
         )
         require_open(plan)
@@ -102,10 +101,6 @@ def meeting_hold(
             transit(invitation, "mark_unanswered", at=at, by=by, unit=invitation.unit)
             invitation.save()
             task_cancel(open_task(plan, flow.answer, invitation=invitation.pk))
-        for waiting in Task.objects.filter(
-            process=plan.process, flow_task=flow.wait, status__in=OPEN
-        ).select_related("process"):
-            handle_run(flow.wait, waiting, again=False)
         meeting.held_at, meeting.attendance = at, attendance.strip()
         meeting.save(update_fields=["held_at", "attendance"])
         version = plan_version_create(

@@ -21,7 +21,7 @@ from directory.selectors import STARTER_ROLES
 from ..coverage import plan_consent_check
 from ..grants import grants_sync_sip
 from ..models import SipPlan
-from .base import history, now, open_task, require_case_party, require_lead, sip_flow
+from .base import history, now, require_case_party, require_lead, sip_flow
 
 
 def sip_start(
@@ -135,7 +135,7 @@ def sip_prepare(
                 )
             }
         )
-    with task_step(task=open_task(plan, sip_flow().prepare), by=by, activation=activation):
+    with task_step(process=plan.process_id, node=sip_flow().prepare, by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         plan.categories.set(categories)
         decision = plan_consent_check(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from cases.errors import InvalidState
 from cases.history import transit
-from cases.tasks import task_step
+from cases.tasks import handle_run, task_step
 from directory.durations import DurationCode
 from directory.models import User
 from directory.selectors import duration_for
@@ -64,7 +64,7 @@ def sip_summon(
     require_case_party(plan, by, at=at)
     answer_by = answer_by or default_answer_by(plan=plan, at=at, starts_at=starts_at)
     meeting_time_validate(starts_at=starts_at, answer_by=answer_by, at=at)
-    with task_step(task=open_task(plan, sip_flow().summon), by=by, activation=activation):
+    with task_step(process=plan.process_id, node=sip_flow().summon, by=by, activation=activation):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
         require_open(plan)
         require_consent(plan, at=at)
@@ -148,7 +148,7 @@ def meeting_reschedule(
                 invitation.reminded_at = None
                 invitation.save()
                 waiting = open_task(plan, flow.wait, invitation=invitation.pk)
-                flow.wait.run(waiting, again=True)
+                handle_run(flow.wait, waiting, again=True)  # under the lock held here
             tell_invitee(invitation, kind=SipEvent.INVITATION_RESCHEDULED)
         grants_sync_sip(plan=plan, at=at)
     return meeting

@@ -472,3 +472,22 @@ def test_neither_a_committee_decision_nor_not_calling_guardians_opens_a_placemen
             recorded_by=world.user,
         )
     assert refused.value.error_dict["purpose"][0].code == "voluntary_only"
+
+
+def test_an_evaluation_reads_what_it_needs_in_one_query(world, django_assert_num_queries):
+    """The consents in force with what they name and exclude, the vårdnadshavare, the
+    views and the nämnd's decisions: one query, as many with one consent as with several
+    from each guardian. A refusal that names a guardian reads the guardians' rows besides."""
+    child = world.child(8)
+    world.consent(child, world.mother, Action.SIP)
+    with django_assert_num_queries(2):
+        refused = world.evaluate(child, Action.SIP)
+    assert refused.missing_consents == ["Vårdnadshavare Johan Far har inte samtyckt."]
+    assert refused.consent_reasons[0].person == world.father
+    world.consent(child, world.father, Action.SIP)
+    with django_assert_num_queries(1):
+        assert world.evaluate(child, Action.SIP).allowed
+    for giver in (world.mother, world.father):
+        world.consent(child, giver, Action.SIP, organisations=[OrganisationFactory()])
+    with django_assert_num_queries(1):
+        assert world.evaluate(child, Action.SIP).allowed

@@ -258,6 +258,8 @@ def test_the_flows_aftercare_timer_runs_to_the_end_of_the_follow_up(pworld, cloc
             "ended_on": clock.today,
             "reason": "Planerat slut.",
             "destination": EndDestination.GUARDIAN,
+            "insatser-TOTAL_FORMS": 0,
+            "insatser-INITIAL_FORMS": 0,
         },
     )
     assert ended.status_code == 302

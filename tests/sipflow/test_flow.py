@@ -75,6 +75,10 @@ def test_full_path_from_need_to_closed(world):
     timer = open_tasks(plan, SipFlow.wait_for_follow_up).get()
     assert timezone.localdate(timer.scheduled) == next_date
     assert not open_tasks(plan, SipFlow.follow_up).exists()
+    # The join went on once the meeting was held and ended both units' waits there.
+    assert list(open_tasks(plan)) == [timer]
+    waits = Task.objects.filter(process=plan.process_id, flow_task=SipFlow.wait)
+    assert list(waits.values_list("status", flat=True)) == [STATUS.CANCELED] * 2
 
     Task.objects.filter(pk=timer.pk).update(scheduled=timezone.now() - dt.timedelta(minutes=1))
     fire_due_timers()
@@ -214,6 +218,19 @@ def test_rescheduling_resets_answers_and_tells_the_invitees(world):
     # The reset answer is in the history (it was once the one unrecorded transition here).
     assert "BUP Falun svarar på nytt: mötet flyttades." in [e.text for e in plan.history.all()]
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera igen")
+    services.meeting_hold(
+        plan=plan,
+        by=world.sara,
+        attendance="Alla",
+        persons_goals="Mål",
+        actions=action_rows(world),
+        lead_unit=world.social,
+        next_follow_up=timezone.localdate() + dt.timedelta(days=60),
+    )
+    # BUP's second wait ends at the join, primärvården's unanswered kallelse is closed: the
+    # process goes on to the follow-up timer.
+    assert list(open_tasks(plan)) == list(open_tasks(plan, SipFlow.wait_for_follow_up))
+    assert open_tasks(plan).exists()
 
 
 def test_meeting_closes_unanswered_invitations_and_needs_a_follow_up_date(world):

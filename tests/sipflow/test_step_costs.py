@@ -18,8 +18,14 @@ from tests.sipflow_world import action_rows
 pytestmark = pytest.mark.django_db
 
 #: A bare viewflow 2.4 human-task completion (bench/bare_engine.py) takes 14 statements;
-#: an answer may take at most 29.
-ANSWER_STATEMENTS = 29
+#: issue 12 allows an answer 29. It takes 16 here (inside the test's transaction: with a
+#: savepoint for its own, without the delivery run after commit).
+ANSWER_STATEMENTS = 16
+#: The meeting with one answered party, and what each further answered party adds: its
+#: wait, which the join cancels once the meeting is held (the wait's process is read and
+#: its row updated).
+MEETING_STATEMENTS = 50
+PER_PARTY_STATEMENTS = 2
 
 
 def _summoned(world, units):
@@ -52,8 +58,8 @@ def test_an_answer_takes_no_more_than_its_budget(world):
 
 
 def test_the_meeting_costs_a_constant_per_party(world):
-    """One answered party more adds the same number of statements: its wait handle and the
-    join; nothing else of the meeting grows with the parties."""
+    """One answered party more adds the same number of statements: its wait, cancelled by
+    the join; nothing else of the meeting grows with the parties."""
     vincent = MembershipFactory(
         unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF, user__username="vincent"
     ).user
@@ -71,4 +77,5 @@ def test_the_meeting_costs_a_constant_per_party(world):
             )
         counts.append(_meeting_statements(world, plan))
     assert counts[2] - counts[1] == counts[1] - counts[0], counts
-    assert counts[1] - counts[0] <= 15, counts
+    assert counts[0] <= MEETING_STATEMENTS, counts
+    assert counts[1] - counts[0] <= PER_PARTY_STATEMENTS, counts
