@@ -173,6 +173,11 @@ placement_app = FlowAppViewset(
             placement_views.HandoverView.as_view(),
             name="handover",
         ),
+        path(
+            "placering/<int:pk>/avsluta-utredningen/",
+            placement_views.CancelView.as_view(),
+            name="cancel",
+        ),
     ],
 )
 

@@ -36,6 +36,7 @@ PLACEMENT_PURPOSES = {
     "placement:hvb_change": "Byte av HVB",
     "placement:basis_change": "Ändrat lagrum för placering",
     "placement:handover": "Överlämning mellan regioner",
+    "placement:cancel": "Avsluta utredning om placering utan placering",
 }
 
 PLACEMENT_PAGES = (
@@ -50,6 +51,7 @@ PLACEMENT_PAGES = (
     "placement:hvb_change",
     "placement:basis_change",
     "placement:handover",
+    "placement:cancel",
 )
 
 

@@ -229,3 +229,31 @@ class HandoverConfirmForm(forms.Form):
         if not self.cleaned_data["confirm"]:
             raise ValidationError(_("Kryssa i att regionen har tagit över."))
         return True
+
+
+class HandoverSendForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vad som lämnas över"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Pågående vård och behandling, planerade kontakter och vem den nya regionen når. "
+            "Ni har kvar vården tills den nya regionen har bekräftat."
+        ),
+        required=False,
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl att avsluta utredningen utan placering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag avslutar utredningen utan placering; det kan inte ångras"), required=False
+    )
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att utredningen avslutas utan placering."))
+        return True

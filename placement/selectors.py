@@ -7,22 +7,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.selectors import visible_case_ids
+from cases.selectors import grants_in_force, visible_case_ids
 from directory.durations import DurationCode, add_months
 from directory.models import Membership, Person, Unit, User
 from directory.selectors import CASE_ROLES, duration_end, duration_for
 
-from .access import ADMIN, OWN, PLACEMENT_ROLES, is_new_region_staff, placement_access
+from .access import PLACEMENT_ROLES, handover_access, placement_access
 from .grants import CASE_KIND, HEALTH_SOURCE
 from .models import (
     AssessmentTemplate,
     Audience,
     CarePlanVersion,
     DentalHome,
+    HealthExamRequest,
     Placement,
     RegionHandover,
     Review,
@@ -157,23 +158,76 @@ def placement_for_user(*, user: User, pk: int) -> tuple[Placement, str]:
     return placement, kind
 
 
-def handover_for_user(*, user: User, placement_pk: int) -> RegionHandover:
-    """The placement's latest region handover, for those who see the placement in full and
-    for the new region's staff (who see only the handover); 404 otherwise."""
+def handover_for_user(*, user: User, placement_pk: int) -> tuple[RegionHandover, str]:
+    """The placement's latest region handover and how the user may see it
+    (placement.access.handover_access): for those who see the placement in full, and for
+    the old and the new region's staff, who see only the handover; 404 otherwise."""
     handover = (
         RegionHandover.objects.select_related(
-            "placement__person", "from_region", "to_region", "started_by", "confirmed_by"
+            "placement__person",
+            "placement__placing_unit",
+            "placement__caseworker",
+            "from_region",
+            "to_region",
+            "started_by",
+            "handed_over_by",
+            "confirmed_by",
         )
         .filter(placement_id=placement_pk)
         .order_by("-started_on", "-pk")
         .first()
     )
-    if handover is None or not (
-        placement_access(user=user, placement=handover.placement) in (OWN, ADMIN)
-        or is_new_region_staff(user=user, handover=handover)
-    ):
+    kind = handover_access(user=user, handover=handover) if handover else None
+    if kind is None:
         raise Http404
-    return handover
+    return handover, kind
+
+
+def _region_organisations(user: User) -> QuerySet:
+    """The organisations the user works with cases in (ids), for the regions' lists."""
+    return Membership.objects.filter(user=user, role__in=CASE_ROLES).values("unit__organisation")
+
+
+def health_requests_to_answer(*, user: User) -> QuerySet[HealthExamRequest]:
+    """The open hälsoundersökning requests asked of the user's units, while the unit's
+    health-only grant holds (the request page's own check), the earliest due first. One
+    SQL filter, whatever the number of requests."""
+    asked = grants_in_force(user=user).filter(
+        case_kind=CASE_KIND,
+        source=HEALTH_SOURCE,
+        case_id=OuterRef("placement_id"),
+        unit_id=OuterRef("region_unit_id"),
+    )
+    return (
+        HealthExamRequest.objects.exclude(outcome__in=HealthExamRequest.FINAL)
+        .filter(Exists(asked))
+        .select_related("placement__person", "placement__hvb_unit", "region_unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def region_handovers(*, user: User, to_do: bool = False) -> QuerySet[RegionHandover]:
+    """The open handovers between regions that involve the user's region, the oldest
+    first; with ``to_do`` only those waiting for it: to hand over (the old region, until
+    it has) or to confirm (the new region, once the old one has handed over)."""
+    organisations = _region_organisations(user)
+    if to_do:
+        involved = Q(from_region__in=organisations, handed_over_at__isnull=True) | Q(
+            to_region__in=organisations, handed_over_at__isnull=False
+        )
+    else:
+        involved = Q(from_region__in=organisations) | Q(to_region__in=organisations)
+    return (
+        RegionHandover.objects.filter(confirmed_at__isnull=True)
+        .filter(involved)
+        .select_related("placement__person", "from_region", "to_region")
+        .order_by("started_on", "pk")
+    )
+
+
+def region_handovers_to_do(*, user: User) -> QuerySet[RegionHandover]:
+    """Region staff's start page: the handovers waiting for the user's region."""
+    return region_handovers(user=user, to_do=True)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from .cost_reminders import cost_allocations_remind
 from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
 from .ending import ending_plans_open, placement_close, placement_end, placement_ending_plan
-from .handover import person_registration_move, region_handover_confirm
+from .handover import person_registration_move, region_handover_confirm, region_handover_send
 from .health import (
     dental_home_set,
     health_exam_record,
@@ -19,8 +19,8 @@ from .open import placement_open, placement_open_process
 from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
 from .review import review_announce, review_record, reviews_remind
-from .start import placement_cancel, placement_start
-from .withdrawal import placement_consent_ended
+from .start import cancel_refusal, placement_cancel, placement_start
+from .withdrawal import placement_consent_ended, placement_consent_ends_pending
 
 __all__ = [
     "CostRow",
@@ -28,6 +28,7 @@ __all__ = [
     "Proposal",
     "alternative_record",
     "assessment_record",
+    "cancel_refusal",
     "cost_allocation_approve",
     "cost_allocation_create",
     "cost_allocations_remind",
@@ -41,6 +42,7 @@ __all__ = [
     "placement_cancel",
     "placement_close",
     "placement_consent_ended",
+    "placement_consent_ends_pending",
     "placement_decide",
     "placement_end",
     "placement_ending_plan",
@@ -52,6 +54,7 @@ __all__ = [
     "placement_start",
     "plan_version_write",
     "region_handover_confirm",
+    "region_handover_send",
     "review_announce",
     "review_record",
     "reviews_remind",
