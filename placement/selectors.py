@@ -17,7 +17,7 @@ from directory.models import Membership, Person, Unit, User
 from directory.selectors import CASE_ROLES, duration_end, duration_for
 
 from .access import PLACEMENT_ROLES, handover_access, placement_access
-from .grants import CASE_KIND, HEALTH_SOURCE
+from .grants import CASE_KIND, HEALTH_SOURCE, HVB_SOURCES
 from .models import (
     AssessmentTemplate,
     Audience,
@@ -270,14 +270,18 @@ def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
 
 
 def placements_in_users_hvb(*, user: User, on: dt.date | None = None) -> QuerySet[Placement]:
-    """HVB staff's start page: the youths placed or to be placed in the user's HVB."""
+    """HVB staff's start page: the youths placed or to be placed in the user's HVB, by the
+    HVB's grants in force (the HVB the person is placed at, and the one the person leaves
+    after a change of HVB dated ahead, until the day before)."""
     hvb_units = Membership.objects.filter(user=user, role=Membership.Role.HVB_STAFF).values(
         "unit_id"
     )
+    grants = grants_in_force(user=user, on=on, roles=PLACEMENT_ROLES).filter(
+        case_kind=CASE_KIND, source__in=HVB_SOURCES, unit__in=hvb_units
+    )
     return (
-        placements_for_user(user=user)
-        .filter(hvb_unit__in=hvb_units, phase__in=Placement.WITH_HVB)
-        .select_related("caseworker")
+        Placement.objects.filter(pk__in=grants.values("case_id"), phase__in=Placement.WITH_HVB)
+        .select_related("person", "placing_unit", "hvb_unit", "caseworker")
         .order_by("start_date", "pk")
     )
 
