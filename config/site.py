@@ -174,6 +174,11 @@ placement_app = FlowAppViewset(
             name="handover",
         ),
         path(
+            "placering/<int:pk>/folkbokforing/",
+            placement_views.RegistrationMoveView.as_view(),
+            name="registration_move",
+        ),
+        path(
             "placering/<int:pk>/avsluta-utredningen/",
             placement_views.CancelView.as_view(),
             name="cancel",

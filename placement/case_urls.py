@@ -37,6 +37,7 @@ PLACEMENT_PURPOSES = {
     "placement:basis_change": "Ändrat lagrum för placering",
     "placement:handover": "Överlämning mellan regioner",
     "placement:cancel": "Avsluta utredning om placering utan placering",
+    "placement:registration_move": "Ny folkbokföring för placerad person",
 }
 
 PLACEMENT_PAGES = (
@@ -52,6 +53,7 @@ PLACEMENT_PAGES = (
     "placement:basis_change",
     "placement:handover",
     "placement:cancel",
+    "placement:registration_move",
 )
 
 

@@ -257,3 +257,18 @@ class CancelForm(forms.Form):
         if not self.cleaned_data["confirm"]:
             raise ValidationError(_("Kryssa i att utredningen avslutas utan placering."))
         return True
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.region.name})" if obj.region_id else obj.name
+
+
+class RegistrationMoveForm(forms.Form):
+    municipality = MunicipalityChoiceField(
+        label=_("Ny folkbokföringskommun"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .select_related("region")
+        .order_by("name"),
+    )
+    on = forms.DateField(label=_("Folkbokförd där från"), widget=DateInput)

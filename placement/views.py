@@ -477,6 +477,39 @@ class HandoverView(PlacementFormMixin, FormView):
         return self.request.path
 
 
+class RegistrationMoveView(DecisionView):
+    """The person's folkbokföring moved: where it moves to another region, a handover
+    between the regions opens (the old region hands over, the new one confirms)."""
+
+    form_class = forms.RegistrationMoveForm
+    title = gettext_lazy("Ny folkbokföring")
+    intro = gettext_lazy(
+        "Flyttar folkbokföringen till en kommun i en annan region tar den nya regionen över "
+        "hälso- och sjukvården: den gamla regionen lämnar över och har kvar vården tills den "
+        "nya har bekräftat."
+    )
+
+    def perform(self, form):
+        return services.person_registration_move(
+            person=self.placement.person, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result=None) -> str:
+        if any(handover.placement_id == self.placement.pk for handover in result or ()):
+            messages.success(
+                self.request,
+                gettext_lazy(
+                    "Folkbokföringen är registrerad. Överlämningen mellan regionerna har börjat."
+                ),
+            )
+            return reverse("placement:handover", kwargs={"pk": self.placement.pk})
+        messages.success(
+            self.request,
+            gettext_lazy("Folkbokföringen är registrerad. Regionen är densamma."),
+        )
+        return placement_url(self.placement)
+
+
 class CancelView(OwnPlacementMixin, PlacementFormMixin, FormView):
     """Avsluta utredningen utan placering, before the move: a required reason and a
     confirmation. Once the person has moved in, the page says why it cannot be done."""

@@ -87,6 +87,7 @@ MUST_SHOW = {
     "placement:basis_change",
     "placement:handover",
     "placement:cancel",
+    "placement:registration_move",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -158,6 +159,7 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:basis_change": case["placement"],
             "placement:handover": case["placement"],
             "placement:cancel": case["placement"],
+            "placement:registration_move": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id

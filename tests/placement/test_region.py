@@ -172,6 +172,35 @@ def test_the_old_region_hands_over_and_the_new_region_confirms_through_the_pages
     assert (entry.person, entry.purpose) == (pworld.youth, "Överlämning mellan regioner")
 
 
+def test_the_placing_unit_registers_the_move_and_the_handover_opens(pworld):
+    placement = placed(pworld)
+    _region, gavle, _nurse = gavleborg(pworld)
+    sara = client_for(pworld.sara)
+    page = sara.get(url("placement", placement.pk)).content.decode()
+    assert url("registration_move", placement.pk) in page
+    today = timezone.localdate().isoformat()
+    falun = OrganisationFactory(
+        name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY, region=pworld.sip.region
+    )
+    within = sara.post(
+        url("registration_move", placement.pk), {"municipality": falun.pk, "on": today}
+    )
+    assert within.status_code == 302 and within["Location"] == url("placement", placement.pk)
+    assert not placement.handovers.exists()  # the same region: nothing to hand over
+    response = sara.post(
+        url("registration_move", placement.pk), {"municipality": gavle.pk, "on": today}
+    )
+    assert response.status_code == 302 and response["Location"] == url("handover", placement.pk)
+    handover = placement.handovers.get()
+    assert (handover.from_region, handover.to_region.name) == (
+        pworld.sip.region,
+        "Region Gävleborg",
+    )
+    pworld.youth.refresh_from_db()
+    assert pworld.youth.registered_municipality == gavle
+    assert client_for(pworld.vera).get(url("registration_move", placement.pk)).status_code == 404
+
+
 def test_only_the_new_regions_staff_confirm(pworld):
     placement = placed(pworld)
     handover, _nurse = moved(pworld, placement)
