@@ -505,7 +505,9 @@ class RegistrationMoveView(DecisionView):
             return reverse("placement:handover", kwargs={"pk": self.placement.pk})
         messages.success(
             self.request,
-            gettext_lazy("Folkbokföringen är registrerad. Regionen är densamma."),
+            gettext_lazy(
+                "Folkbokföringen är registrerad. Ingen överlämning mellan regioner behövs."
+            ),
         )
         return placement_url(self.placement)
 
