@@ -48,7 +48,13 @@ class CaseAccessMiddleware:
             ).exists()
         ):
             raise Http404
-        if not access.process_visible(user=request.user, process_pk=process_pk):
+        if task_pk is not None and access.task_visible is not None:
+            visible = access.task_visible(
+                user=request.user, process_pk=process_pk, task_pk=int(task_pk)
+            )
+        else:
+            visible = access.process_visible(user=request.user, process_pk=process_pk)
+        if not visible:
             raise Http404
         return None
 

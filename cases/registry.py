@@ -87,14 +87,18 @@ class CaseAccess:
 
     ``process_of(resolver_match)`` gives the viewflow process pk a URL of the namespace is
     about, or None; ``process_visible(user=, process_pk=)`` runs the full policy for it;
-    ``is_manage_action(resolver_match)`` tells viewflow's manage actions (undo, cancel,
-    revive), which no one may take; ``manage_refused(request, resolver_match)`` renders why."""
+    ``task_visible(user=, process_pk=, task_pk=)``, where given, decides instead for the
+    pages of one task (someone asked to do one step sees that step's pages, not the whole
+    case); ``is_manage_action(resolver_match)`` tells viewflow's manage actions (undo,
+    cancel, revive), which no one may take; ``manage_refused(request, resolver_match)``
+    renders why."""
 
     namespace: str
     process_of: Callable[[Any], int | None]
     process_visible: Callable[..., bool]
     is_manage_action: Callable[[Any], bool] = lambda resolver_match: False
     manage_refused: Callable[[Any, Any], Any] | None = None
+    task_visible: Callable[..., bool] | None = None
 
 
 _case_access: dict[str, CaseAccess] = {}
@@ -174,7 +178,9 @@ def overview_rows() -> Sequence[OverviewRows]:
 class WaitingRows:
     """One list on everyone's start page: work waiting for the user's units (kallelser to
     answer, placements to receive). ``rows(user=)`` returns them; ``template`` renders one
-    row (as ``row``). With no rows the list shows ``empty``, or nothing where it is empty."""
+    row (as ``row``). With no rows the list shows ``empty``, or nothing where it is empty.
+    ``persons(rows)`` names the people the rows show, so that the access log records each
+    one (by default each row's ``person``, where it has one)."""
 
     code: str
     title: str
@@ -182,6 +188,9 @@ class WaitingRows:
     template: str
     rows: Callable[..., Sequence[Any] | QuerySet]
     order: int = 50
+    persons: Callable[[Sequence[Any]], Sequence[Any]] = lambda rows: [
+        row.person for row in rows if getattr(row, "person", None) is not None
+    ]
 
 
 _waiting_rows: dict[str, WaitingRows] = {}

@@ -190,6 +190,16 @@ placement_app = FlowAppViewset(
             placement_views.SipStartView.as_view(),
             name="sip_start",
         ),
+        path(
+            "placering/<int:pk>/folkbokforing/",
+            placement_views.RegistrationMoveView.as_view(),
+            name="registration_move",
+        ),
+        path(
+            "placering/<int:pk>/avsluta-utredningen/",
+            placement_views.CancelView.as_view(),
+            name="cancel",
+        ),
     ],
 )
 

@@ -39,9 +39,9 @@ class OverviewView(TemplateView):
             if managed
             else []
         )
-        # The late lists name their people: the access log records each one.
+        # The lists name their people: the access log records each one.
         self.request.case_persons = [
-            person for section in late for person in section.spec.persons(section.rows)
+            person for section in waiting + late for person in section.spec.persons(section.rows)
         ]
         return super().get_context_data(
             memberships=user_memberships(user=user),

@@ -1,7 +1,9 @@
 """Who may see a placement: the placing unit's staff with a case role, and the HVB unit's
 staff (HVB-personal too) through the placement's grants (placement.grants). One SQL filter
-over the grants, whatever the number of placements. A region unit asked for a
-hälsoundersökning sees that request only (``health_request_access``), never the placement."""
+over the grants, whatever the number of placements. Region staff see only what they are
+asked to do, never the placement: a region unit asked for a hälsoundersökning that request
+(``health_request_access``), the old and the new region a handover
+(``handover_access``)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from collections.abc import Sequence
 from django.db.models import Q, QuerySet
 
 from cases.selectors import grants_in_force
-from directory.models import Membership, Unit, User
+from directory.models import Membership, Organisation, Unit, User
 from directory.selectors import CASE_ROLES
 
-from .grants import CASE_KIND, HEALTH_SOURCE
+from .grants import CASE_KIND, HEALTH_SOURCE, HVB_SOURCES
 from .models import HealthExamRequest, Placement, RegionHandover
 
 #: The roles a placement's grants reach: the case roles, and the HVB's own staff.
@@ -43,13 +45,16 @@ def unit_case_person_ids(unit: Unit) -> QuerySet:
 
 
 OWN, HVB, ADMIN, REGION = "own", "hvb", "admin", "region"
+#: How region staff see a region handover: the old region hands over, the new one confirms.
+OLD_REGION, NEW_REGION = "old_region", "new_region"
 
 
 def placement_access(*, user: User, placement: Placement) -> str | None:
     """How the user may see this placement: in full (OWN: staff with a case role in the
-    placing unit; ADMIN: a superuser, in an emergency), as its HVB (HVB: the HVB's staff,
-    while the HVB's grant holds: no utredning, no cost allocation), or not at all (None).
-    Both rest on the placement's grants."""
+    placing unit; ADMIN: a superuser, in an emergency), as its HVB (HVB: staff of an HVB
+    whose grant holds today, the HVB the person lives at or, after a change of HVB dated
+    ahead, the one the person leaves until the day before: no utredning, no cost
+    allocation), or not at all (None). Both rest on the placement's grants."""
     return placements_access(user=user, placements=[placement]).get(placement.pk)
 
 
@@ -60,23 +65,43 @@ def placements_access(*, user: User, placements: Sequence[Placement]) -> dict[in
         return {}
     if user.is_superuser:
         return {placement.pk: ADMIN for placement in placements}
-    granted = set(
+    reaching: dict[int, list[tuple[int, str]]] = {}
+    rows = (
         placement_grants_of(user)
         .filter(case_id__in=[placement.pk for placement in placements])
-        .values_list("case_id", flat=True)
+        .values_list("case_id", "unit_id", "source")
     )
-    if not granted:
+    for case_id, unit, source in rows:
+        reaching.setdefault(case_id, []).append((unit, source))
+    if not reaching:
         return {}
-    roles = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    own_units = set(
+        Membership.objects.filter(user=user, role__in=CASE_ROLES).values_list("unit_id", flat=True)
+    )
     found = {}
     for placement in placements:
-        if placement.pk not in granted:
+        grants = reaching.get(placement.pk)
+        if not grants:
             continue
-        if any(unit == placement.placing_unit_id and role in CASE_ROLES for unit, role in roles):
+        if placement.placing_unit_id in own_units and any(
+            unit == placement.placing_unit_id for unit, _source in grants
+        ):
             found[placement.pk] = OWN
-        elif placement.hvb_unit_id and any(unit == placement.hvb_unit_id for unit, _r in roles):
+        elif any(source in HVB_SOURCES for _unit, source in grants):
             found[placement.pk] = HVB
     return found
+
+
+def hvb_unit_of(*, user: User, placement: Placement) -> int | None:
+    """The HVB unit through which the user sees the placement today (its grant's unit), or
+    None: what the HVB's staff write, they write for that unit."""
+    return (
+        placement_grants_of(user)
+        .filter(case_id=placement.pk, source__in=HVB_SOURCES)
+        .order_by("pk")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
 
 
 def health_request_access(*, user: User, request: HealthExamRequest) -> str | None:
@@ -99,27 +124,51 @@ def health_request_access(*, user: User, request: HealthExamRequest) -> str | No
     return REGION if asked else None
 
 
-def is_new_region_staff(*, user: User, handover: RegionHandover) -> bool:
-    """Staff with a case role in a unit of the region that takes over (they confirm)."""
+def is_region_staff(*, user: User, region: Organisation | int) -> bool:
+    """Staff with a case role in one of the region's units."""
     return Membership.objects.filter(
-        user=user, role__in=CASE_ROLES, unit__organisation=handover.to_region_id
+        user=user, role__in=CASE_ROLES, unit__organisation=region
     ).exists()
 
 
+def handover_access(*, user: User, handover: RegionHandover) -> str | None:
+    """How the user may see a region handover: as the placement's own (OWN, ADMIN), as the
+    new region's staff (NEW_REGION: they confirm), as the old region's staff while it is not
+    confirmed (OLD_REGION: they hand over), or not at all. Region staff see the handover
+    only, never the placement."""
+    kind = placement_access(user=user, placement=handover.placement)
+    if kind in (OWN, ADMIN):
+        return kind
+    if is_region_staff(user=user, region=handover.to_region_id):
+        return NEW_REGION
+    if handover.open and is_region_staff(user=user, region=handover.from_region_id):
+        return OLD_REGION
+    return None
+
+
 def process_visible(*, user: User, process_pk: int) -> bool:
-    """viewflow's process and task pages: for those who see the placement in full, and for
-    the region's approvers once the region's approval of the cost allocation is asked."""
+    """viewflow's process pages (the process, its chart): for those who see the placement
+    in full. The region's approvers see only their own step's pages (``task_visible``)."""
+    placement = Placement.objects.filter(process_id=process_pk).first()
+    if placement is None:
+        return False
+    return placement_access(user=user, placement=placement) in (OWN, ADMIN)
+
+
+def task_visible(*, user: User, process_pk: int, task_pk: int) -> bool:
+    """viewflow's pages of one task: every task for those who see the placement in full;
+    the region's approval of the cost allocation also for the region's approvers it is
+    queued for (they see that step, never the placement's other steps)."""
     from viewflow.workflow.models import Task
 
     from .flows import PlacementFlow
 
-    placement = Placement.objects.filter(process_id=process_pk).first()
-    if placement is None:
-        return False
-    if placement_access(user=user, placement=placement) in (OWN, ADMIN):
+    if process_visible(user=user, process_pk=process_pk):
         return True
-    asked = Task.objects.filter(process_id=process_pk, flow_task=PlacementFlow.approve_region)
-    return any(user.has_perm(task.owner_permission) for task in asked)
+    task = Task.objects.filter(
+        pk=task_pk, process_id=process_pk, flow_task=PlacementFlow.approve_region
+    ).first()
+    return task is not None and user.has_perm(task.owner_permission)
 
 
 def visible_process_ids(*, user: User) -> QuerySet:

@@ -21,13 +21,11 @@ def _on_consent_ended(sender, *, consent, at, **kwargs):
 
 
 def _on_placement_consent_ended(sender, *, consent, at, **kwargs):
-    """An SoL placement whose consent ended goes on: its date and the urgent events."""
-    from consent.models import Purpose
-
+    """An SoL placement whose consent ended goes on: its date and the urgent events (a
+    placement being changed, or a failure, is left to the tick)."""
     from .services import placement_consent_ended
 
-    if consent.purpose == Purpose.PLACEMENT:
-        placement_consent_ended(person=consent.subject, at=at)
+    placement_consent_ended(consent=consent, at=at)
 
 
 class PlacementConfig(AppConfig):
@@ -79,7 +77,7 @@ class PlacementConfig(AppConfig):
         )
         from cases.subjects import viewflow_manage_action, viewflow_process_pk
 
-        from .access import process_visible
+        from .access import process_visible, task_visible
         from .case_urls import (
             PLACEMENT_PURPOSES,
             manage_refused,
@@ -95,6 +93,7 @@ class PlacementConfig(AppConfig):
                 process_visible=process_visible,
                 is_manage_action=viewflow_manage_action,
                 manage_refused=manage_refused,
+                task_visible=task_visible,
             )
         )
 

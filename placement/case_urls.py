@@ -39,6 +39,8 @@ PLACEMENT_PURPOSES = {
     "placement:visit": "Uppföljningsbesök på placering",
     "placement:sip_link": "Koppla placering till SIP",
     "placement:sip_start": "Initiera SIP från placering",
+    "placement:cancel": "Avsluta utredning om placering utan placering",
+    "placement:registration_move": "Ny folkbokföring för placerad person",
 }
 
 PLACEMENT_PAGES = (
@@ -56,6 +58,8 @@ PLACEMENT_PAGES = (
     "placement:visit",
     "placement:sip_link",
     "placement:sip_start",
+    "placement:cancel",
+    "placement:registration_move",
 )
 
 

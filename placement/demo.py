@@ -4,7 +4,8 @@ their dates in the past, so that `make run` shows them to sara, hugo (Exempelgå
 carl (chef): an utredning (Erik), an LVU decided on an interim decision (Liam: no consent
 to a SIP, so none can be initiated), an SoL placement whose first review comes due (Maja:
 consent to a SIP, none initiated yet; two follow-up visits), an acute placement past its
-cost allocation's due date (Ella), and one in aftercare (Oskar) whose SIP, initiated from
+cost allocation's due date (Ella, whose hälsoundersökning BUP Falun is asked for: vera sees
+that request), and one in aftercare (Oskar) whose SIP, initiated from
 the placement, has its follow-up due with the insatser that went on after the placement."""
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .services import (
     cost_allocation_approve,
     cost_allocation_create,
     follow_up_visit_record,
+    health_exam_request,
     legal_step_record,
     placement_decide,
     placement_end,
@@ -374,6 +376,16 @@ def _acute(cast: Cast, youth: Person, guardian: Person) -> None:
     placement = _opened(cast, youth, days_ago=80)
     _propose_and_decide(cast, placement, basis=LegalBasis.LVU_2, acute=True, days_ago=78)
     placement_start(placement=placement, by=cast.sara, start_date=cast.day(78), at=cast.at(78))
+    # BUP Falun (vera's unit) is asked for her hälsoundersökning: on vera's start page.
+    region_unit = Unit.objects.filter(memberships__user=cast.vera).order_by("pk").first()
+    if region_unit is not None and region_unit.organisation_id == cast.kommun.region_id:
+        health_exam_request(
+            placement=placement,
+            by=cast.sara,
+            region_unit=region_unit,
+            asked="Erbjud Ella en hälsoundersökning i samband med placeringen.",
+            at=cast.at(5),
+        )
 
 
 def _aftercare(cast: Cast, youth: Person, guardian: Person) -> None:

@@ -19,7 +19,9 @@ class PlacementEvent(models.TextChoices):
     COST_ALLOCATION_DUE = "cost_allocation_due", _("Kostnadsfördelning att göra klar")
     #: ... and is past due: to both chefs.
     COST_ALLOCATION_OVERDUE = "cost_allocation_overdue", _("Kostnadsfördelningen är försenad")
-    #: The person's folkbokföring moved to another region: the new region confirms.
+    #: The person's folkbokföring moved to another region: the old region hands over.
+    HANDOVER_TO_SEND = "region_handover_to_send", _("Överlämning mellan regioner att göra")
+    #: The old region has handed over: the new region confirms.
     HANDOVER_STARTED = "region_handover_started", _("Överlämning mellan regioner")
 
 
@@ -66,6 +68,18 @@ KINDS = (
         ),
         recipients=frozenset({Recipient.USER}),
         dates=(When(gettext_noop("Skulle ha varit klar: %(when)s"), "due"),),
+    ),
+    EventKind(
+        code=PlacementEvent.HANDOVER_TO_SEND,
+        label=PlacementEvent.HANDOVER_TO_SEND.label,
+        subject=gettext_noop("Överlämning mellan regioner att göra"),
+        lead=gettext_noop(
+            "En placerad persons folkbokföring har flyttats från er region till en annan. "
+            "Lämna över hälso- och sjukvården till den nya regionen; ni har kvar vården tills "
+            "den har bekräftat. Logga in i sipflow för att se ärendet."
+        ),
+        recipients=frozenset({Recipient.USER}),
+        dates=(When(gettext_noop("Folkbokföringen flyttades: %(when)s"), "on"),),
     ),
     EventKind(
         code=PlacementEvent.HANDOVER_STARTED,

@@ -274,3 +274,46 @@ class SipStartForm(forms.Form):
     informed_about_sip = forms.BooleanField(
         label=_("Personen har fått information om vad en SIP är"), required=False
     )
+
+
+class HandoverSendForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vad som lämnas över"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Pågående vård och behandling, planerade kontakter och vem den nya regionen når. "
+            "Ni har kvar vården tills den nya regionen har bekräftat."
+        ),
+        required=False,
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl att avsluta utredningen utan placering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag avslutar utredningen utan placering; det kan inte ångras"), required=False
+    )
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data["confirm"]:
+            raise ValidationError(_("Kryssa i att utredningen avslutas utan placering."))
+        return True
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.region.name})" if obj.region_id else obj.name
+
+
+class RegistrationMoveForm(forms.Form):
+    municipality = MunicipalityChoiceField(
+        label=_("Ny folkbokföringskommun"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .select_related("region")
+        .order_by("name"),
+    )
+    on = forms.DateField(label=_("Folkbokförd där från"), widget=DateInput)

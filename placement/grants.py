@@ -35,6 +35,10 @@ from .rules import BASES
 CASE_KIND = "placement"
 #: The source of a region unit's grant limited to a hälsoundersökning it is asked for.
 HEALTH_SOURCE = "health_exam_request"
+#: The sources of the HVB's grants: the HVB the person is placed at, and the HVB the person
+#: leaves after a change dated ahead (until the day before).
+HVB_SOURCE, HVB_BEFORE_CHANGE_SOURCE = "hvb_unit", "hvb_unit_before_change"
+HVB_SOURCES = (HVB_SOURCE, HVB_BEFORE_CHANGE_SOURCE)
 
 
 def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGrant]:
@@ -60,7 +64,7 @@ def placement_grants(*, placement: Placement, at: dt.datetime) -> list[AccessGra
         kind=AccessGrant.Kind.INVITED,
         full=False,
         valid_from=on,
-        source="hvb_unit",
+        source=HVB_SOURCE,
     )
     if not basis.compulsory:
         decision = consent_evaluate(
@@ -114,7 +118,7 @@ def _hvb_change_pending(placement: Placement, hvb: AccessGrant, *, on: dt.date):
         valid_from=on,
         valid_until=min(last_day, hvb.valid_until) if hvb.valid_until else last_day,
         purpose=hvb.purpose,
-        source="hvb_unit_before_change",
+        source=HVB_BEFORE_CHANGE_SOURCE,
     )
     hvb.valid_from = change.on
     if hvb.valid_until is not None and hvb.valid_until < hvb.valid_from:

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from cases.models import HistoryEntryBase
-from consent.models import InformationCategory
+from consent.models import Consent, InformationCategory
 from directory.models import Organisation, Person, Unit
 from sipflow.models import SipPlan
 
@@ -747,7 +747,9 @@ class HvbChange(models.Model):
 
 class RegionHandover(models.Model):
     """Överlämning mellan regioner: the person's folkbokföring moved to a kommun in another
-    region, which takes over the health care without a gap once it has confirmed."""
+    region, which takes over the health care without a gap. The old region hands over (what
+    care goes on, whom to reach), then the new region confirms it has taken over; until
+    then the old region keeps the care."""
 
     placement = models.ForeignKey(
         Placement,
@@ -767,6 +769,20 @@ class RegionHandover(models.Model):
         verbose_name=_("påbörjad av"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    handed_over_at = models.DateTimeField(_("överlämnad"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("överlämnad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handover_note = models.TextField(
+        _("vad som lämnas över"),
+        blank=True,
+        help_text=_("Pågående vård och behandling, planerade kontakter och vem man når."),
     )
     confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -793,6 +809,13 @@ class RegionHandover(models.Model):
                 name="region_handover_two_regions",
                 violation_error_message=_("Överlämningen sker mellan två olika regioner."),
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(handed_over_at__isnull=False),
+                name="region_handover_confirmed_after_handed_over",
+                violation_error_message=_(
+                    "Den nya regionen bekräftar först när den gamla har lämnat över."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -801,6 +824,11 @@ class RegionHandover(models.Model):
     @property
     def open(self) -> bool:
         return self.confirmed_at is None
+
+    @property
+    def handed_over(self) -> bool:
+        """The old region has handed over; the new region is to confirm."""
+        return self.handed_over_at is not None
 
 
 class HealthExamRequest(models.Model):
@@ -1033,3 +1061,27 @@ class ContinuingInsats(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class ConsentEndHandled(models.Model):
+    """An ended placement consent whose running SoL placements have all been checked since it
+    ended (``placement.services.placement_consent_ended``): those it no longer carries have
+    their date and the urgent events. An ended placement consent without one is still owed
+    that (the placement was being changed, or raising it failed): the periodic tick retries
+    it (``placement_consent_ends_pending``)."""
+
+    consent = models.OneToOneField(
+        Consent,
+        verbose_name=_("samtycke"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("hanterat"))
+
+    class Meta:
+        verbose_name = _("hanterat upphört samtycke till placering")
+        verbose_name_plural = _("hanterade upphörda samtycken till placering")
+
+    def __str__(self) -> str:
+        return str(self.consent_id)

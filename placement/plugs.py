@@ -1,6 +1,6 @@
 """What placements plug into the layers above them, registered from
-``PlacementConfig.ready()``: HVB staff's list on the start page, the chef's lists (and the
-digest's counts) and the parts of the periodic tick."""
+``PlacementConfig.ready()``: HVB staff's and region staff's lists on the start page, the
+chef's lists (and the digest's counts) and the parts of the periodic tick."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from cases.registry import (
 )
 
 from . import selectors
-from .services import cost_allocations_remind, ending_plans_open, reviews_remind
+from .services import (
+    cost_allocations_remind,
+    ending_plans_open,
+    placement_consent_ends_pending,
+    reviews_remind,
+)
 
 
 def _placement_persons(rows):
@@ -33,6 +38,29 @@ def placement_plugs_register() -> None:
             template="placement/_hvb_waiting_row.html",
             rows=selectors.placements_in_users_hvb,
             order=20,
+        )
+    )
+    # Region staff: the health parts of placements they are asked to do, nothing else.
+    register_waiting_rows(
+        WaitingRows(
+            code="placement_health_requests",
+            title=_("Hälsoundersökningar att erbjuda placerade barn"),
+            empty="",
+            template="placement/_health_request_waiting_row.html",
+            rows=selectors.health_requests_to_answer,
+            order=21,
+            persons=_placement_persons,
+        )
+    )
+    register_waiting_rows(
+        WaitingRows(
+            code="placement_region_handovers",
+            title=_("Överlämningar mellan regioner att göra"),
+            empty="",
+            template="placement/_handover_waiting_row.html",
+            rows=selectors.region_handovers_to_do,
+            order=22,
+            persons=_placement_persons,
         )
     )
     # The codes are the keys of the chef's digest (stored in its events' data).
@@ -121,6 +149,7 @@ def placement_plugs_register() -> None:
         )
     )
     for order, name, run in (
+        (35, "placement_consent_ends", placement_consent_ends_pending),
         (61, "placement_reviews", reviews_remind),
         (62, "placement_cost_allocations", cost_allocations_remind),
         (63, "placement_ending_plans", ending_plans_open),

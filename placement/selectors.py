@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from cases.selectors import visible_case_ids
+from cases.selectors import grants_in_force, visible_case_ids
 from consent.policy import Decision
 from directory.durations import DurationCode, add_calendar, add_months
 from directory.models import Membership, Person, Unit, User
@@ -31,14 +31,15 @@ from sipflow.access import plans_visible_to
 from sipflow.models import SipPlan
 from sipflow.services import plan_consent_check, sip_consent_check
 
-from .access import ADMIN, OWN, PLACEMENT_ROLES, is_new_region_staff, placement_access
-from .grants import CASE_KIND, HEALTH_SOURCE
+from .access import PLACEMENT_ROLES, handover_access, placement_access
+from .grants import CASE_KIND, HEALTH_SOURCE, HVB_SOURCES
 from .models import (
     AssessmentTemplate,
     Audience,
     CarePlanVersion,
     DentalHome,
     FollowUpVisit,
+    HealthExamRequest,
     Placement,
     RegionHandover,
     Review,
@@ -324,23 +325,76 @@ def placement_for_user(*, user: User, pk: int) -> tuple[Placement, str]:
     return placement, kind
 
 
-def handover_for_user(*, user: User, placement_pk: int) -> RegionHandover:
-    """The placement's latest region handover, for those who see the placement in full and
-    for the new region's staff (who see only the handover); 404 otherwise."""
+def handover_for_user(*, user: User, placement_pk: int) -> tuple[RegionHandover, str]:
+    """The placement's latest region handover and how the user may see it
+    (placement.access.handover_access): for those who see the placement in full, and for
+    the old and the new region's staff, who see only the handover; 404 otherwise."""
     handover = (
         RegionHandover.objects.select_related(
-            "placement__person", "from_region", "to_region", "started_by", "confirmed_by"
+            "placement__person",
+            "placement__placing_unit",
+            "placement__caseworker",
+            "from_region",
+            "to_region",
+            "started_by",
+            "handed_over_by",
+            "confirmed_by",
         )
         .filter(placement_id=placement_pk)
         .order_by("-started_on", "-pk")
         .first()
     )
-    if handover is None or not (
-        placement_access(user=user, placement=handover.placement) in (OWN, ADMIN)
-        or is_new_region_staff(user=user, handover=handover)
-    ):
+    kind = handover_access(user=user, handover=handover) if handover else None
+    if kind is None:
         raise Http404
-    return handover
+    return handover, kind
+
+
+def _region_organisations(user: User) -> QuerySet:
+    """The organisations the user works with cases in (ids), for the regions' lists."""
+    return Membership.objects.filter(user=user, role__in=CASE_ROLES).values("unit__organisation")
+
+
+def health_requests_to_answer(*, user: User) -> QuerySet[HealthExamRequest]:
+    """The open hälsoundersökning requests asked of the user's units, while the unit's
+    health-only grant holds (the request page's own check), the earliest due first. One
+    SQL filter, whatever the number of requests."""
+    asked = grants_in_force(user=user).filter(
+        case_kind=CASE_KIND,
+        source=HEALTH_SOURCE,
+        case_id=OuterRef("placement_id"),
+        unit_id=OuterRef("region_unit_id"),
+    )
+    return (
+        HealthExamRequest.objects.exclude(outcome__in=HealthExamRequest.FINAL)
+        .filter(Exists(asked))
+        .select_related("placement__person", "placement__hvb_unit", "region_unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def region_handovers(*, user: User, to_do: bool = False) -> QuerySet[RegionHandover]:
+    """The open handovers between regions that involve the user's region, the oldest
+    first; with ``to_do`` only those waiting for it: to hand over (the old region, until
+    it has) or to confirm (the new region, once the old one has handed over)."""
+    organisations = _region_organisations(user)
+    if to_do:
+        involved = Q(from_region__in=organisations, handed_over_at__isnull=True) | Q(
+            to_region__in=organisations, handed_over_at__isnull=False
+        )
+    else:
+        involved = Q(from_region__in=organisations) | Q(to_region__in=organisations)
+    return (
+        RegionHandover.objects.filter(confirmed_at__isnull=True)
+        .filter(involved)
+        .select_related("placement__person", "from_region", "to_region")
+        .order_by("started_on", "pk")
+    )
+
+
+def region_handovers_to_do(*, user: User) -> QuerySet[RegionHandover]:
+    """Region staff's start page: the handovers waiting for the user's region."""
+    return region_handovers(user=user, to_do=True)
 
 
 @dataclass(frozen=True)
@@ -390,14 +444,18 @@ def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
 
 
 def placements_in_users_hvb(*, user: User, on: dt.date | None = None) -> QuerySet[Placement]:
-    """HVB staff's start page: the youths placed or to be placed in the user's HVB."""
+    """HVB staff's start page: the youths placed or to be placed in the user's HVB, by the
+    HVB's grants in force (the HVB the person is placed at, and the one the person leaves
+    after a change of HVB dated ahead, until the day before)."""
     hvb_units = Membership.objects.filter(user=user, role=Membership.Role.HVB_STAFF).values(
         "unit_id"
     )
+    grants = grants_in_force(user=user, on=on, roles=PLACEMENT_ROLES).filter(
+        case_kind=CASE_KIND, source__in=HVB_SOURCES, unit__in=hvb_units
+    )
     return (
-        placements_for_user(user=user)
-        .filter(hvb_unit__in=hvb_units, phase__in=Placement.WITH_HVB)
-        .select_related("caseworker")
+        Placement.objects.filter(pk__in=grants.values("case_id"), phase__in=Placement.WITH_HVB)
+        .select_related("person", "placing_unit", "hvb_unit", "caseworker")
         .order_by("start_date", "pk")
     )
 

@@ -217,6 +217,7 @@ class ApproveView(StepView):
             allocation=CostAllocation.objects.prefetch_related("rows__paying_organisation").get(
                 placement=self.placement
             ),
+            side=self.side,
             **kwargs,
         )
 
@@ -257,16 +258,23 @@ class PlacementListView(TemplateView):
     template_name = "placement/list.html"
 
     def get_context_data(self, **kwargs):
-        rows = selectors.placements_of_caseworker(user=self.request.user, on=timezone.localdate())
-        hvb_rows = list(selectors.placements_in_users_hvb(user=self.request.user))
+        user = self.request.user
+        rows = selectors.placements_of_caseworker(user=user, on=timezone.localdate())
+        hvb_rows = list(selectors.placements_in_users_hvb(user=user))
+        # Region staff: only the health parts they are asked to do.
+        health_requests = list(selectors.health_requests_to_answer(user=user))
+        handovers = list(selectors.region_handovers(user=user))
         self.request.case_persons = [
             *(row.placement.person for row in rows),
             *(placement.person for placement in hvb_rows),
+            *(row.placement.person for row in (*health_requests, *handovers)),
         ]  # logged, one each
         return super().get_context_data(
             rows=rows,
             hvb_rows=hvb_rows,
-            may_start=user_starts_cases(user=self.request.user),
+            health_requests=health_requests,
+            handovers=handovers,
+            may_start=user_starts_cases(user=user),
             **kwargs,
         )
 
@@ -292,6 +300,7 @@ class PlacementDetailView(TemplateView):
         context = {"placement": placement, "access": kind}
         context.update(selectors.placement_care(placement=placement, hvb=kind == access.HVB))
         if kind != access.HVB:
+            context["may_cancel"] = services.cancel_refusal(placement) is None
             assessment, today = placement.assessment, timezone.localdate()
             context.update(
                 today=today,
@@ -443,31 +452,102 @@ class BasisChangeView(DecisionView):
 
 
 class HandoverView(PlacementFormMixin, FormView):
-    """The region handover: for the placing unit, and for the new region's staff, who see
-    only the handover (who, from which region, since when) and confirm it."""
+    """The region handover: for the placing unit, and for the old and the new region's
+    staff, who see only the handover (who, between which regions, since when, what is
+    handed over). The old region hands over; then the new region confirms."""
 
     template_name = "placement/handover.html"
-    form_class = forms.HandoverConfirmForm
-    success_message = gettext_lazy("Överlämningen är bekräftad.")
 
     @cached_property
-    def handover(self):
+    def found(self):
         return selectors.handover_for_user(user=self.request.user, placement_pk=self.kwargs["pk"])
 
+    @property
+    def step(self) -> str | None:
+        """What the user does here now: hand over (the old region), confirm (the new
+        region, once handed over), or nothing."""
+        handover, kind = self.found
+        if kind == access.OLD_REGION and not handover.handed_over:
+            return "send"
+        if kind == access.NEW_REGION and handover.handed_over and handover.open:
+            return "confirm"
+        return None
+
+    def get_form_class(self):
+        return forms.HandoverSendForm if self.step == "send" else forms.HandoverConfirmForm
+
+    @property
+    def success_message(self) -> str:
+        if self.step == "send":
+            return gettext_lazy("Överlämningen är skickad till den nya regionen.")
+        return gettext_lazy("Överlämningen är bekräftad.")
+
     def get_context_data(self, **kwargs):
-        handover = self.handover
-        return super().get_context_data(
-            handover=handover,
-            may_confirm=handover.confirmed_at is None
-            and access.is_new_region_staff(user=self.request.user, handover=handover),
-            **kwargs,
-        )
+        handover, kind = self.found
+        return super().get_context_data(handover=handover, access=kind, step=self.step, **kwargs)
 
     def perform(self, form):
-        return services.region_handover_confirm(handover=self.handover, by=self.request.user)
+        handover = self.found[0]
+        if self.step == "send":
+            return services.region_handover_send(
+                handover=handover, by=self.request.user, **form.cleaned_data
+            )
+        return services.region_handover_confirm(handover=handover, by=self.request.user)
 
     def get_success_url(self, result=None) -> str:
         return self.request.path
+
+
+class RegistrationMoveView(DecisionView):
+    """The person's folkbokföring moved: where it moves to another region, a handover
+    between the regions opens (the old region hands over, the new one confirms)."""
+
+    form_class = forms.RegistrationMoveForm
+    title = gettext_lazy("Ny folkbokföring")
+    intro = gettext_lazy(
+        "Flyttar folkbokföringen till en kommun i en annan region tar den nya regionen över "
+        "hälso- och sjukvården: den gamla regionen lämnar över och har kvar vården tills den "
+        "nya har bekräftat."
+    )
+
+    def perform(self, form):
+        return services.person_registration_move(
+            person=self.placement.person, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result=None) -> str:
+        if any(handover.placement_id == self.placement.pk for handover in result or ()):
+            messages.success(
+                self.request,
+                gettext_lazy(
+                    "Folkbokföringen är registrerad. Överlämningen mellan regionerna har börjat."
+                ),
+            )
+            return reverse("placement:handover", kwargs={"pk": self.placement.pk})
+        messages.success(
+            self.request,
+            gettext_lazy(
+                "Folkbokföringen är registrerad. Ingen överlämning mellan regioner behövs."
+            ),
+        )
+        return placement_url(self.placement)
+
+
+class CancelView(OwnPlacementMixin, PlacementFormMixin, FormView):
+    """Avsluta utredningen utan placering, before the move: a required reason and a
+    confirmation. Once the person has moved in, the page says why it cannot be done."""
+
+    template_name = "placement/cancel.html"
+    form_class = forms.CancelForm
+    success_message = gettext_lazy("Utredningen är avslutad utan placering.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(refusal=services.cancel_refusal(self.placement), **kwargs)
+
+    def perform(self, form):
+        return services.placement_cancel(
+            placement=self.placement, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
 
 
 #: viewflow's list pages (processes, tasks, inbox, queue, archive, bulk assign), scoped to

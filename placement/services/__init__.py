@@ -5,7 +5,7 @@ from .cost_reminders import cost_allocations_remind
 from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
 from .ending import ending_plans_open, placement_close, placement_end, placement_ending_plan
-from .handover import person_registration_move, region_handover_confirm
+from .handover import person_registration_move, region_handover_confirm, region_handover_send
 from .health import (
     dental_home_set,
     health_exam_record,
@@ -20,9 +20,9 @@ from .plans import PlanInsats, plan_version_write
 from .propose import Proposal, placement_propose
 from .review import review_announce, review_record, reviews_remind
 from .sip import placement_sip_link, placement_sip_start
-from .start import placement_cancel, placement_start
+from .start import cancel_refusal, placement_cancel, placement_start
 from .visits import follow_up_visit_record
-from .withdrawal import placement_consent_ended
+from .withdrawal import placement_consent_ended, placement_consent_ends_pending
 
 __all__ = [
     "CostRow",
@@ -30,6 +30,7 @@ __all__ = [
     "Proposal",
     "alternative_record",
     "assessment_record",
+    "cancel_refusal",
     "cost_allocation_approve",
     "cost_allocation_create",
     "cost_allocations_remind",
@@ -44,6 +45,7 @@ __all__ = [
     "placement_cancel",
     "placement_close",
     "placement_consent_ended",
+    "placement_consent_ends_pending",
     "placement_decide",
     "placement_end",
     "placement_ending_plan",
@@ -57,6 +59,7 @@ __all__ = [
     "placement_start",
     "plan_version_write",
     "region_handover_confirm",
+    "region_handover_send",
     "review_announce",
     "review_record",
     "reviews_remind",

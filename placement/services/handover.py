@@ -1,12 +1,16 @@
 """Överlämning mellan regioner: when a placed person's folkbokföring moves to a kommun in
 another region, the new region takes over the health care without a gap. The kommun that
-registers the move calls ``person_registration_move``; a handover is open for each running
-placement until a member of the new region confirms it."""
+registers the move calls ``person_registration_move``; a handover is then open for each
+running placement. The old region hands over (``region_handover_send``: what care goes on,
+whom to reach) and keeps the care until the new region confirms it has taken over
+(``region_handover_confirm``). Each side is its own staff: a case role in one of the
+region's units."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +22,7 @@ from directory.models import Membership, Organisation, Person, User
 from directory.selectors import CASE_ROLES
 from notifications.services import event_emit
 
+from ..access import is_region_staff
 from ..events import PlacementEvent
 from ..models import Placement, RegionHandover
 from ..selectors import RUNNING, region_chefs
@@ -90,35 +95,86 @@ def person_registration_move(
             from_region=start,
             to_region=to_region,
         )
-        for chef in region_chefs(regions=[to_region.pk]).order_by("pk"):
-            event_emit(
-                kind=PlacementEvent.HANDOVER_STARTED,
-                recipient_user=chef,
-                url=reverse("placement:handover", kwargs={"pk": placement.pk}),
-                data={"on": on.isoformat()},
-                dedupe_key=f"region-handover:{handover.pk}:{chef.pk}",
-            )
+        _tell_chefs(handover, region=start, kind=PlacementEvent.HANDOVER_TO_SEND)
         handovers.append(handover)
     return handovers
+
+
+def _tell_chefs(handover: RegionHandover, *, region: Organisation, kind: str) -> None:
+    """Tell the chefs of the region's units that the handover waits for them."""
+    for chef in region_chefs(regions=[region.pk]).order_by("pk"):
+        event_emit(
+            kind=kind,
+            recipient_user=chef,
+            url=reverse("placement:handover", kwargs={"pk": handover.placement_id}),
+            data={"on": handover.started_on.isoformat()},
+            dedupe_key=f"{kind}:{handover.pk}:{chef.pk}",
+        )
+
+
+@transaction.atomic
+def region_handover_send(
+    *, handover: RegionHandover, by: User, note: str, at: dt.datetime | None = None
+) -> RegionHandover:
+    """The old region hands over: what care goes on and whom the new region reaches. Only
+    its own staff; once, before the new region confirms. The new region's chefs are told."""
+    at = now(at)
+    placement = locked(handover.placement)
+    handover = RegionHandover.objects.select_for_update().get(pk=handover.pk)
+    if handover.confirmed_at is not None:
+        raise InvalidState(_("Överlämningen är redan bekräftad."), reason="confirmed")
+    if handover.handed_over_at is not None:
+        raise InvalidState(_("Regionen har redan lämnat över."), reason="handed_over")
+    if not is_region_staff(user=by, region=handover.from_region_id):
+        raise NotParty(
+            _("Bara den gamla regionens personal kan lämna över."), reason="not_old_region"
+        )
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Skriv vad som lämnas över: pågående vård och vem den nya regionen når.")}
+        )
+    handover.handed_over_at, handover.handed_over_by = at, by
+    handover.handover_note = note.strip()
+    handover.save(update_fields=["handed_over_at", "handed_over_by", "handover_note"])
+    history(
+        placement,
+        what=gettext_noop(
+            "%(from_region)s lämnade över hälso- och sjukvården till %(to_region)s, som ska "
+            "bekräfta."
+        ),
+        at=at,
+        by=by,
+        from_region=handover.from_region,
+        to_region=handover.to_region,
+    )
+    _tell_chefs(handover, region=handover.to_region, kind=PlacementEvent.HANDOVER_STARTED)
+    return handover
 
 
 @transaction.atomic
 def region_handover_confirm(
     *, handover: RegionHandover, by: User, at: dt.datetime | None = None
 ) -> RegionHandover:
-    """The new region confirms that it has taken over: only its own staff (a case role in
-    one of its units)."""
+    """The new region confirms that it has taken over, after the old region has handed
+    over: only its own staff (a case role in one of its units). Then the handover is done."""
     at = now(at)
     placement = locked(handover.placement)
     handover = RegionHandover.objects.select_for_update().get(pk=handover.pk)
     if handover.confirmed_at is not None:
         raise InvalidState(_("Överlämningen är redan bekräftad."), reason="confirmed")
-    if not Membership.objects.filter(
-        user=by, role__in=CASE_ROLES, unit__organisation=handover.to_region_id
-    ).exists():
+    if not is_region_staff(user=by, region=handover.to_region_id):
         raise NotParty(
             _("Bara den nya regionens personal kan bekräfta överlämningen."),
             reason="not_new_region",
+        )
+    if handover.handed_over_at is None:
+        raise InvalidState(
+            _(
+                "%(from_region)s har inte lämnat över ännu. Överlämningen bekräftas när den "
+                "gamla regionen har lämnat över."
+            )
+            % {"from_region": handover.from_region},
+            reason="not_handed_over",
         )
     handover.confirmed_at, handover.confirmed_by = at, by
     handover.save(update_fields=["confirmed_at", "confirmed_by"])

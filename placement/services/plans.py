@@ -17,6 +17,7 @@ from cases.errors import NotParty
 from cases.history import history_write
 from directory.models import Membership, User
 
+from ..access import hvb_unit_of
 from ..models import CarePlanInsats, CarePlanVersion, Placement
 from .base import locked, now, require_party, require_phase
 
@@ -33,12 +34,16 @@ class PlanInsats:
 
 def plan_writer_unit(*, placement: Placement, kind: str, by: User) -> int:
     """The unit ``by`` writes the plan for: the placing unit (vårdplan and
-    genomförandeplan), or the placement's HVB (genomförandeplan only). Refuses others."""
+    genomförandeplan), or the HVB whose grant reaches ``by`` today (genomförandeplan only:
+    the HVB the person lives at, while the consent or the decision lets it take part).
+    Refuses others."""
     units = set(Membership.objects.filter(user=by).values_list("unit_id", flat=True))
     if placement.placing_unit_id in units:
         return placement.placing_unit_id
-    if kind == CarePlanVersion.Kind.IMPLEMENTATION_PLAN and placement.hvb_unit_id in units:
-        return placement.hvb_unit_id
+    if kind == CarePlanVersion.Kind.IMPLEMENTATION_PLAN:
+        hvb = hvb_unit_of(user=by, placement=placement)
+        if hvb is not None:
+            return hvb
     require_party(placement, by)  # refuses with the placement's own message
     raise NotParty(_("Du arbetar inte med den här placeringen."), reason="not_party")
 

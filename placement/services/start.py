@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from viewflow.workflow import STATUS
 
+from cases.errors import InvalidState
 from cases.history import transit
 from cases.tasks import OPEN
 from directory.models import User
@@ -89,8 +90,9 @@ def placement_start(
 def placement_cancel(
     *, placement: Placement, by: User, reason: str, at: dt.datetime | None = None
 ) -> Placement:
-    """Utredningen avslutas utan placering, with the reason; possible until the move. The
-    process ends with it: its open tasks are cancelled."""
+    """Utredningen avslutas utan placering, with the reason; possible until the move (a
+    placement that has started ends through its own steps instead). The process ends with
+    it: its open tasks are cancelled."""
     at = now(at)
     if placement.process_id is None:
         with transaction.atomic():
@@ -105,13 +107,30 @@ def placement_cancel(
     return placement
 
 
+#: The phases in which the utredning can end without a placement: until the move in.
+CANCELLABLE = (Placement.Phase.INVESTIGATING, Placement.Phase.PROPOSED, Placement.Phase.DECIDED)
+
+
+def cancel_refusal(placement: Placement) -> str | None:
+    """Why the placement can no longer end without a placement (in Swedish), or None."""
+    if placement.phase in CANCELLABLE:
+        return None
+    if placement.phase == Placement.Phase.CANCELLED:
+        return _("Utredningen är redan avslutad utan placering.")
+    if placement.phase in (Placement.Phase.PLACED, Placement.Phase.ENDING):
+        return _(
+            "Personen har redan flyttat in, så placeringen kan inte avbrytas. Avsluta "
+            "placeringen i stället när personen flyttar ut."
+        )
+    return _("Placeringen har redan upphört och kan inte avbrytas.")
+
+
 def _cancel(placement: Placement, *, by: User, reason: str, at: dt.datetime) -> Placement:
     placement = locked(placement)
     require_party(placement, by)
-    require_phase(
-        placement,
-        (Placement.Phase.INVESTIGATING, Placement.Phase.PROPOSED, Placement.Phase.DECIDED),
-    )
+    refusal = cancel_refusal(placement)
+    if refusal is not None:
+        raise InvalidState(refusal, reason="phase")
     if not reason.strip():
         raise ValidationError({"reason": _("Ange varför utredningen avslutas.")})
     placement.cancel_reason = reason.strip()

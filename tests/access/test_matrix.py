@@ -10,6 +10,8 @@ forgotten.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -19,15 +21,22 @@ from viewflow.workflow.models import Task
 from audit.models import AccessLogEntry
 from audit.services import sample_draw
 from cases import registry
-from consent.models import Consent
-from consent.services import consent_withdraw
+from consent.models import Consent, InformationCategory, Purpose
+from consent.services import consent_withdraw, recorded_view_create
 from directory.models import Membership, Organisation, Unit
 from placement import services as placement_services
 from placement.grants import grants_sync_placement
-from placement.models import HealthExamRequest
+from placement.models import (
+    AlternativeTried,
+    HealthExamRequest,
+    LegalStep,
+    Placement,
+    RegionHandover,
+)
+from placement.rules import LegalBasis
 from sipflow.models import SipPlan
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
-from tests.placement_world import seed_templates
+from tests.placement_world import build_placement_world, seed_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +88,18 @@ MUST_SHOW = {
     "placement:visit",
     "placement:sip_link",
     "placement:sip_start",
+    "placement:handover",
+    "placement:cancel",
+    "placement:registration_move",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
-PLACES = ("own", "invited", "other")
+PLACES = ("own", "invited", "other", "hvb")
+#: The HVB's own staff see the people placed there, with the genomförandeplan: these pages.
+HVB_PAGES = {"placement:placement", "placement:implementation_plan"}
+#: Lists that show region staff the health parts they are asked to do (the hälsoundersökning
+#: asked of the invited unit, the handover its region makes), whatever the SIP's consent.
+REGION_LISTS = {"overview:index", "placement:index"}
 
 
 def url_patterns():
@@ -147,6 +164,8 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:visit": case["placement"],
             "placement:sip_link": case["placement"],
             "placement:sip_start": case["placement"],
+            "placement:cancel": case["placement"],
+            "placement:registration_move": case["placement"],
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
@@ -182,9 +201,7 @@ def build_case(world):
         start=timezone.localdate(),
         end=timezone.localdate(),
     )
-    placement = placement_services.placement_open_process(
-        by=world.sara, person=world.child, unit=world.social
-    )
+    placement = placement_decided(world)
     return {
         "sample": sample,
         "person": world.child,
@@ -197,10 +214,71 @@ def build_case(world):
     }
 
 
+def placement_decided(world):
+    """The child's placement, opened with its process and decided under LVU 2 § (no consent:
+    the views recorded, an interim decision) at Exempelgården, whose staff take part; the
+    child's folkbokföring has moved to another region, so Region Dalarna (the invited
+    unit's) has a handover to do."""
+    hvb = build_placement_world(world).hvb
+    for holder in (world.child, world.mother, world.father):
+        recorded_view_create(
+            subject=world.child,
+            holder=holder,
+            purpose=Purpose.PLACEMENT,
+            view="Inställningen är dokumenterad.",
+            recorded_by=world.sara,
+        )
+    placement = placement_services.placement_open_process(
+        by=world.sara, person=world.child, unit=world.social
+    )
+    areas = placement.assessment.template.areas.values_list("code", flat=True)
+    placement_services.assessment_record(
+        placement=placement, by=world.sara, entries=dict.fromkeys(areas, "Bedömt.")
+    )
+    placement_services.alternative_record(
+        placement=placement,
+        by=world.sara,
+        kind=AlternativeTried.Kind.FAMILY_TREATMENT,
+        started_on=timezone.localdate() - dt.timedelta(days=90),
+        outcome="Räckte inte.",
+    )
+    placement_services.placement_propose(
+        placement=placement,
+        by=world.sara,
+        hvb_unit=hvb,
+        legal_basis=LegalBasis.LVU_2,
+        acute=False,
+        categories=InformationCategory.objects.filter(code__in=["health", "social"]),
+    )
+    placement_services.legal_step_record(
+        placement=placement,
+        by=world.sara,
+        kind=LegalStep.Kind.INTERIM,
+        on=timezone.localdate(),
+        reference="Dnr 2026/17",
+    )
+    placement = placement_services.placement_decide(
+        placement=placement,
+        by=world.sara,
+        level=Placement.DecisionLevel.COMMITTEE,
+        decided_by="Socialnämnden",
+        on=timezone.localdate(),
+    )
+    elsewhere = OrganisationFactory(name="Region Gävleborg", kind=Organisation.Kind.REGION)
+    RegionHandover.objects.create(
+        placement=placement,
+        from_region=world.region,
+        to_region=elsewhere,
+        started_on=timezone.localdate(),
+        started_by=world.sara,
+    )
+    return placement
+
+
 def health_request_to(unit, *, placement, by) -> HealthExamRequest:
     """A hälsoundersökning asked of ``unit`` (the invited place), with its health-only
-    grant. Written directly: the service asks it once the placement is decided, and the
-    matrix's placement is still an utredning."""
+    grant. Written directly: the service asks it of a placed child only, and the query
+    counts' placement is still an utredning."""
     request = HealthExamRequest.objects.create(
         placement=placement,
         region_unit=unit,
@@ -213,8 +291,9 @@ def health_request_to(unit, *, placement, by) -> HealthExamRequest:
     return request
 
 
-def staff(world) -> dict[tuple[str, str], tuple[Client, object]]:
-    """One logged-in client, and its user, per role and place."""
+def staff(world, case) -> dict[tuple[str, str], tuple[Client, object]]:
+    """One logged-in client, and its user, per role and place; at the placement's HVB, its
+    HVB staff."""
     falun = OrganisationFactory(name="Falu kommun", kind=Organisation.Kind.MUNICIPALITY)
     units = {
         "own": world.social,
@@ -224,11 +303,18 @@ def staff(world) -> dict[tuple[str, str], tuple[Client, object]]:
     clients = {}
     for place, unit in units.items():
         for role in ROLES:
-            user = MembershipFactory(unit=unit, role=role).user
-            client = Client()
-            client.force_login(user)
-            clients[(role, place)] = (client, user)
+            clients[(role, place)] = logged_in(MembershipFactory(unit=unit, role=role).user)
+    hvb_staff = MembershipFactory(
+        unit=case["placement"].hvb_unit, role=Membership.Role.HVB_STAFF
+    ).user
+    clients[(Membership.Role.HVB_STAFF, "hvb")] = logged_in(hvb_staff)
     return clients
+
+
+def logged_in(user) -> tuple[Client, object]:
+    client = Client()
+    client.force_login(user)
+    return client, user
 
 
 #: Pages only a chef uses at all: anyone else is refused by role (403), before any lookup,
@@ -237,13 +323,19 @@ CHEF_PAGES = {"people:access_log", "people:sample_detail"}
 
 
 def expected_access(name: str, role: str, place: str, consent: str) -> bool:
+    if place == "hvb":  # the placement's HVB: its youth and the genomförandeplan, no more
+        return name in HVB_PAGES or name in ("overview:index", "placement:index")
     if role not in CASE_ROLES:
         return False
     if name == "people:sample_detail":  # the chef of the unit whose cases were sampled
         return role == Membership.Role.MANAGER and place == "own"
-    if name == "placement:health_request":  # the placing unit's, and the region unit asked
+    if name in ("placement:health_request", "placement:handover"):
+        # The placing unit's, and the region asked: its unit the hälsoundersökning, the
+        # old region the handover.
         return place in ("own", "invited")
-    if name.startswith("placement:"):  # the placing unit's; the region sees the request only
+    if name in REGION_LISTS and place == "invited":
+        return True
+    if name.startswith("placement:"):  # the placing unit's; the region sees its parts only
         return place == "own"
     case = place == "own" or (place == "invited" and consent == "active")
     if name == "people:access_log":  # who looked at the person: for chefs
@@ -275,7 +367,7 @@ def test_access_matrix(world, consent):
     secrets = [world.child.personal_identity_number, "Alva Ek"]
     failures = []
     urls = [(name, kwargs_for(name, kwargs, case)) for name, kwargs in case_urls()]
-    for (role, place), (client, user) in staff(world).items():
+    for (role, place), (client, user) in staff(world, case).items():
         for name, kwargs in urls:
             allowed = expected_access(name, role, place, consent)
             url = reverse(name, kwargs=kwargs)
@@ -295,7 +387,7 @@ def test_access_matrix(world, consent):
             elif name in LIST_URLS or not kwargs:
                 if not allowed and any(secret in body for secret in secrets):
                     failures.append(f"{who} leaks the person")
-            elif allowed and name in MUST_SHOW:
+            elif allowed and (name in MUST_SHOW or place == "hvb"):
                 if status != 200:
                     failures.append(f"{who} refused ({status})")
             elif not allowed:

@@ -27,7 +27,13 @@ from consent.services import consent_register
 from directory.models import Membership, Organisation, Person
 from directory.services import guardianship_create
 from placement import services as placement_services
-from placement.models import AlternativeTried, CarePlanInsats, CarePlanVersion, SchoolArrangement
+from placement.models import (
+    AlternativeTried,
+    CarePlanInsats,
+    CarePlanVersion,
+    RegionHandover,
+    SchoolArrangement,
+)
 from placement.services import placement_open_process
 from sipflow import services
 from sipflow.flows import SipFlow
@@ -234,6 +240,21 @@ def link_to_sip(world, placement, plan):
     placement_services.placement_sip_link(placement=placement, plan=plan, by=world.sara)
 
 
+def handover_from_dalarna(world, placement) -> RegionHandover:
+    """The person's folkbokföring moved out of Region Dalarna: its staff (vera) are to hand
+    over. Written directly: the service opens one for a running placement only."""
+    region = Organisation.objects.filter(name="Region Gävleborg").first() or OrganisationFactory(
+        name="Region Gävleborg", kind=Organisation.Kind.REGION
+    )
+    return RegionHandover.objects.create(
+        placement=placement,
+        from_region=world.region,
+        to_region=region,
+        started_on=timezone.localdate(),
+        started_by=world.sara,
+    )
+
+
 def pages(case) -> list[tuple[str, str, dict]]:
     """(user, URL name, kwargs) of every page of the site a case worker uses."""
     chosen = []
@@ -330,6 +351,7 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     placement_more(world, placement)
     health_request = placement_care_more(world, placement)
     link_to_sip(world, placement, SipPlan.objects.get(pk=plan.pk))
+    handover_from_dalarna(world, placement)
     placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
     case = {
         "sample": sample,
@@ -362,7 +384,8 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     placement_more(world, placement)
     placement_care_more(world, placement)
     for _ in range(2):
-        placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
+        more = placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
+        handover_from_dalarna(world, more)
     case["invitation"] = plan.meetings.order_by("-pk").first().invitations.get(unit=world.bup)
     page_list = pages(case)
     large = measure(clients, page_list, search="Provsson")

@@ -50,6 +50,7 @@ DATA = {
     PlacementEvent.CONSENT_ENDED: {"on": "2026-11-30"},
     PlacementEvent.COST_ALLOCATION_DUE: {"due": "2027-01-15"},
     PlacementEvent.COST_ALLOCATION_OVERDUE: {"due": "2027-01-15"},
+    PlacementEvent.HANDOVER_TO_SEND: {"on": "2026-11-30"},
     PlacementEvent.HANDOVER_STARTED: {"on": "2026-11-30"},
     OverviewEvent.ESCALATION: {"date": "2026-11-23", "unanswered": 3, "overdue_follow_ups": 1},
 }
@@ -71,6 +72,7 @@ SUBJECTS = {
     PlacementEvent.CONSENT_ENDED: "Brådskande: samtycket till en placering har upphört",
     PlacementEvent.COST_ALLOCATION_DUE: "Kostnadsfördelning att göra klar",
     PlacementEvent.COST_ALLOCATION_OVERDUE: "Kostnadsfördelningen är försenad",
+    PlacementEvent.HANDOVER_TO_SEND: "Överlämning mellan regioner att göra",
     PlacementEvent.HANDOVER_STARTED: "Överlämning mellan regioner att bekräfta",
     OverviewEvent.ESCALATION: "Försenat i dina enheter",
 }
@@ -93,6 +95,7 @@ WHEN = {
     PlacementEvent.CONSENT_ENDED: ["Samtycket upphörde: 30 november 2026"],
     PlacementEvent.COST_ALLOCATION_DUE: ["Ska vara klar senast: 15 januari 2027"],
     PlacementEvent.COST_ALLOCATION_OVERDUE: ["Skulle ha varit klar: 15 januari 2027"],
+    PlacementEvent.HANDOVER_TO_SEND: ["Folkbokföringen flyttades: 30 november 2026"],
     PlacementEvent.HANDOVER_STARTED: ["Påbörjad: 30 november 2026"],
     OverviewEvent.ESCALATION: ["23 november 2026"],
 }

@@ -54,6 +54,7 @@ def test_the_tick_runs_the_registered_jobs_in_order_with_the_same_names():
         "timers",
         "consents",
         "reconsidered",
+        "placement_consent_ends",
         "grants",
         "unanswered",
         "due_soon",

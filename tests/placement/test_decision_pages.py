@@ -96,6 +96,9 @@ def test_the_new_regions_staff_see_only_the_handover_and_confirm_it(pworld):
     services.person_registration_move(
         person=pworld.youth, municipality=gavle, by=pworld.sara, on=timezone.localdate()
     )
+    services.region_handover_send(
+        handover=placement.handovers.get(), by=pworld.vera, note="Pågående BUP-kontakt."
+    )
     told = Event.objects.get(kind=PlacementEvent.HANDOVER_STARTED, recipient_user=chef)
     assert told.url == url("handover", placement)
 
@@ -104,7 +107,7 @@ def test_the_new_regions_staff_see_only_the_handover_and_confirm_it(pworld):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Region Gävleborg" in html and str(pworld.sip.region) in html
-    assert str(pworld.youth) in html
+    assert str(pworld.youth) in html and "Pågående BUP-kontakt." in html
     assert "Exempelgården" not in html  # not the placement's other parts
     for name in ("placement", "hvb_change", "basis_change", "assessment"):
         assert client.get(url(name, placement)).status_code == 404, name

@@ -11,12 +11,18 @@ from directory.models import User
 from placement.flows import PlacementFlow
 from placement.models import Placement
 from placement.rules import LegalBasis
-from placement.selectors import placements_in_users_hvb, placements_of_caseworker
+from placement.selectors import (
+    health_requests_to_answer,
+    placements_in_users_hvb,
+    placements_of_caseworker,
+)
+from tests.placement_world import seed_templates
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
+    seed_templates()  # a transactional test may have flushed the migration's templates
     call_command("seed_demo")
     first = {p.person.first_name: p for p in Placement.objects.select_related("person")}
     call_command("seed_demo")
@@ -47,6 +53,10 @@ def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
     rows = placements_of_caseworker(user=sara, on=first["Maja"].start_date)
     assert {row.placement.person.first_name for row in rows} >= {"Liam", "Maja", "Ella"}
     assert {p.person.first_name for p in placements_in_users_hvb(user=hugo)} >= {"Maja", "Ella"}
+    # vera (BUP Falun) is asked for Ella's hälsoundersökning, and sees only that request.
+    vera = User.objects.get(username="vera")
+    (request,) = health_requests_to_answer(user=vera)
+    assert request.placement == first["Ella"]
 
 
 def test_the_demo_shows_a_placements_sip_where_consent_allows_it():

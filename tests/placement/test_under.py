@@ -418,6 +418,7 @@ def test_a_move_to_another_region_opens_a_handover_the_new_region_confirms(pworl
     clinic = UnitFactory(organisation=region, name="BUP Gävle", kind=Unit.Kind.CHILD_PSYCHIATRY)
     nurse = MembershipFactory(unit=clinic, role=Membership.Role.HEALTH_STAFF).user
     chef = MembershipFactory(unit=clinic, role=Membership.Role.MANAGER).user
+    old_chef = MembershipFactory(unit=pworld.sip.bup, role=Membership.Role.MANAGER).user
     with pytest.raises(NotParty):
         services.person_registration_move(
             person=pworld.youth, municipality=gavle, by=pworld.hugo, on=START
@@ -428,9 +429,21 @@ def test_a_move_to_another_region_opens_a_handover_the_new_region_confirms(pworl
     pworld.youth.refresh_from_db()
     assert pworld.youth.registered_municipality == gavle
     assert (handover.from_region, handover.to_region) == (pworld.sip.region, region)
-    assert events(PlacementEvent.HANDOVER_STARTED, chef).exists()
+    assert events(PlacementEvent.HANDOVER_TO_SEND, old_chef).exists()
+    assert not events(PlacementEvent.HANDOVER_STARTED).exists()
     rows = selectors.handovers_open(user=pworld.carl, units=[pworld.social], today=START)
     assert rows == [handover]
+    with pytest.raises(InvalidState, match="har inte lämnat över"):
+        services.region_handover_confirm(handover=handover, by=nurse)
+    with pytest.raises(NotParty):
+        services.region_handover_send(handover=handover, by=nurse, note="Pågående BUP-kontakt.")
+    services.region_handover_send(
+        handover=handover, by=pworld.vera, note="Pågående BUP-kontakt varannan vecka."
+    )
+    assert events(PlacementEvent.HANDOVER_STARTED, chef).exists()
+    assert selectors.handovers_open(user=pworld.carl, units=[pworld.social], today=START) == [
+        handover
+    ]  # not done until the new region has confirmed
     with pytest.raises(NotParty):
         services.region_handover_confirm(handover=handover, by=pworld.vera)
     handover = services.region_handover_confirm(handover=handover, by=nurse)
