@@ -46,6 +46,20 @@ class DaysBetween(Func):
         )
 
 
+def age_sql(vendor: str, day: str, born: str) -> str:
+    """The SQL for the age in whole years on the date ``day`` of someone born on ``born``
+    (two date expressions), in a statement run with parameters (``%`` doubled)."""
+    if vendor == "postgresql":
+        return f"CAST(date_part('year', age({day}, {born})) AS integer)"
+    if vendor == "sqlite":
+        return (
+            f"(CAST(strftime('%%Y', {day}) AS INTEGER)"
+            f" - CAST(strftime('%%Y', {born}) AS INTEGER)"
+            f" - (strftime('%%m-%%d', {day}) < strftime('%%m-%%d', {born})))"
+        )
+    raise NotImplementedError(f"No age on {vendor}")
+
+
 def median_sql(vendor: str, expression: str) -> str:
     """The SQL aggregate for the median of ``expression`` (NULLs left out): PostgreSQL's
     ``percentile_cont``, or on SQLite the function registered below."""

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.lookups import Exact, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person
@@ -75,41 +72,24 @@ def source_text() -> str:
     return str(SOURCE) % {"agreement": AGREEMENT}
 
 
-def age_on(person: str, on: str):
-    """The person's age in whole years on the date ``on`` (an annotation), on any engine."""
-    born = f"{person}__date_of_birth"
-    before_birthday = LessThan(ExtractMonth(on), ExtractMonth(born)) | (
-        Exact(ExtractMonth(on), ExtractMonth(born)) & LessThan(ExtractDay(on), ExtractDay(born))
-    )
-    return (
-        ExtractYear(on)
-        - ExtractYear(born)
-        - Case(When(before_birthday, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
-
-
-def sex_group(person: str, age) -> Case:
-    """The code of the person's sex group on the day (SEX_GROUPS)."""
-    legal_sex = F(f"{person}__legal_sex")
-    whens = []
+def sex_sql(legal_sex: str, age: str) -> tuple[str, list]:
+    """SQL (and its parameters) for the code of the sex group (SEX_GROUPS) of someone of
+    this legal sex and age (two column expressions)."""
+    whens, params = [], []
     for group in SEX_GROUPS:
         if group.children is None:
             continue
-        condition = Q(Exact(legal_sex, group.legal_sex))
-        condition &= (
-            Q(LessThan(age, AGE_OF_MAJORITY))
-            if group.children
-            else ~Q(LessThan(age, AGE_OF_MAJORITY))
-        )
-        whens.append(When(condition, then=Value(group.code)))
-    return Case(*whens, default=Value("other"), output_field=CharField())
+        comparison = "<" if group.children else ">="
+        whens.append(f"WHEN {legal_sex} = %s AND {age} {comparison} %s THEN %s")
+        params += [group.legal_sex, AGE_OF_MAJORITY, group.code]
+    other = next(group for group in SEX_GROUPS if group.children is None)
+    return f"CASE {' '.join(whens)} ELSE %s END", [*params, other.code]
 
 
-def age_band(age) -> Case:
-    """The code of the age band of ``age`` (AGE_BANDS)."""
-    whens = [
-        When(Q(LessThan(age, band.high + 1)), then=Value(band.code))
-        for band in AGE_BANDS
-        if band.high is not None
-    ]
-    return Case(*whens, default=Value(AGE_BANDS[-1].code), output_field=CharField())
+def band_sql(age: str) -> tuple[str, list]:
+    """SQL (and its parameters) for the code of the age band (AGE_BANDS) of an age."""
+    whens, params = [], []
+    for band in AGE_BANDS[:-1]:
+        whens.append(f"WHEN {age} <= %s THEN %s")
+        params += [band.high, band.code]
+    return f"CASE {' '.join(whens)} ELSE %s END", [*params, AGE_BANDS[-1].code]

@@ -1,12 +1,13 @@
 """One SQL statement for every measure of the page, whatever the number of rows.
 
-Each measure's event queries (cases.registry.StatisticsMeasure) get the person's sex group
-and age band on the day of the event, and are joined with UNION ALL; the statement then
-aggregates them four ways: per sex group and age band (the cells), per sex group, per age
-band (the margins) and in all (the total), each with count(*) and count(DISTINCT person)
-under FILTER and the median, so that every figure is the database's and none is added up in
-Python. Suppression needs the number of distinct people behind each figure, not only the
-number of events: one person reviewed on five insatser is still one person."""
+Each measure's event queries (cases.registry.StatisticsMeasure) are joined with UNION ALL;
+each event gets the sex group and age band of its person on the day of the event; the
+statement then aggregates them four ways: per sex group and age band (the cells), per sex
+group, per age band (the margins) and in all (the total), each with count(*) and
+count(DISTINCT person), under FILTER for a share, and the median, so that every figure is
+the database's and none is added up in Python. Suppression needs the number of distinct
+people behind each figure, not only the number of events: one person reviewed on five
+insatser is still one person."""
 
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import BooleanField, CharField, F, FloatField, Value
+from django.db.models import BooleanField, CharField, DateField, F, FloatField, Value
 from django.db.models.functions import Cast
 
 from cases.registry import StatisticsMeasure, StatisticsPeriod
-from core.databases import median_sql
+from core.databases import age_sql, median_sql
+from directory.models import Person
 
-from .categories import age_band, age_on, sex_group
+from .categories import band_sql, sex_sql
 
 #: The columns of each event, as the statement names them.
-COLUMNS = ("measure", "grp", "person", "sex", "band", "value", "flag")
+COLUMNS = ("measure", "grp", "person", "day", "value", "flag")
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,17 @@ class Aggregate:
 def _event_sql(measure: StatisticsMeasure, events, connection) -> tuple[str, list]:
     """One SELECT of a measure's events, with the columns COLUMNS names, in their order."""
     given = events.rows.query.annotations
-    rows = events.rows.annotate(stat_age=age_on(events.person, "stat_on"))
     selected = {
         "measure": Value(measure.code, output_field=CharField()),
         "grp": F("stat_group") if "stat_group" in given else Value("", CharField()),
         "person": F(events.person),
-        "sex": sex_group(events.person, F("stat_age")),
-        "band": age_band(F("stat_age")),
         # Typed, so that the branches of the UNION agree where one has no value or flag.
+        "day": Cast(F("stat_on"), DateField()),
         "value": Cast(F("stat_value") if "stat_value" in given else Value(None), FloatField()),
         "flag": Cast(F("stat_flag") if "stat_flag" in given else Value(None), BooleanField()),
     }
     aliases = {name: f"stat_column_{name}" for name in COLUMNS}
-    rows = rows.annotate(**{aliases[name]: selected[name] for name in COLUMNS})
+    rows = events.rows.annotate(**{aliases[name]: selected[name] for name in COLUMNS})
     rows = rows.values_list(*(aliases[name] for name in COLUMNS))
     sql, params = rows.query.get_compiler(connection=connection).as_sql()
     columns = ", ".join(f"e.{connection.ops.quote_name(aliases[name])}" for name in COLUMNS)
@@ -76,6 +76,7 @@ def statistics_aggregates(
     """The figures of every measure for these units and this period, in one statement on
     the database ``using`` (core.databases.read_alias)."""
     connection = connections[using]
+    quote = connection.ops.quote_name
     parts, params = [], []
     for measure in measures:
         for events in measure.events(units=units, period=period, today=today):
@@ -84,6 +85,11 @@ def statistics_aggregates(
             params += part_params
     if not parts:
         return []
+    person = f"{quote(Person._meta.db_table)} p"
+    legal_sex = f"p.{quote(Person._meta.get_field('legal_sex').column)}"
+    born = f"p.{quote(Person._meta.get_field('date_of_birth').column)}"
+    sex, sex_params = sex_sql("raw.legal_sex", "raw.age")
+    band, band_params = band_sql("raw.age")
     figures = ", ".join(
         [
             "COUNT(*)",
@@ -94,19 +100,25 @@ def statistics_aggregates(
             median_sql(connection.vendor, "value"),
         ]
     )
-    groupings = [("sex", "band"), ("sex", "NULL"), ("NULL", "band"), ("NULL", "NULL")]
-    selects = [
-        f"SELECT measure, grp, {sex}, {band}, {figures} FROM events "
-        f"GROUP BY measure, grp{', sex' if sex != 'NULL' else ''}"
-        f"{', band' if band != 'NULL' else ''}"
-        for sex, band in groupings
-    ]
+    groupings = (("sex", "band"), ("sex", None), (None, "band"), (None, None))
+    selects = []
+    for by_sex, by_band in groupings:
+        keys = ", ".join(["measure", "grp", *(key for key in (by_sex, by_band) if key)])
+        selects.append(
+            f"SELECT measure, grp, {by_sex or 'NULL'}, {by_band or 'NULL'}, {figures} "
+            f"FROM events GROUP BY {keys}"
+        )
     statement = (
-        f"WITH events ({', '.join(COLUMNS)}) AS ({' UNION ALL '.join(parts)}) "
+        f"WITH raw ({', '.join(COLUMNS)}) AS ({' UNION ALL '.join(parts)}), "
+        f"events AS (SELECT raw.measure, raw.grp, raw.person, raw.value, raw.flag, "
+        f"{sex} AS sex, {band} AS band FROM ("
+        f"SELECT raw.*, {legal_sex} AS legal_sex, "
+        f"{age_sql(connection.vendor, 'raw.day', born)} AS age "
+        f"FROM raw JOIN {person} ON p.{quote(Person._meta.pk.column)} = raw.person) raw) "
         + " UNION ALL ".join(selects)
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [*params, *sex_params, *band_params])
         found = cursor.fetchall()
     return [
         Aggregate(
