@@ -115,10 +115,10 @@ MEASURES = (
     StatisticsMeasure(
         code="placements_by_basis",
         section=PLACEMENTS,
-        title=_("Placerade per lagrum"),
+        title=_("Placeringar per lagrum"),
         description=_(
-            "Personer placerade på HVB någon dag under perioden, efter placeringens lagrum. "
-            "Ålder den första dagen i perioden de var placerade."
+            "Placeringar där personen bodde på HVB någon dag under perioden, efter "
+            "placeringens lagrum. Ålder den första av de dagarna i perioden."
         ),
         kind=MeasureKind.COUNT,
         events=placements_by_basis,

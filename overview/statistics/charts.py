@@ -5,6 +5,7 @@ and the same figures as the table beside it, hidden cells left out."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pygal
@@ -15,6 +16,7 @@ from pygal.style import Style
 
 from cases.registry import MeasureKind
 
+from .categories import SEX_GROUPS
 from .tables import Table
 
 #: Okabe-Ito colours: told apart with every common colour vision deficiency.
@@ -26,11 +28,12 @@ STYLE = Style(
     foreground_subtle="#6b6b6b",
     colors=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"),
     font_family="Roboto, Arial, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    legend_font_size=14,
-    value_font_size=12,
-    title_font_size=16,
+    # The SVG scales with the page: on a 390 px phone to about 0.55, so text is drawn large.
+    label_font_size=20,
+    major_label_font_size=20,
+    value_font_size=18,
+    title_font_size=22,
+    tooltip_font_size=18,
 )
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -51,14 +54,15 @@ def chart_svg(table: Table) -> str:
         disable_xml_declaration=True,
         width=640,
         height=400,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        # The legend is the page's (chart_legend): pygal's, at a size readable on a phone,
+        # does not fit its own frame.
+        show_legend=False,
         show_y_guides=True,
         x_title=gettext("Ålder"),
         y_title=str(Y_TITLES[table.kind]),
         no_data_text=gettext("Inga värden att visa"),
         include_x_axis=True,
-        range=(0, 100) if table.kind == MeasureKind.SHARE else None,
+        y_labels=_scale(table),
         value_formatter=lambda value: f"{value:g}".replace(".", ","),
     )
     bands = [row for row in table.rows if not row.total]
@@ -72,13 +76,34 @@ def chart_svg(table: Table) -> str:
     return _accessible(svg, table)
 
 
+def chart_legend() -> list[tuple[str, str]]:
+    """(colour, sex group) of the bars, in the order of the tables' columns."""
+    return [
+        (colour, str(group.label)) for colour, group in zip(STYLE.colors, SEX_GROUPS, strict=True)
+    ]
+
+
+def _scale(table: Table) -> list[int]:
+    """Whole numbers up the y axis (0 to 100 for a share), about five steps."""
+    if table.kind == MeasureKind.SHARE:
+        return list(range(0, 101, 20))
+    shown = [cell.number for row in table.rows if not row.total for cell in row.cells[:-1]]
+    top = max([5, *(int(number) + 1 for number in shown if number is not None)])
+    step = next(
+        step
+        for step in (m * 10**exponent for exponent in itertools.count() for m in (1, 2, 5))
+        if top / step <= 6
+    )
+    return list(range(0, top + step, step))
+
+
 def _accessible(svg: str, table: Table) -> str:
     """role="img" with the chart's title and description as its name, first in the SVG."""
     ident = f"chart-{table.code}"
     description = gettext(
-        "Stapeldiagram: %(title)s, per åldersgrupp med en stapel per kön. Samma värden står i "
-        "tabellen intill; värden som döljs där saknas i diagrammet."
-    ) % {"title": table.title}
+        "Stapeldiagram: %(title)s, per åldersgrupp med en stapel per kön (%(groups)s). Samma "
+        "värden står i tabellen intill; värden som döljs där saknas i diagrammet."
+    ) % {"title": table.title, "groups": ", ".join(table.columns[:-1]).lower()}
     opening = _OPENING.search(svg)
     tag = opening.group(0)[:-1] + (
         f' role="img" aria-labelledby="{ident}-title {ident}-desc"'

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .categories import source_text
+from .charts import chart_legend
 from .exports import report_csv, report_xlsx
 from .forms import StatisticsForm
 from .selectors import statistics_report, statistics_units
@@ -44,6 +45,7 @@ class StatisticsView(StatisticsMixin, TemplateView):
             form=self.form,
             report=report,
             legend=LEGEND,
+            chart_legend=chart_legend(),
             source=source_text(),
             query=f"?{query}" if query and self.form.is_valid() else "",
             **kwargs,
