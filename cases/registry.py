@@ -11,11 +11,13 @@ A process imports ``cases``; ``cases`` imports no process.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 # --- Case URLs: what a request is about -----------------------------------------------------
 
@@ -258,3 +260,79 @@ def register_case_links(links: CaseLinks) -> None:
 
 def case_links() -> Sequence[CaseLinks]:
     return [_case_links[code] for code in sorted(_case_links)]
+
+
+# --- The chef's statistics (ISU) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatisticsPeriod:
+    """The days a statistic covers, both included (a month, a quarter or a year)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        """The first moment of the period, local time (for a timestamp's index range)."""
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """The first moment after the period, local time."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
+        )
+
+
+class MeasureKind:
+    """What a measure shows in each cell: a count of events, the share of events that are
+    a "yes" (``stat_flag``), or the median of ``stat_value`` (days)."""
+
+    COUNT = "count"
+    SHARE = "share"
+    MEDIAN = "median"
+
+
+@dataclass(frozen=True)
+class StatisticsEvents:
+    """One query of a measure's events in the period: ``rows`` holds one row per event (a
+    SIP started, a kallelse due, an insats reviewed), annotated with ``stat_on``, the local
+    date of the event, on which the person's age is counted; for a share ``stat_flag``
+    (True: counted as yes); for a median ``stat_value`` (whole days); for a measure with
+    groups ``stat_group`` (one of its group codes). ``person`` is the path from the rows'
+    model to the Person the event is about, whose legal sex and age split the statistic."""
+
+    rows: QuerySet
+    person: str = "person"
+
+
+@dataclass(frozen=True)
+class StatisticsMeasure:
+    """One measure of the chef's statistics (individbaserad systematisk uppföljning), which
+    overview.statistics splits by legal sex and age band, suppresses and exports, knowing no
+    process. ``events(units=, period=, today=)`` returns the queries of the events in the
+    period that concern these units (ids); the overview runs them all as one SQL statement.
+    ``section`` heads the measures shown together; ``title`` and ``description`` say what is
+    counted (in Swedish); ``groups`` ((code, label), ...) split the measure into one table per
+    group (e.g. per legal basis)."""
+
+    code: str
+    section: str
+    title: str
+    description: str
+    kind: str
+    events: Callable[..., Sequence[StatisticsEvents]]
+    groups: Sequence[tuple[str, str]] = ()
+    order: int = 50
+
+
+_statistics_measures: dict[str, StatisticsMeasure] = {}
+
+
+def register_statistics_measure(measure: StatisticsMeasure) -> None:
+    _statistics_measures[measure.code] = measure
+
+
+def statistics_measures() -> Sequence[StatisticsMeasure]:
+    return sorted(_statistics_measures.values(), key=lambda measure: (measure.order, measure.code))

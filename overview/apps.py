@@ -13,11 +13,14 @@ class OverviewConfig(AppConfig):
         from viewflow.workflow.timers import fire_due_timers
 
         from cases.registry import PeriodicJob, register_page_purposes, register_periodic_job
+        from core.databases import sqlite_functions_register
         from notifications.services import deliveries_send
 
         from .digest import digest_register, escalation_digests_send
 
         digest_register()
+        # The statistics' median on SQLite (make run); PostgreSQL has its own.
+        sqlite_functions_register()
         # The start page lists the processes' rows, naming people: the access log says why.
         register_page_purposes({"overview:index": "Översikt"})
         # The tick's frame: viewflow's timers first (follow-ups coming due), then the

@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
+from .statistics.views import StatisticsCsvView, StatisticsView, StatisticsXlsxView
 from .views import OverviewView
 
 
@@ -15,3 +16,10 @@ class OverviewApplication(Application):
     menu_template_name = None
 
     index_path = path("", OverviewView.as_view(), name="index")
+    statistics_path = path("statistik/", StatisticsView.as_view(), name="statistics")
+    statistics_csv_path = path(
+        "statistik/statistik.csv", StatisticsCsvView.as_view(), name="statistics_csv"
+    )
+    statistics_xlsx_path = path(
+        "statistik/statistik.xlsx", StatisticsXlsxView.as_view(), name="statistics_xlsx"
+    )

@@ -102,3 +102,7 @@ class PlacementConfig(AppConfig):
         from .demo import placement_demo_seed
 
         register_demo_seeder(placement_demo_seed)
+
+        from .statistics import placement_statistics_register
+
+        placement_statistics_register()

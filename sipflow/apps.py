@@ -82,3 +82,7 @@ class SipflowConfig(AppConfig):
                 manage_refused=manage_refused,
             )
         )
+
+        from .statistics import sip_statistics_register
+
+        sip_statistics_register()

@@ -285,6 +285,12 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     reminded_at = models.DateTimeField(_("påmind"), null=True, blank=True)
+    sent_at = models.DateTimeField(
+        _("skickad"),
+        null=True,
+        blank=True,
+        help_text=_("När kallelsen gick ut, eller ut på nytt när mötet flyttades."),
+    )
 
     class Meta:
         verbose_name = _("kallelse")
@@ -468,6 +474,12 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
+    due_on = models.DateField(
+        _("planerad till"),
+        null=True,
+        blank=True,
+        help_text=_("Datumet uppföljningen var planerad till när den gjordes."),
+    )
     next_follow_up = models.DateField(_("nästa uppföljning"), null=True, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
 

@@ -4,6 +4,8 @@ Environment variables:
     DATABASE_URL     e.g. postgres://user:pass@host:5432/sipflow (default: a SQLite file,
                      which only ``make run`` relies on)
     DATABASE_MIGRATE_URL  the same database, as the role that owns the tables (migrate)
+    DATABASE_REPLICA_URL  a read replica of it (PostgreSQL streaming replication), for the
+                     statistics' and the overview's reads (default: none, all read the primary)
     SECRET_KEY       required in production
     DEBUG            "1"/"true" to enable debug mode
     ALLOWED_HOSTS    comma-separated host names
@@ -167,6 +169,23 @@ if os.environ.get("DATABASE_MIGRATE_URL"):
             "needs a role of its own that does not own the tables."
         )
     DATABASE_RUNTIME_ROLE = DATABASES["default"]["USER"]
+
+#: A read replica (core.databases.read_alias): only the statistics and the overview read from
+#: it, by name; every other read and all writes go to the primary (config/routers.py). In the
+#: tests the alias is a mirror of the primary's test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must be a replica of DATABASE_URL's database, on the same "
+            "kind of server."
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.User"

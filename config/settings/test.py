@@ -17,6 +17,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A replica alias is a second connection, which would not see what a test writes inside its
+# transaction: the tests that need one add it (tests/config/test_replica.py).
+DATABASES.pop("replica", None)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -117,6 +117,7 @@ def follow_up_record(
             held_at=at,
             held_by=by,
             outcome=outcome,
+            due_on=plan.next_follow_up,
             next_follow_up=next_follow_up if outcome != FollowUp.Outcome.CLOSE else None,
             note=note.strip(),
         )

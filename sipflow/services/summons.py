@@ -80,10 +80,10 @@ def sip_summon(
         meeting.full_clean(exclude=["plan"])
         meeting.save()
         invitations = [
-            Invitation.objects.create(meeting=meeting, unit=unit)
+            Invitation.objects.create(meeting=meeting, unit=unit, sent_at=at)
             for unit in plan.invited_units.all()
         ] + [
-            Invitation.objects.create(meeting=meeting, organisation=organisation)
+            Invitation.objects.create(meeting=meeting, organisation=organisation, sent_at=at)
             for organisation in plan.invited_organisations.all()
         ]
         transit(
@@ -141,6 +141,8 @@ def meeting_reschedule(
         for invitation in meeting.invitations.select_for_update().exclude(
             status=Invitation.Status.CANCELLED
         ):
+            # The moved meeting is a new kallelse: its answer is timed from now (statistics).
+            invitation.sent_at = at
             if invitation.status != Invitation.Status.PENDING:
                 transit(invitation, "reset", at=at, by=by, unit=invitation.unit)
                 invitation.attendees = invitation.decline_reason = ""
@@ -149,6 +151,8 @@ def meeting_reschedule(
                 invitation.save()
                 waiting = open_task(plan, flow.wait, invitation=invitation.pk)
                 handle_run(flow.wait, waiting, again=True)  # under the lock held here
+            else:
+                invitation.save(update_fields=["sent_at"])
             tell_invitee(invitation, kind=SipEvent.INVITATION_RESCHEDULED)
         grants_sync_sip(plan=plan, at=at)
     return meeting

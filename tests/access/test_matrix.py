@@ -65,6 +65,9 @@ LIST_URLS = {
     "placement:tasks_assign",
     "placement:tasks_unassign",
     "overview:index",
+    "overview:statistics",
+    "overview:statistics_csv",
+    "overview:statistics_xlsx",
     "people:samples",
 }
 #: Case pages an allowed user must actually get (200).
@@ -341,6 +344,20 @@ def expected_access(name: str, role: str, place: str, consent: str) -> bool:
     if name == "people:access_log":  # who looked at the person: for chefs
         return case and role == Membership.Role.MANAGER
     return case
+
+
+#: Aggregates for chefs (Statistik, ISU): no case and no person on them, so nothing to
+#: refuse per case; every other role is refused the pages themselves (403).
+STATISTICS_PAGES = ("overview:statistics", "overview:statistics_csv", "overview:statistics_xlsx")
+
+
+def test_statistics_are_for_chefs_only(world):
+    build_case(world)
+    for (role, place), (client, _user) in staff(world).items():
+        for name in STATISTICS_PAGES:
+            status = client.get(reverse(name)).status_code
+            expected = 200 if role == Membership.Role.MANAGER else 403
+            assert status == expected, f"{role}/{place}: {name} answered {status}"
 
 
 def uses_the_page(name: str, role: str) -> bool:

@@ -291,7 +291,14 @@ SKIPPED = {
     "login",
 }
 TASK_PAGES = (":detail", ":execute", ":index")
-CHEF_ONLY = {"people:access_log", "people:samples", "people:sample_detail"}
+CHEF_ONLY = {
+    "people:access_log",
+    "people:samples",
+    "people:sample_detail",
+    "overview:statistics",
+    "overview:statistics_csv",
+    "overview:statistics_xlsx",
+}
 
 
 def users_of(name: str) -> list[str]:

@@ -1,1 +1,2 @@
+from tests.overview.statistics_world import stats  # noqa: F401
 from tests.sipflow_world import World, world  # noqa: F401
