@@ -58,8 +58,10 @@ class PlacementConfig(AppConfig):
         # HVB staff's start-page list, the chef's lists, the tick, and a withdrawn SoL
         # consent (under and avslut).
         from .plugs import placement_plugs_register
+        from .reportable import placement_reportable_register
 
         placement_plugs_register()
+        placement_reportable_register()  # avvikelser are reported from a placement
         consent_ended.connect(
             _on_placement_consent_ended, dispatch_uid="placement.consent_ended_sol"
         )

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cases",
     "sipflow",
     "placement",
+    "deviations",
     "notifications",
     "audit",
     "overview",
