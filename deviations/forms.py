@@ -112,7 +112,7 @@ class ReportForm(forms.Form):
         self.fields["concerned_unit"].queryset = concerned
         self.fields["also_concerned_unit"].queryset = concerned
         if len(units) == 1:
-            self.fields["unit"].initial = units[0]
+            self.fields["unit"].initial = units.first()
         self.fields["case"].choices = [
             (GENERAL, _("Överenskommelsen i allmänhet (utan personuppgifter)")),
             *(

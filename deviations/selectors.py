@@ -142,10 +142,12 @@ def report_units(*, user: User) -> QuerySet[Unit]:
     )
 
 
-def concerned_unit_choices() -> QuerySet[Unit]:
-    """The units a report can concern: those of a kommun or a region."""
+def concerned_unit_choices(*, user: User) -> QuerySet[Unit]:
+    """The units a report by the user can concern: those of a kommun or a region the user
+    does not work in."""
     return (
         Unit.objects.filter(organisation__kind__in=PARTY_ORGANISATION_KINDS)
+        .exclude(organisation__in=report_units(user=user).values("organisation_id"))
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )

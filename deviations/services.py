@@ -476,7 +476,6 @@ def measures_record(
     at = _now(at)
     deviation = _locked(deviation)
     _require_open(deviation)
-    acting = _handled_party(deviation, by=by, party=None)
     if deviation.status != Deviation.Status.INVESTIGATING:
         raise InvalidState(
             _(
@@ -485,6 +484,7 @@ def measures_record(
             ),
             reason="allocation_not_agreed",
         )
+    acting = _handled_party(deviation, by=by, party=None)
     if not measures.strip():
         raise ValidationError({"measures": _("Skriv vilka åtgärder som har vidtagits.")})
     deviation.measures, deviation.measures_at, deviation.measures_by = measures.strip(), at, by

@@ -88,8 +88,8 @@ class ReportView(ServiceFormMixin, FormView):
         self.request.case_persons = [ref.person for _label, refs in cases for ref in refs]
         return {
             **super().get_form_kwargs(),
-            "units": list(selectors.report_units(user=user)),
-            "concerned": selectors.concerned_unit_choices(),
+            "units": selectors.report_units(user=user),
+            "concerned": selectors.concerned_unit_choices(user=user),
             "cases": cases,
         }
 
