@@ -222,3 +222,25 @@ def test_statistics_are_for_chefs(world):
     assert login(world.vera).get(url("statistics")).status_code == 403
     chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user
     assert login(chef).get(url("statistics"), {"year": "junk"}).status_code == 200
+
+
+def test_a_withdrawn_consent_hides_the_person_at_once(world):
+    """BUP sees the SIP, and so Alva in the report, only while the consent covers it."""
+    from consent.models import Consent
+    from consent.services import consent_withdraw
+
+    plan = sip_inviting_bup(world)
+    deviation = report(world, plan=plan)
+    vera = login(world.vera)
+    assert "Alva Ek" in vera.get(url("detail", deviation)).content.decode()
+    consent_withdraw(
+        consent=Consent.objects.get(subject=world.child, given_by=world.mother),
+        withdrawn_by=world.mother,
+        form=Consent.Form.ORAL,
+        documented_by=world.sara,
+    )
+    page = vera.get(url("detail", deviation))
+    assert page.status_code == 200  # the avvikelse stays hers to handle
+    assert "Alva" not in page.content.decode()
+    assert "Alva" not in vera.get(url("index")).content.decode()
+    assert "Alva Ek" in login(world.sara).get(url("index")).content.decode()  # hers is own
