@@ -69,17 +69,22 @@ class ReportForm(forms.Form):
     )
     unit = UnitChoiceField(label=_("Din enhet"), queryset=Unit.objects.none())
     concerned_unit = UnitChoiceField(
-        label=_("Berörd enhet i den andra organisationen"), queryset=Unit.objects.none()
+        label=_("Berörd enhet"),
+        help_text=_("Enheten i den andra organisationen som avvikelsen rör."),
+        queryset=Unit.objects.none(),
     )
     also_concerned_unit = UnitChoiceField(
-        label=_("Ytterligare berörd enhet (i en tredje organisation)"),
+        label=_("Ytterligare berörd enhet"),
+        help_text=_("Bara om avvikelsen rör en tredje organisation."),
         queryset=Unit.objects.none(),
         required=False,
     )
     occurred_on = date_field(_("När inträffade det?"))
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
     harm = forms.ChoiceField(
-        label=_("Kom personen till skada, eller fanns en risk?"), choices=Harm.choices
+        label=_("Skada eller risk"),
+        help_text=_("Kom personen till skada, eller fanns en risk för skada?"),
+        choices=Harm.choices,
     )
     agreement = forms.ChoiceField(
         label=_("Överenskommelse"), choices=AgreementCode.choices, initial=AgreementCode.HVB
@@ -94,15 +99,15 @@ class ReportForm(forms.Form):
         ),
     )
     responsibilities = forms.CharField(
-        label=_("Tillfällig ansvarsfördelning: vem gör vad?"),
+        label=_("Tillfällig ansvarsfördelning"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_(
-            "Parterna ska omgående komma överens om vem som gör vad medan avvikelsen utreds. "
-            "Ditt förslag gäller när den andra parten har godkänt det."
+            "Vem gör vad medan avvikelsen utreds? Parterna ska omgående komma överens om "
+            "det; ditt förslag gäller när den andra parten har godkänt det."
         ),
     )
-    allocation_until = date_field(_("Ansvarsfördelningen gäller till och med"))
+    allocation_until = date_field(_("Gäller till och med"))
 
     def __init__(
         self, *args, units, concerned, cases: list[tuple[str, list[CaseReference]]], **kwargs

@@ -222,9 +222,12 @@ class ActionView(DeviationMixin, ServiceFormMixin, FormView):
     template_name = "deviations/action.html"
     title = ""
     intro = ""
+    submit_label = _("Spara")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, intro=self.intro, **kwargs)
+        return super().get_context_data(
+            title=self.title, intro=self.intro, submit_label=self.submit_label, **kwargs
+        )
 
     def get_success_url(self, result=None) -> str:
         return selectors.deviation_url(self.deviation)
@@ -263,6 +266,7 @@ class AllocationView(ActionView):
 class AgreeView(ActionView):
     form_class = forms.PartyForm
     title = _("Godkänn den tillfälliga ansvarsfördelningen")
+    submit_label = _("Godkänn")
     success_message = _("Din organisation har godkänt den tillfälliga ansvarsfördelningen.")
 
     def get_form_kwargs(self):
@@ -345,10 +349,14 @@ class MeasuresView(ActionView):
 class SignOffView(ActionView):
     form_class = forms.PartyForm
     title = _("Godkänn åtgärderna")
+    submit_label = _("Godkänn")
     success_message = _("Du har godkänt åtgärderna för din organisation.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parties": self.access.handles}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(measures=self.deviation.measures, **kwargs)
 
     def perform(self, form):
         return services.measures_sign_off(
@@ -359,6 +367,7 @@ class SignOffView(ActionView):
 class DisputeRaiseView(ActionView):
     form_class = forms.DisputeRaiseForm
     title = _("Ta upp som tvist")
+    submit_label = _("Ta upp som tvist")
     intro = _(
         "En tvist hanteras först av tjänsteledningen i kommunen och regionen, därefter av "
         "Länschefsnätverket och sist av Välfärdsrådet."
