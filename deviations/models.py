@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -107,7 +108,7 @@ class Deviation(ConcurrentTransitionMixin, models.Model):
     @property
     def reference(self) -> str:
         """Its number as the parties and the incident system quote it: AVV-2026-12."""
-        return f"AVV-{self.reported_at:%Y}-{self.pk}"
+        return f"AVV-{timezone.localtime(self.reported_at):%Y}-{self.pk}"
 
     @transition(
         field=status,

@@ -679,8 +679,8 @@ def dispute_level_record(
     on and its date, and at Länschefsnätverket the notice, the written submission and the
     meeting (the notice at least a month before it)."""
     at = _now(at)
+    deviation = _locked(dispute.deviation)  # the report first, as every step locks it
     dispute = _locked_dispute(dispute)
-    deviation = _locked(dispute.deviation)
     acting = _ladder_party(deviation, by=by, party=None)
     level = dispute.levels.get(level=dispute.stage)
     errors = {}
@@ -725,8 +725,8 @@ def dispute_decide(
     level above; at Välfärdsrådet, the top, it ends unresolved (the agreement is then
     renegotiated, or a local tvist is settled in allmän domstol)."""
     at = _now(at)
+    deviation = _locked(dispute.deviation)  # the report first, as every step locks it
     dispute = _locked_dispute(dispute)
-    deviation = _locked(dispute.deviation)
     acting = _ladder_party(deviation, by=by, party=None)
     level = dispute.levels.get(level=dispute.stage)
     rule = LADDER[level.level]

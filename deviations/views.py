@@ -170,6 +170,13 @@ class DetailView(DeviationMixin, TemplateView):
             approved=approved,
             may_agree=deviation.status == Deviation.Status.REPORTED and bool(mine - approved),
             may_act=bool(mine) and deviation.status != Deviation.Status.CLOSED,
+            may_dispute=deviation.status != Deviation.Status.CLOSED
+            and bool(
+                access.handles
+                or selectors.user_is_manager_of(
+                    user=self.request.user, units=[party.unit_id for party in access.parties]
+                )
+            ),
             handles=access.handles,
             may_sign_off=any(party.signed_off_at is None for party in access.handles)
             and bool(deviation.measures)
