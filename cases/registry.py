@@ -336,3 +336,55 @@ def register_statistics_measure(measure: StatisticsMeasure) -> None:
 
 def statistics_measures() -> Sequence[StatisticsMeasure]:
     return sorted(_statistics_measures.values(), key=lambda measure: (measure.order, measure.code))
+
+
+# --- Cases an avvikelse is reported from ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseReference:
+    """One case as a report about it (an avvikelse, deviations) shows it to one user:
+    ``title`` names the person, so a reference is only ever made for a user who may see the
+    case now. ``units`` are the units taking part in it (empty where not asked for)."""
+
+    case_kind: str
+    case_id: int
+    title: str
+    url: str
+    person: Any
+    units: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportableCases:
+    """A process whose cases an avvikelse can be reported from, without the reporting app
+    importing the process.
+
+    ``case_kind`` is the process's ``AccessGrant.case_kind`` and ``label`` names the kind
+    ("SIP"). ``visible_ids(user=)`` gives the ids of the cases the user may see with their
+    person now, as a ``values`` QuerySet (one SQL subquery for a list, whatever its size);
+    ``reference(user=, case_id=)`` runs the process's full access check for one case and
+    returns it as the user may see it, with its units, or None; ``choices(user=)`` lists
+    the cases the user may report from, newest first and bounded, without their units."""
+
+    case_kind: str
+    label: str
+    visible_ids: Callable[..., QuerySet]
+    reference: Callable[..., CaseReference | None]
+    choices: Callable[..., Sequence[CaseReference]]
+    order: int = 50
+
+
+_reportable_cases: dict[str, ReportableCases] = {}
+
+
+def register_reportable_cases(cases: ReportableCases) -> None:
+    _reportable_cases[cases.case_kind] = cases
+
+
+def reportable_cases() -> Sequence[ReportableCases]:
+    return sorted(_reportable_cases.values(), key=lambda cases: (cases.order, cases.case_kind))
+
+
+def reportable_case(case_kind: str) -> ReportableCases | None:
+    return _reportable_cases.get(case_kind)

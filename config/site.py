@@ -9,6 +9,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from audit import views as audit_views
 from consent import views as consent_views
 from core.forms import LoginForm
+from deviations.site import DeviationsApplication
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
 from overview.site import OverviewApplication
@@ -217,6 +218,7 @@ site = Site(
         PeopleApplication(),
         sip_app,
         placement_app,
+        DeviationsApplication(),
         NotificationsApplication(),
     ],
     # Inside the site, so that login and password pages carry its title and colours.

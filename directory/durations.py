@@ -95,6 +95,14 @@ class DurationCode(models.TextChoices):
         "placement_private_talk_proposal",
         _("Enskilt samtal med barnet (förslag)"),
     )
+    DEVIATION_ALLOCATION_REMINDER = (
+        "deviation_allocation_reminder",
+        _("Påminnelse tills en tillfällig ansvarsfördelning i en avvikelse är överenskommen"),
+    )
+    DISPUTE_NOTICE_BEFORE_MEETING = (
+        "dispute_notice_before_meeting",
+        _("Avisering av en tvist före Länschefsnätverkets möte"),
+    )
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,7 @@ VOLUNTARY_OR_COMPULSORY = _(
 )
 COST_RESPONSIBILITY = _("Kostnadsansvar")
 PLACEMENT_RESPONSIBILITY = _("Socialtjänstens ansvar vid HVB placering")
+DEVIATIONS = _("Avvikelsehantering för att utveckla samverkan")
 
 SIP_LAW = _("SoL (2025:400) 10 kap 8 §, HSL (2017:30) 16 kap 4 §")
 #: For the values no law or agreement sets: the organisation decides, sipflow proposes one.
@@ -403,6 +412,46 @@ DURATIONS: tuple[Duration, ...] = (
         proposal=True,
         enabled=False,
         switch=SwitchCode.PRIVATE_TALK,
+    ),
+    # Avvikelser between kommun and region (RULES.md §4): the parties agree a temporary
+    # allocation of responsibility at once ("omgående"); how often sipflow reminds them until
+    # they have is the organisation's choice.
+    Duration(
+        code=DurationCode.DEVIATION_ALLOCATION_REMINDER,
+        value=1,
+        unit=DurationUnit.DAYS,
+        source=Source(
+            law=_(
+                "Parterna ska omgående komma överens om en tillfällig ansvarsfördelning; hur "
+                "ofta påminnelsen går bestämmer organisationen (standardvärde i sipflow)"
+            ),
+            section=DEVIATIONS,
+            ref="004 ≈L1356-1359",
+        ),
+        effective_from=dt.date(2010, 1, 1),
+        overridable=True,
+        minimum=1,
+        maximum=7,
+    ),
+    # Tvist på regional nivå: the shortcoming is announced to the steering group of
+    # Länschefsnätverket at least one month ahead, then in writing. The substance-abuse
+    # agreement that says so ran from 2021-07-01 (to 2024-06-30, prolonged by 12 months
+    # while revised); the texts we hold have no successor, so the row stays open-ended until
+    # one replaces it.
+    Duration(
+        code=DurationCode.DISPUTE_NOTICE_BEFORE_MEETING,
+        value=1,
+        unit=DurationUnit.MONTHS,
+        source=Source(
+            law=_(
+                "Länsövergripande överenskommelse om samverkan rörande personer som "
+                "missbrukar alkohol, narkotika, andra beroendeframkallande medel, läkemedel, "
+                "dopningsmedel eller spel om pengar (Region Dalarna och kommunerna i "
+                "Dalarna), avsnitt 7.1.2 Tvist på regional nivå"
+            ),
+            ref="001 ≈L1875-1879",
+        ),
+        effective_from=dt.date(2021, 7, 1),
     ),
 )
 

@@ -56,8 +56,10 @@ class PlacementConfig(AppConfig):
         # HVB staff's start-page list, the chef's lists, the tick, and a withdrawn SoL
         # consent (under and avslut).
         from .plugs import placement_plugs_register
+        from .reportable import placement_reportable_register
 
         placement_plugs_register()
+        placement_reportable_register()  # avvikelser are reported from a placement
 
         # The SIP a placement links to: what its pages show and its follow-ups carry.
         from .links import placement_links_register

@@ -42,6 +42,7 @@ class SipflowConfig(AppConfig):
         from .history import invitation_history_write, plan_history_write
         from .models import Invitation, SipPlan
         from .plugs import sip_plugs_register
+        from .reportable import sip_reportable_register
 
         consent_ended.connect(_on_consent_ended, dispatch_uid="sipflow.consent_ended")
         consent_ended.connect(_on_consent_ended_grants, dispatch_uid="sipflow.consent_grants")
@@ -54,6 +55,7 @@ class SipflowConfig(AppConfig):
         register_unit_cases(unit_case_person_ids)
         sip_event_kinds_register()
         sip_plugs_register()
+        sip_reportable_register()  # avvikelser are reported from a SIP (deviations)
 
         from cases.registry import (
             CaseAccess,

@@ -22,6 +22,9 @@ LAYERS = (
     "consent",
     "cases",
     "audit",
+    # Avvikelser: a process beside SIP and placement, which it reaches only through
+    # cases.registry.ReportableCases (below them, so that it cannot import them).
+    "deviations",
     "sipflow",
     "placement",
     "overview",

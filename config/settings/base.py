@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cases",
     "sipflow",
     "placement",
+    "deviations",
     "notifications",
     "audit",
     "overview",

@@ -55,7 +55,7 @@ SKIPPED = ("logout", "admin:logout")
 ROLES = ("socialsekreterare", "vårdpersonal", "chef")
 #: Pages about case data, which each role sees differently; the login, password and
 #: language pages of the frame are the same for everyone and are tried by one role.
-CASE_APPS = ("people", "sip", "notifications", "overview")
+CASE_APPS = ("people", "sip", "notifications", "overview", "deviations")
 
 
 def plans_at_every_step(world, case) -> list:

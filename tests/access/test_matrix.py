@@ -23,6 +23,8 @@ from audit.services import sample_draw
 from cases import registry
 from consent.models import Consent, InformationCategory, Purpose
 from consent.services import consent_withdraw, recorded_view_create
+from deviations.rules import AgreementCode, Category, Harm
+from deviations.services import deviation_report
 from directory.models import Membership, Organisation, Unit
 from placement import services as placement_services
 from placement.grants import grants_sync_placement
@@ -69,6 +71,9 @@ LIST_URLS = {
     "overview:statistics_csv",
     "overview:statistics_xlsx",
     "people:samples",
+    "deviations:index",
+    "deviations:report",
+    "deviations:statistics",
 }
 #: Case pages an allowed user must actually get (200).
 MUST_SHOW = {
@@ -94,6 +99,8 @@ MUST_SHOW = {
     "placement:handover",
     "placement:cancel",
     "placement:registration_move",
+    "deviations:detail",
+    "deviations:export",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -144,6 +151,8 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
         return {"object_id": obj.pk}
     if kwarg_names == ("person_pk",):
         return {"person_pk": case["person"].pk}
+    if kwarg_names == ("pk",) and name.startswith("deviations:"):
+        return {"pk": case["deviation"].pk}
     if kwarg_names == ("pk",):
         by_name = {
             "people:consent_detail": case["consent"],
@@ -186,7 +195,7 @@ def test_every_case_url_is_in_the_matrix(world):
     case = build_case(world)
     unknown = [name for name, kwargs in case_urls() if kwargs_for(name, kwargs, case) is None]
     assert unknown == []
-    assert {"people", "sip", "placement"} <= set(registry.case_urls())
+    assert {"people", "sip", "placement", "deviations"} <= set(registry.case_urls())
     assert len(case_urls()) > 80  # viewflow's task pages are in it
 
 
@@ -210,6 +219,7 @@ def build_case(world):
         "person": world.child,
         "consent": consents[0],
         "consents": consents,
+        "deviation": deviation_from(world, plan),
         "plan": SipPlan.objects.get(pk=plan.pk),
         "invitation": meeting.invitations.get(unit=world.bup),
         "placement": placement,
@@ -278,6 +288,26 @@ def placement_decided(world):
     return placement
 
 
+def deviation_from(world, plan):
+    """BUP (the invited place) reports an avvikelse from the SIP about Barn och familj (the
+    owning place): both organisations are its parties, the other place is not."""
+    today = timezone.localdate()
+    return deviation_report(
+        by=world.vera,
+        unit=world.bup,
+        concerned_units=[world.social],
+        case_kind="sip",
+        case_id=plan.pk,
+        occurred_on=today,
+        description="Kallelsen besvarades inte.",
+        category=Category.SIP_SUMMONS_UNANSWERED,
+        harm=Harm.RISK,
+        agreement=AgreementCode.HVB,
+        responsibilities="Socialtjänsten kallar till ett nytt möte.",
+        allocation_until=today,
+    )
+
+
 def health_request_to(unit, *, placement, by) -> HealthExamRequest:
     """A hälsoundersökning asked of ``unit`` (the invited place), with its health-only
     grant. Written directly: the service asks it of a placed child only, and the query
@@ -330,6 +360,10 @@ def expected_access(name: str, role: str, place: str, consent: str) -> bool:
         return name in HVB_PAGES or name in ("overview:index", "placement:index")
     if role not in CASE_ROLES:
         return False
+    if name.startswith("deviations:") and name not in LIST_URLS:
+        # The avvikelse: both organisations' units it concerns, whatever the consent (its
+        # person only while the SIP's access reaches them: tests/deviations).
+        return place in ("own", "invited")
     if name == "people:sample_detail":  # the chef of the unit whose cases were sampled
         return role == Membership.Role.MANAGER and place == "own"
     if name in ("placement:health_request", "placement:handover"):

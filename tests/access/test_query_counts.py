@@ -24,6 +24,7 @@ from viewflow.workflow.timers import fire_due_timers
 from audit.services import sample_draw
 from consent.models import Consent, InformationCategory, Purpose
 from consent.services import consent_register
+from deviations.services import allocation_agree, note_add
 from directory.models import Membership, Organisation, Person
 from directory.services import guardianship_create
 from placement import services as placement_services
@@ -38,7 +39,7 @@ from placement.services import placement_open_process
 from sipflow import services
 from sipflow.flows import SipFlow
 from sipflow.models import FollowUp, Invitation, Meeting, SipPlan
-from tests.access.test_matrix import health_request_to, kwargs_for, url_patterns
+from tests.access.test_matrix import deviation_from, health_request_to, kwargs_for, url_patterns
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 from tests.placement_world import seed_templates
@@ -298,6 +299,7 @@ CHEF_ONLY = {
     "overview:statistics",
     "overview:statistics_csv",
     "overview:statistics_xlsx",
+    "deviations:statistics",
 }
 
 
@@ -360,7 +362,10 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     link_to_sip(world, placement, SipPlan.objects.get(pk=plan.pk))
     handover_from_dalarna(world, placement)
     placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
+    deviation = deviation_from(world, plan)
+    deviation_from(world, plan)  # and another, so that every list already holds one
     case = {
+        "deviation": deviation,
         "sample": sample,
         "person": world.child,
         "consent": consents[0],
@@ -393,6 +398,12 @@ def test_every_page_costs_the_same_at_two_sizes(world):
     for _ in range(2):
         more = placement_open_process(by=world.sara, person=families.new().child, unit=world.social)
         handover_from_dalarna(world, more)
+    # More avvikelser, and more of the page's own: agreed, with notes in its log.
+    allocation_agree(deviation=deviation, by=world.sara)
+    for text in ("Utreds hos BUP.", "Utreds hos socialtjänsten."):
+        note_add(deviation=deviation, by=world.vera, text=text)
+    for _ in range(3):
+        deviation_from(world, plan)
     case["invitation"] = plan.meetings.order_by("-pk").first().invitations.get(unit=world.bup)
     page_list = pages(case)
     large = measure(clients, page_list, search="Provsson")

@@ -116,6 +116,7 @@ def test_law_rows_are_not_overridable_and_organisation_settings_are():
         DurationCode.PLACEMENT_ENDING_PLANNING,
         DurationCode.HEALTH_EXAMINATION_DUE,  # HSLF-FS 2019:19 sets no number of days
         DurationCode.PLACEMENT_FOLLOW_UP_VISIT,  # "regularly": no law says how often
+        DurationCode.DEVIATION_ALLOCATION_REMINDER,  # "omgående": how often is theirs
     }
 
 

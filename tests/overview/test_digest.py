@@ -56,6 +56,7 @@ def test_one_digest_per_chef_per_day_grouping_their_units(world):
         "placement_cost_allocations_overdue": 0,
         "placement_handovers_open": 0,
         "placement_visits_overdue": 0,
+        "deviation_allocations_pending": 0,
     }
     assert digests[social_chef]["overdue_follow_ups"] == 1
     assert escalation_digests_send(at=morning(today + dt.timedelta(days=1))) == 2

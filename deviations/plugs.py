@@ -1,0 +1,37 @@
+"""What avvikelser plug into the layers above them, registered from
+``DeviationsConfig.ready()``: the chefs' red list (and the digest's count) of reports whose
+temporary allocation of responsibility is not agreed, and the daily reminder in the tick."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cases.registry import OverviewRows, PeriodicJob, register_overview_rows, register_periodic_job
+
+from . import selectors
+from .services import allocation_reminders_send
+
+
+def deviation_plugs_register() -> None:
+    # The code is the key of the chef's digest (stored in its events' data).
+    register_overview_rows(
+        OverviewRows(
+            code="deviation_allocations_pending",
+            title=_("Avvikelser utan överenskommen tillfällig ansvarsfördelning"),
+            empty=_("Inga."),
+            template="deviations/overview/allocation_pending.html",
+            rows=selectors.allocations_pending,
+            counted=lambda n: ngettext(
+                "%(count)d avvikelse utan överenskommen ansvarsfördelning",
+                "%(count)d avvikelser utan överenskommen ansvarsfördelning",
+                n,
+            ),
+            order=40,
+            # Shown without the person: the list names no one.
+            persons=lambda rows: [],
+        )
+    )
+    register_periodic_job(
+        PeriodicJob(name="deviation_allocations", run=allocation_reminders_send, order=64)
+    )

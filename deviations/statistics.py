@@ -1,0 +1,152 @@
+"""Statistics for the yearly reflection on cooperation (RULES.md §5): avvikelser by
+category, by pair of organisations and by month, the time to a temporary allocation and the
+time to close, for the organisations a chef works in. Counted in a fixed number of queries.
+
+Small cells are suppressed: a count under ``rules.SMALL_CELL`` is not shown, nor a time
+computed from fewer reports; where one cell of a table with its total is hidden, the next
+smallest is hidden too, so that the total does not give it away. (The overview's ISU
+statistics will share one suppression; this is the avvikelser's own until then.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics as stats
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from directory.models import Membership, Organisation, User
+
+from .models import Deviation, DeviationParty
+from .rules import SMALL_CELL, Category
+
+
+def suppressed(counts: Mapping[Hashable, int], *, threshold: int = SMALL_CELL) -> dict:
+    """Each count, or None where it is hidden: 1 to ``threshold - 1`` (0 is shown: it names
+    no one); and where exactly one is hidden, the smallest shown non-zero count besides, so
+    that the total cannot give the hidden one away."""
+    shown: dict = {key: (None if 0 < count < threshold else count) for key, count in counts.items()}
+    hidden = [key for key, value in shown.items() if value is None]
+    if len(hidden) == 1:
+        rest = [key for key, value in shown.items() if value]
+        if rest:
+            shown[min(rest, key=lambda key: (counts[key], str(key)))] = None
+    return shown
+
+
+def suppressed_total(total: int, *, threshold: int = SMALL_CELL) -> int | None:
+    return None if 0 < total < threshold else total
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int | None  # None: suppressed
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A median time over ``count`` reports; None where they are too few to show."""
+
+    count: int | None
+    median: float | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    year: int
+    organisations: list[Organisation]
+    total: int | None
+    by_category: list[Row]
+    by_pair: list[Row]
+    by_month: list[Row]
+    to_allocation_hours: Duration
+    to_close_days: Duration
+
+
+def chef_organisations(*, user: User) -> list[Organisation]:
+    """The organisations whose avvikelser a chef sees in the statistics: those of the units
+    the chef leads."""
+    return list(
+        Organisation.objects.filter(
+            units__memberships__user=user,
+            units__memberships__role=Membership.Role.MANAGER,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _median(values: list[float]) -> Duration:
+    if len(values) < SMALL_CELL:
+        return Duration(count=suppressed_total(len(values)), median=None)
+    return Duration(count=len(values), median=round(stats.median(values), 1))
+
+
+def deviation_statistics(*, user: User, year: int) -> Statistics:
+    """The year's avvikelser (by the day they were reported) that concern one of the
+    chef's organisations: three queries whatever their number."""
+    organisations = chef_organisations(user=user)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, 1, 1, tzinfo=tz)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    concerned = DeviationParty.objects.filter(organisation__in=organisations).values("deviation_id")
+    deviations = list(
+        Deviation.objects.filter(
+            pk__in=concerned, reported_at__gte=start, reported_at__lt=end
+        ).values_list("pk", "category", "reported_at", "allocation_agreed_at", "closed_at")
+    )
+    names: dict[int, list[str]] = {}
+    for deviation_id, name in (
+        DeviationParty.objects.filter(deviation_id__in=[row[0] for row in deviations])
+        .values_list("deviation_id", "organisation__name")
+        .order_by("organisation__name")
+    ):
+        names.setdefault(deviation_id, []).append(name)
+
+    categories = Counter(category for _pk, category, *_rest in deviations)
+    pairs = Counter(
+        pair for pk, *_rest in deviations for pair in combinations(sorted(names.get(pk, [])), 2)
+    )
+    months = Counter(timezone.localtime(reported).month for _pk, _c, reported, *_r in deviations)
+
+    shown_categories = suppressed({code: categories.get(code, 0) for code in Category.values})
+    shown_pairs = suppressed(pairs)
+    shown_months = suppressed({month: months.get(month, 0) for month in range(1, 13)})
+    return Statistics(
+        year=year,
+        organisations=organisations,
+        total=suppressed_total(len(deviations)),
+        by_category=[
+            Row(str(Category(code).label), shown_categories[code])
+            for code in Category.values
+            if categories.get(code)
+        ],
+        by_pair=[
+            Row(_("%(first)s och %(second)s") % {"first": a, "second": b}, shown_pairs[(a, b)])
+            for (a, b) in sorted(pairs)
+        ],
+        by_month=[
+            Row(formats.date_format(dt.date(year, month, 1), "F"), shown_months[month])
+            for month in range(1, 13)
+        ],
+        to_allocation_hours=_median(
+            [
+                (agreed - reported).total_seconds() / 3600
+                for _pk, _c, reported, agreed, _closed in deviations
+                if agreed is not None
+            ]
+        ),
+        to_close_days=_median(
+            [
+                (closed - reported).total_seconds() / 86400
+                for _pk, _c, reported, _agreed, closed in deviations
+                if closed is not None
+            ]
+        ),
+    )
