@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0006_alter_durationoverride_code'),
+        ('directory', '0006_rule_switches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
