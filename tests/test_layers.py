@@ -25,6 +25,7 @@ LAYERS = (
     "sipflow",
     "placement",
     "overview",
+    "api",
     "config",
 )
 
