@@ -19,6 +19,7 @@ API_PURPOSES = {
         "persons-create": "Registrera person",
         "person-detail": "Person",
         "person-consents": "Personens samtycken",
+        "person-views": "Personens inställningar",
         "consent-detail": "Samtycke",
         "consent-withdraw": "Återkalla samtycke",
         "sips": "Lista över SIP",
@@ -63,6 +64,7 @@ def api_subjects_register() -> None:
         {
             "person-detail": _person,
             "person-consents": _person,
+            "person-views": _person,
             "consent-detail": _consent,
             "consent-withdraw": _consent,
             **dict.fromkeys(

@@ -28,6 +28,7 @@ v1_patterns = [
     api_path("persons/", persons.PersonCreateView, "persons-create"),
     api_path("persons/<int:pk>/", persons.PersonDetailView, "person-detail"),
     api_path("persons/<int:pk>/consents/", consents.PersonConsentsView, "person-consents"),
+    api_path("persons/<int:pk>/views/", consents.PersonViewsView, "person-views"),
     api_path("consents/<int:pk>/", consents.ConsentDetailView, "consent-detail"),
     api_path("consents/<int:pk>/withdraw/", consents.ConsentWithdrawView, "consent-withdraw"),
     api_path("sips/", sips.SipListView, "sips"),

@@ -83,3 +83,21 @@ class ConsentWithdrawSerializer(serializers.Serializer):
         min_value=1, help_text=_("Den som lämnade samtycket (id).")
     )
     form = serializers.ChoiceField(choices=Consent.Form.choices)
+
+
+class RecordedViewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.IntegerField(source="subject_id")
+    holder = PersonRefSerializer(help_text=_("Vems inställning."))
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    view = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(source="recorded_by.get_username")
+
+
+class RecordedViewCreateSerializer(serializers.Serializer):
+    holder = serializers.IntegerField(
+        min_value=1, help_text=_("Personen själv eller en av vårdnadshavarna (id).")
+    )
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    view = Text(help_text=_("Vad personen har sagt."))

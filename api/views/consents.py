@@ -12,8 +12,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from consent.models import Purpose
-from consent.selectors import consent_for_user, consent_list
-from consent.services import consent_register, consent_withdraw
+from consent.selectors import consent_for_user, consent_list, recorded_view_list
+from consent.services import consent_register, consent_withdraw, recorded_view_create
 from directory.access import person_fully_visible
 from directory.selectors import person_for_user, person_guardians
 
@@ -22,6 +22,8 @@ from ..serializers.consents import (
     ConsentCreateSerializer,
     ConsentSerializer,
     ConsentWithdrawSerializer,
+    RecordedViewCreateSerializer,
+    RecordedViewSerializer,
 )
 from .base import ApiView, CreateView, WriteView
 
@@ -30,6 +32,7 @@ PURPOSE_LIST = "Personens samtycken"
 PURPOSE_REGISTER = "Registrera samtycke"
 PURPOSE_CONSENT = "Samtycke"
 PURPOSE_WITHDRAW = "Återkalla samtycke"
+PURPOSE_VIEW = "Dokumentera inställning"
 
 
 def _one_of(people, pk: int, *, field: str, message: str):
@@ -132,3 +135,48 @@ class ConsentWithdrawView(WriteView):
         # Read again as written, even where the withdrawal ended the caller's own access.
         consent = consent_list(person=person).get(pk=consent.pk)
         return Response(ConsentSerializer(consent).data)
+
+
+class PersonViewsView(CreateView):
+    """Inställningar: the child's, a guardian's or the person's own recorded view, which
+    every step concerning a child of 12 or more needs, and LVU and LVM instead of consent."""
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="persons_views_list",
+        responses={200: RecordedViewSerializer(many=True)},
+        description=_("Personens dokumenterade inställningar."),
+    )
+    def get(self, request, pk: int):
+        person = person_for_user(user=request.user, pk=pk)
+        full = person_fully_visible(user=request.user, person=person)
+        views = recorded_view_list(person=person, purposes=None if full else [Purpose.SIP])
+        return Response(RecordedViewSerializer(views.order_by("-recorded_at"), many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="persons_views_create",
+        request=RecordedViewCreateSerializer,
+        responses={201: RecordedViewSerializer},
+        description=_("Dokumentera en inställning: vad personen eller vårdnadshavaren har sagt."),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def write(self, request, pk: int):
+        person = person_for_user(user=request.user, pk=pk)
+        data = RecordedViewCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        guardians = person_guardians(person=person, on=timezone.localdate())
+        holder = _one_of(
+            [person, *guardians],
+            fields.pop("holder"),
+            field="holder",
+            message=_("Välj personen själv eller en av vårdnadshavarna."),
+        )
+        recorded = recorded_view_create(
+            subject=person, holder=holder, recorded_by=request.user, **fields
+        )
+        logged_subject(request, obj=recorded, person=person, purpose=PURPOSE_VIEW)
+        return Response(RecordedViewSerializer(recorded).data, status=status.HTTP_201_CREATED)
