@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
-    SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
@@ -48,7 +47,8 @@ v1_patterns = [
 
 urlpatterns = [path("v1/", include((v1_patterns, "v1")))]
 
-#: Under /api/ but outside the case namespace: the OpenAPI schema, Swagger UI and Redoc.
+#: Under /api/ but outside the case namespace: the OpenAPI schema and Swagger UI (not Redoc,
+#: whose page loads web fonts from another site).
 #: Swagger UI's own script is served by the same view (``?script``), never inline, and its
 #: files come from the sidecar package's static files: the site's CSP holds.
 docs_urlpatterns = [
@@ -57,10 +57,5 @@ docs_urlpatterns = [
         "api/docs/",
         login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
-    ),
-    path(
-        "api/redoc/",
-        login_not_required(SpectacularRedocView.as_view(url_name="api-schema")),
-        name="api-redoc",
     ),
 ]

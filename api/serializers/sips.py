@@ -33,6 +33,15 @@ class SipListItemSerializer(serializers.Serializer):
     next_follow_up = serializers.DateField(allow_null=True)
 
 
+class SipPageSerializer(serializers.Serializer):
+    """One page of the list: ``next`` and ``previous`` are the addresses of the pages beside
+    it (opaque cursors), null at the ends."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SipListItemSerializer(many=True)
+
+
 class SipFilterSerializer(serializers.Serializer):
     """The list's filters, as query parameters."""
 

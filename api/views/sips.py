@@ -36,6 +36,7 @@ from ..serializers.sips import (
     SipDetailSerializer,
     SipFilterSerializer,
     SipListItemSerializer,
+    SipPageSerializer,
     SipPrepareSerializer,
     SipStartSerializer,
 )
@@ -78,7 +79,7 @@ class SipListView(CreateView):
         tags=[TAG],
         operation_id="sips_list",
         parameters=FILTERS,
-        responses={200: SipListItemSerializer(many=True)},
+        responses={200: SipPageSerializer},
         description=_(
             "De SIP du får se nu, nyast först, i sidor (next/previous är markörer). Samma "
             "urval som SIP-sidorna."

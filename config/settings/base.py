@@ -321,11 +321,10 @@ SPECTACULAR_SETTINGS = {
         "ConsentStatusEnum": "consent.models.Consent.Status",
         "InvitationStatusEnum": "sipflow.models.Invitation.Status",
     },
-    # Swagger UI and Redoc from the sidecar package's static files: nothing from a CDN, and
-    # the page's script is a file of its own (script-src 'self', core.security).
+    # Swagger UI from the sidecar package's static files: nothing from a CDN, and the
+    # page's script is a file of its own (script-src 'self', core.security).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 #: The longest an API token may be issued for.
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
