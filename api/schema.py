@@ -33,7 +33,7 @@ class ConsentReasonSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details, with sipflow's stable code and the structured reasons."""
 
-    type = serializers.CharField(help_text=_("urn:sipflow:problem:<code>"))
+    type = serializers.CharField(help_text="urn:sipflow:problem:<code>")
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text=_("Vad som gick fel, på svenska."))

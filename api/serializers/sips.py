@@ -123,7 +123,7 @@ class SipDetailSerializer(SipListItemSerializer):
     invited unit is not shared are left out (null), and the cost allocation is for the
     parties that work the SIP in full."""
 
-    access = serializers.CharField(source="access.kind", help_text=_("own, invited eller admin"))
+    access = serializers.CharField(source="access.kind", help_text="own, invited, admin")
     origin = serializers.ChoiceField(choices=SipPlan.Origin.choices)
     started_by = serializers.CharField(source="started_by.get_username")
     social_needs = serializers.SerializerMethodField()
