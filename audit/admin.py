@@ -27,6 +27,7 @@ class AccessLogEntryAdmin(PersonScopedAdminMixin, ReadOnlyAdmin):
         "username",
         "action",
         "refused",
+        "credential",
         "object_type",
         "object_id",
         "person",

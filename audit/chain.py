@@ -11,6 +11,9 @@ of the chain, before the first sealed entry (see ``audit.selectors.audit_verify`
 The canonical form is frozen for the entries already written: a new field goes into
 ``SEALED_FIELDS`` (and ``_values``) only, never into ``LEGACY_FIELDS``. ``refused`` (an
 attempt the access checks turned away) came with sealing: every entry before it was granted.
+A field added after sealing began (``OPTIONAL_FIELDS``: ``credential``, the API token a call
+was made with) is sealed only where it is set, so the entries written before it keep the
+canonical form they were sealed with.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ LEGACY_FIELDS = (
 )
 #: The fields the seal of every entry written now covers.
 SEALED_FIELDS = (*LEGACY_FIELDS, "refused")
+#: Sealed with the others when not empty.
+OPTIONAL_FIELDS = ("credential",)
 
 
 def _values(entry: AccessLogEntry) -> dict[str, object]:
@@ -62,11 +67,14 @@ def _values(entry: AccessLogEntry) -> dict[str, object]:
         "purpose": entry.purpose,
         "path": entry.path,
         "refused": entry.refused,
+        "credential": entry.credential,
     }
 
 
 def _canonical(entry: AccessLogEntry, fields: tuple[str, ...]) -> str:
     values = _values(entry)
+    if fields == SEALED_FIELDS:
+        fields = (*fields, *(name for name in OPTIONAL_FIELDS if values[name]))
     return json.dumps(
         {name: values[name] for name in fields},
         sort_keys=True,

@@ -9,6 +9,9 @@ An attempt the access checks refuse (403, or the 404 a case one may not see answ
 logged too, marked refused, with the person it was about where the URL names one. A page
 that lists people (``request.case_persons``, set by the view) logs one entry per person
 shown. The purpose never carries what the user typed: a search may be a personnummer.
+A view that knows what it did (an API call, whose write answers 201 rather than a redirect)
+says so in ``request.case_action``; a call made with an API token names it in
+``request.access_credential``, and every entry of the call records it.
 
 ``SuperuserAccessLogMiddleware`` writes every request a superuser makes to the access log.
 Superuser is for emergencies (the demo has none; administrators manage the directory without
@@ -71,10 +74,12 @@ class AccessLogMiddleware:
         shown = getattr(request, "case_persons", None)
         if match.namespaces[0] not in case_namespaces() and subject is None and not shown:
             return response  # not a case page, and it named nobody
+        refused = response.status_code in REFUSED
         action = logged_action(request, response, match.view_name)
+        if not refused and getattr(request, "case_action", None):
+            action = request.case_action
         if action is None:
             return response
-        refused = response.status_code in REFUSED
         if subject is not None and subject.person is not None:
             persons = [subject.person]
         elif shown and not refused:
@@ -89,6 +94,7 @@ class AccessLogMiddleware:
             purpose=subject.purpose if subject else purpose_of(match.view_name),
             path=request.path,
             refused=refused,
+            credential=getattr(request, "access_credential", ""),
         )
         return response
 
@@ -127,6 +133,7 @@ def superuser_request_log(*, request, user) -> AccessLogEntry:
         person=subject.person if subject is not None else None,
         purpose=purpose[:PURPOSE_MAX_LENGTH],
         path=request.path,
+        credential=getattr(request, "access_credential", ""),
     )
 
 

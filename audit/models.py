@@ -71,6 +71,12 @@ class AccessLogEntry(models.Model):
         _("ändamål"), max_length=300, blank=True, help_text=_("Uppgiften eller skälet.")
     )
     path = models.CharField(_("sökväg"), max_length=500, blank=True)
+    credential = models.CharField(
+        _("åtkomstväg"),
+        max_length=64,
+        blank=True,
+        help_text=_("API-nyckeln anropet gjordes med; tomt för sidorna."),
+    )
     refused = models.BooleanField(
         _("nekad"),
         default=False,

@@ -19,6 +19,7 @@ from .selectors import outside_accesses
 
 PATH_MAX_LENGTH = AccessLogEntry._meta.get_field("path").max_length
 PURPOSE_MAX_LENGTH = AccessLogEntry._meta.get_field("purpose").max_length
+CREDENTIAL_MAX_LENGTH = AccessLogEntry._meta.get_field("credential").max_length
 
 
 def access_log_record(
@@ -32,12 +33,14 @@ def access_log_record(
     path: str = "",
     at: dt.datetime | None = None,
     refused: bool = False,
+    credential: str = "",
 ) -> AccessLogEntry:
     """Append one entry to the access log and link it into the hash chain.
 
     ``user`` None means the system itself. ``unit`` defaults to the user's first unit (by
     membership); ``person`` to ``obj`` when that is a person. ``refused`` marks an attempt
-    the access checks turned away. Entries are appended one at a time: on PostgreSQL a
+    the access checks turned away; ``credential`` names the API token the call was made
+    with (empty for the pages). Entries are appended one at a time: on PostgreSQL a
     transaction-scoped advisory lock is held from reading the last hash until the caller's
     transaction ends, so called inside a longer transaction it serialises logging until that
     commits.
@@ -52,6 +55,7 @@ def access_log_record(
         path=path,
         at=at,
         refused=refused,
+        credential=credential,
     )
     return entry
 
@@ -67,6 +71,7 @@ def access_log_record_persons(
     path: str = "",
     at: dt.datetime | None = None,
     refused: bool = False,
+    credential: str = "",
 ) -> list[AccessLogEntry]:
     """One entry per person (a page that shows several people), otherwise as
     ``access_log_record``; all appended in one hold of the chain lock, in a constant
@@ -110,6 +115,7 @@ def access_log_record_persons(
             # The path comes from the request; a very long one is cut rather than refused.
             path=path[:PATH_MAX_LENGTH],
             refused=refused,
+            credential=credential[:CREDENTIAL_MAX_LENGTH],
         )
         for person in persons
     ]

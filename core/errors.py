@@ -44,7 +44,12 @@ def permission_denied(request, exception, *, site):
         return defaults.permission_denied(request, exception)
 
 
-def page_not_found(request, exception, *, site):
+def page_not_found(request, exception, *, site, elsewhere=None):
+    """``elsewhere`` maps a path prefix to the handler of its own 404 (the API's problem
+    details)."""
+    for prefix, handler in (elsewhere or {}).items():
+        if request.path.startswith(prefix):
+            return handler(request, exception)
     with _framed(request, site):
         return defaults.page_not_found(request, exception)
 

@@ -28,6 +28,7 @@ LAYERS = (
     "sipflow",
     "placement",
     "overview",
+    "api",
     "config",
 )
 

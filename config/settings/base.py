@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "overview",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +200,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "cases.backends.UnitPermissionBackend",
     "directory.backends.AdministratorPermissionBackend",
+    # Administrators issue and revoke the API's tokens in the admin.
+    "api.backends.TokenAdministratorBackend",
 ]
 
 #: Deprecated: the working days to answer a SIP kallelse are a row of the duration table
@@ -299,3 +305,50 @@ AUDIT_CHECKPOINT_PATH = Path(
 
 # `manage.py seed_demo` creates users with published passwords: never in production.
 DEMO_DATA_ALLOWED = True
+
+# The REST API (api/): JSON only, token or session authentication, errors as RFC 9457
+# problem details, versioned by URL namespace (/api/v1/).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "DEFAULT_VERSION": "v1",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "sipflow API",
+    "DESCRIPTION": (
+        "SIP och samtycken för verksamhetssystemen bredvid sipflow: samma tjänster, "
+        "åtkomstregler, samtyckesprövning och åtkomstlogg som sidorna. Fel är RFC 9457 "
+        "problem details (application/problem+json) med en stabil kod."
+    ),
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewAnswerEnum": "sipflow.models.ActionReview.Answer",
+        "ConsentStatusEnum": "consent.models.Consent.Status",
+        "InvitationStatusEnum": "sipflow.models.Invitation.Status",
+    },
+    # Swagger UI from the sidecar package's static files: nothing from a CDN, and the
+    # page's script is a file of its own (script-src 'self', core.security).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+#: The longest an API token may be issued for.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+#: How long a write's Idempotency-Key and its first response are kept.
+API_IDEMPOTENCY_HOURS = 24

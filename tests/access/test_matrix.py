@@ -11,10 +11,11 @@ forgotten.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -74,6 +75,9 @@ LIST_URLS = {
     "deviations:index",
     "deviations:report",
     "deviations:statistics",
+    "api:v1:sips",
+    "api:v1:persons-lookup",
+    "api:v1:persons-create",
 }
 #: Case pages an allowed user must actually get (200).
 MUST_SHOW = {
@@ -101,6 +105,12 @@ MUST_SHOW = {
     "placement:registration_move",
     "deviations:detail",
     "deviations:export",
+    "api:v1:person-detail",
+    "api:v1:person-consents",
+    "api:v1:person-views",
+    "api:v1:consent-detail",
+    "api:v1:sip-detail",
+    "api:v1:kallelse-detail",
 }
 ROLES = [choice for choice, _label in Membership.Role.choices]
 CASE_ROLES = {Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER}
@@ -178,6 +188,17 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "placement:sip_start": case["placement"],
             "placement:cancel": case["placement"],
             "placement:registration_move": case["placement"],
+            **dict.fromkeys(
+                [
+                    "api:v1:person-detail",
+                    "api:v1:person-consents",
+                    "api:v1:person-views",
+                ],
+                case["person"],
+            ),
+            **dict.fromkeys(["api:v1:consent-detail", "api:v1:consent-withdraw"], case["consent"]),
+            **{name: case["plan"] for name in API_SIP_URLS},
+            **{name: case["invitation"] for name in API_INVITATION_URLS},
         }
         return {"pk": by_name[name].pk} if name in by_name else None
     process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
@@ -191,11 +212,35 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
     return None
 
 
+#: The API's URLs about one SIP and one kallelse (api.urls).
+API_SIP_URLS = [
+    f"api:v1:sip-{step}"
+    for step in (
+        "detail",
+        "prepare",
+        "invite",
+        "reschedule",
+        "meeting",
+        "follow-up",
+        "close",
+        "fhir",
+    )
+]
+API_INVITATION_URLS = [
+    f"api:v1:kallelse-{step}" for step in ("detail", "accept", "decline", "forward")
+]
+
+
 def test_every_case_url_is_in_the_matrix(world):
     case = build_case(world)
     unknown = [name for name, kwargs in case_urls() if kwargs_for(name, kwargs, case) is None]
     assert unknown == []
-    assert {"people", "sip", "placement", "deviations"} <= set(registry.case_urls())
+    assert {"people", "sip", "placement", "deviations", "api"} <= set(registry.case_urls())
+    assert {name for name, _kwargs in case_urls() if name.startswith("api:")} >= {
+        *API_SIP_URLS,
+        *API_INVITATION_URLS,
+        "api:v1:consent-withdraw",
+    }
     assert len(case_urls()) > 80  # viewflow's task pages are in it
 
 
@@ -425,6 +470,9 @@ def test_access_matrix(world, consent):
             # A message an earlier page left ("No objects selected") shows once, on whichever
             # page comes next: drop it, so that pages compare as they are.
             client.cookies.pop("messages", None)
+            if name.startswith("api:") and kwargs:
+                failures += api_failures(client, user, name, url, kwargs, allowed, role, place)
+                continue
             response = client.get(url, {"q": "Alva"} if name == "people:index" else None)
             status = response.status_code
             body = response.content.decode(errors="replace") if status == 200 else ""
@@ -477,6 +525,39 @@ def refusal_failures(client, user, who, name, kwargs, response, role) -> list[st
             failures.append(
                 f"{who}: POST answers {post.status_code}, a missing id {missing_post.status_code}"
             )
+    return failures
+
+
+def api_failures(client, user, name, url, kwargs, allowed, role, place) -> list[str]:
+    """An API URL about one case object, read (GET) or, for an action endpoint, sent an
+    empty body (POST, which a party answers with its validation error and changes nothing):
+    refused exactly as a missing id, and logged as a refused attempt with the person."""
+    who = f"{role}/{place}: {name}"
+    view = resolve(url).func.view_class
+    if hasattr(view, "get"):
+        send = client.get
+    else:
+        send = partial(client.post, data={}, content_type="application/json")
+    response = send(url)
+    status = response.status_code
+    if status >= 500:
+        return [f"{who} gave {status}"]
+    if allowed:
+        if status == 404:
+            return [f"{who} refused (404)"]
+        if name in MUST_SHOW and status != 200:
+            return [f"{who} answered {status}"]
+        return []
+    failures = []
+    if status not in (403, 404) or (status != 404 and uses_the_page(name, role)):
+        failures.append(f"{who} answered {status}, not 404")
+    missing_url = reverse(name, kwargs=dict.fromkeys(kwargs, MISSING))
+    missing = send(missing_url)
+    if (status, page(response, url)) != (missing.status_code, page(missing, missing_url)):
+        failures.append(f"{who} answers {status}, a missing id {missing.status_code}")
+    entry = AccessLogEntry.objects.filter(user=user, path=url).order_by("pk").last()
+    if entry is None or not entry.refused or entry.person_id is None:
+        failures.append(f"{who} refused without a refused entry with the person")
     return failures
 
 

@@ -48,6 +48,7 @@ def test_axes_guards_every_login_first_and_answers_a_lockout_last():
         "django.contrib.auth.backends.ModelBackend",
         "cases.backends.UnitPermissionBackend",
         "directory.backends.AdministratorPermissionBackend",
+        "api.backends.TokenAdministratorBackend",
     ]
     assert base.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert "axes" in base.INSTALLED_APPS
