@@ -244,3 +244,23 @@ def test_a_key_that_is_no_header_value_is_400(world, api_as):
         "validation_error",
     )
     assert body["reason"] == "idempotency_key"
+
+
+def test_the_tick_forgets_keys_after_a_day(world):
+    from datetime import timedelta
+
+    from api.services import idempotency_expire
+    from cases.registry import periodic_jobs
+
+    for key, age in (("old", timedelta(hours=25)), ("new", timedelta(hours=1))):
+        IdempotentRequest.objects.create(
+            user=world.vera,
+            key=key,
+            method="POST",
+            path="/api/v1/sips/",
+            fingerprint="0" * 64,
+            created_at=timezone.now() - age,
+        )
+    assert "api_idempotency" in {job.name for job in periodic_jobs()}
+    assert idempotency_expire() == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["new"]

@@ -52,7 +52,8 @@ def test_the_change_of_basis_to_lvu_from_its_page(pworld):
     }
     refused = sara.post(url("basis_change", placement), data)
     assert refused.status_code == 422
-    assert "Detta fält måste fyllas i." in refused.content.decode()
+    # Django's required-field message, as DRF's Swedish catalog words it (it takes precedence).
+    assert "Det här fältet är obligatoriskt." in refused.content.decode()
     response = sara.post(url("basis_change", placement), {**data, "decided_by": "Socialnämnden"})
     assert response.status_code == 302
     placement.refresh_from_db()
