@@ -224,7 +224,7 @@ def _table(model) -> str:
 
 
 @functools.cache
-def _in_force_sql() -> list[str]:
+def _in_force_sql() -> tuple[str, ...]:
     """The parts of a UNION ALL that give (kind, key, value, at) rows for the consents in
     force in one matter: one ``consent`` row each (pk, giver, documented at) and one row
     per unit, organisation or category it names or excludes (the field, the consent's pk,
@@ -265,7 +265,7 @@ def _in_force_sql() -> list[str]:
                 f'JOIN "{category.db_table}" c ON c."{category.pk.column}" = t."{target.column}" '
                 f'WHERE t."{own}" IN ({in_force})'
             )
-    return parts
+    return tuple(parts)
 
 
 def _in_force_params(*, subject_id: int, purpose: str, on: dt.date) -> list:

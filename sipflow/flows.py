@@ -187,7 +187,7 @@ class SipFlow(flow.Flow):
     def follow_up_time(self, activation):
         """The follow-up comes due on its date at the sending organisation's reminder
         hour."""
-        plan = SipPlan.objects.select_related("started_unit").get(process_id=activation.process.pk)
+        plan = activation.process.sip_plan
         due = plan.next_follow_up
         hour = plan_duration(plan=plan, code=DurationCode.REMINDER_HOUR, on=due)
         return timezone.make_aware(dt.datetime.combine(due, dt.time(hour, 0)))

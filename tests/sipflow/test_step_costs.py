@@ -24,7 +24,7 @@ ANSWER_STATEMENTS = 16
 #: The meeting with one answered party, and what each further answered party adds: its
 #: wait, which the join cancels once the meeting is held (the wait's process is read and
 #: its row updated).
-MEETING_STATEMENTS = 50
+MEETING_STATEMENTS = 49
 PER_PARTY_STATEMENTS = 2
 
 
