@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from consent.events import ConsentEvent
+from deviations.events import DeviationEvent
 from notifications.kinds import event_kinds
 from notifications.messages import email_for_event
 from notifications.models import Event
@@ -53,6 +54,13 @@ DATA = {
     PlacementEvent.HANDOVER_TO_SEND: {"on": "2026-11-30"},
     PlacementEvent.HANDOVER_STARTED: {"on": "2026-11-30"},
     OverviewEvent.ESCALATION: {"date": "2026-11-23", "unanswered": 3, "overdue_follow_ups": 1},
+    DeviationEvent.REPORTED: {"occurred_on": "2026-11-20"},
+    DeviationEvent.ALLOCATION_PROPOSED: {"until": "2026-12-04"},
+    DeviationEvent.ALLOCATION_REMINDER: {"reported_on": "2026-11-21"},
+    DeviationEvent.HANDLER_NAMED: {},
+    DeviationEvent.SIGN_OFF_ASKED: {},
+    DeviationEvent.CLOSED: {"closed_on": "2026-11-30"},
+    DeviationEvent.DISPUTE: {"on": "2026-11-30"},
 }
 
 SUBJECTS = {
@@ -75,6 +83,15 @@ SUBJECTS = {
     PlacementEvent.HANDOVER_TO_SEND: "Överlämning mellan regioner att göra",
     PlacementEvent.HANDOVER_STARTED: "Överlämning mellan regioner att bekräfta",
     OverviewEvent.ESCALATION: "Försenat i dina enheter",
+    DeviationEvent.REPORTED: "En avvikelse i samverkan rör er enhet",
+    DeviationEvent.ALLOCATION_PROPOSED: "Tillfällig ansvarsfördelning att godkänna",
+    DeviationEvent.ALLOCATION_REMINDER: (
+        "Påminnelse: tillfällig ansvarsfördelning inte överenskommen"
+    ),
+    DeviationEvent.HANDLER_NAMED: "Du är handläggare för en avvikelse i samverkan",
+    DeviationEvent.SIGN_OFF_ASKED: "Åtgärder i en avvikelse att godkänna",
+    DeviationEvent.CLOSED: "En avvikelse i samverkan är avslutad",
+    DeviationEvent.DISPUTE: "Tvist om en avvikelse i samverkan",
 }
 
 #: The date or time each kind's mail must show, as written in Swedish.
@@ -98,6 +115,13 @@ WHEN = {
     PlacementEvent.HANDOVER_TO_SEND: ["Folkbokföringen flyttades: 30 november 2026"],
     PlacementEvent.HANDOVER_STARTED: ["Påbörjad: 30 november 2026"],
     OverviewEvent.ESCALATION: ["23 november 2026"],
+    DeviationEvent.REPORTED: ["Händelsen inträffade: 20 november 2026"],
+    DeviationEvent.ALLOCATION_PROPOSED: ["Förslaget gäller till och med: 4 december 2026"],
+    DeviationEvent.ALLOCATION_REMINDER: ["Avvikelsen rapporterades: 21 november 2026"],
+    DeviationEvent.HANDLER_NAMED: [],
+    DeviationEvent.SIGN_OFF_ASKED: [],
+    DeviationEvent.CLOSED: ["Avslutad: 30 november 2026"],
+    DeviationEvent.DISPUTE: ["Datum: 30 november 2026"],
 }
 
 
