@@ -125,7 +125,7 @@ def test_the_command_names_the_broken_entry_and_fails(staff):
     assert failure.value.returncode == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_command_exits_with_1_from_the_command_line(staff, capsys):
     entries = record_three(staff)
     execute_behind_the_triggers_back(
@@ -137,7 +137,7 @@ def test_the_command_exits_with_1_from_the_command_line(staff, capsys):
     assert f"BROKEN at entry {entries[0].pk}" in capsys.readouterr().err
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_empties_the_log_and_leaves_the_triggers_on(staff):
     record_three(staff)
     call_command("flush", interactive=False, verbosity=0)

@@ -14,7 +14,7 @@ from audit.services import access_log_record
 PER_THREAD = 20
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_threads_recording_at_once_keep_the_chain_valid(staff):
     barrier = threading.Barrier(2)
     failures: list[BaseException] = []

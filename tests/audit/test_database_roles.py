@@ -57,7 +57,7 @@ def test_the_runtime_role_reads_and_writes_every_table_but_only_appends_to_the_l
     assert {table: rights for table, rights in privileges.items() if rights != ORDINARY} == {}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrate_runs_as_the_owner_and_gives_the_runtime_role_back_only_its_rights(settings):
     """With DATABASE_MIGRATE_URL set, migrate logs in as the owner (here the test session's
     own login role) and afterwards takes back any right on the log the runtime role should
@@ -83,7 +83,7 @@ def test_migrate_runs_as_the_owner_and_gives_the_runtime_role_back_only_its_righ
     assert runtime_privileges(role)[AccessLogEntry._meta.db_table] == {"SELECT", "INSERT"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrate_warns_when_no_role_of_its_own_is_given_to_the_application(settings):
     settings.DATABASE_MIGRATE = dj_database_url.parse(os.environ["DATABASE_URL"])
     settings.DATABASE_RUNTIME_ROLE = ""

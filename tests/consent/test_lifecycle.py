@@ -89,7 +89,7 @@ def test_withdrawal_takes_effect_at_once_and_tells_worker_and_units(
     assert ended == [(adult_consent.pk, "withdrawn")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_receiver_does_not_undo_the_withdrawal(adult_consent, caplog):
     def broken(**kwargs):
         raise RuntimeError("process could not be halted")
@@ -156,7 +156,7 @@ def test_sweep_leaves_withdrawn_consents_alone(adult_consent):
     assert adult_consent.status == Consent.Status.WITHDRAWN
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_events_are_only_written_inside_a_transaction():
     user = UserFactory()
     with pytest.raises(OutsideTransaction):

@@ -84,7 +84,7 @@ def urgent_events():
     return Event.objects.filter(kind=PlacementEvent.CONSENT_ENDED)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_withdrawal_while_the_placement_is_locked_is_raised_by_the_tick(pworld):
     placement = placed_in_flow(pworld)
     yesterday = timezone.now() - dt.timedelta(days=1)

@@ -14,7 +14,7 @@ from sipflow.events import SipEvent
 from sipflow.models import HistoryEntry, Invitation
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_users_accept_the_same_invitation_at_once(world):
     world.consent_all()
     plan = world.start()

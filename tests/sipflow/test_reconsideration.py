@@ -23,7 +23,7 @@ from sipflow.events import SipEvent
 from sipflow.flows import SipFlow
 from sipflow.models import HistoryEntry, Invitation, ReconsideredConsent, SipPlan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @contextmanager
