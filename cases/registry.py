@@ -388,3 +388,31 @@ def reportable_cases() -> Sequence[ReportableCases]:
 
 def reportable_case(case_kind: str) -> ReportableCases | None:
     return _reportable_cases.get(case_kind)
+
+
+# --- Actions another app offers on every case page -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A link that an app above the processes offers on each case's page ("Rapportera
+    avvikelse"), without the process knowing the app. ``url(user=, case_kind=, case_id=)``
+    returns where the link goes for this user and case, or None where the user may not take
+    the action; it must cost at most a constant number of queries. The page has already run
+    the case's full access check, so an action never widens what the user sees."""
+
+    code: str
+    label: Any
+    url: Callable[..., str | None]
+    order: int = 50
+
+
+_case_actions: dict[str, CaseAction] = {}
+
+
+def register_case_action(action: CaseAction) -> None:
+    _case_actions[action.code] = action
+
+
+def case_actions() -> Sequence[CaseAction]:
+    return sorted(_case_actions.values(), key=lambda action: (action.order, action.code))

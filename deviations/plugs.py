@@ -1,13 +1,25 @@
-"""What avvikelser plug into the layers above them, registered from
-``DeviationsConfig.ready()``: the chefs' red list (and the digest's count) of reports whose
-temporary allocation of responsibility is not agreed, and the daily reminder in the tick."""
+"""What avvikelser plug into the case layer, registered from ``DeviationsConfig.ready()``:
+the chefs' red list (and the digest's count) of reports whose temporary allocation of
+responsibility is not agreed, the daily reminder in the tick, and "Rapportera avvikelse" on
+every case page an avvikelse can be reported from."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.registry import OverviewRows, PeriodicJob, register_overview_rows, register_periodic_job
+from cases.registry import (
+    CaseAction,
+    OverviewRows,
+    PeriodicJob,
+    register_case_action,
+    register_overview_rows,
+    register_periodic_job,
+    reportable_case,
+)
 
 from . import selectors
 from .services import allocation_reminders_send
@@ -35,3 +47,19 @@ def deviation_plugs_register() -> None:
     register_periodic_job(
         PeriodicJob(name="deviation_allocations", run=allocation_reminders_send, order=64)
     )
+    register_case_action(
+        CaseAction(
+            code="deviation_report",
+            label=_("Rapportera avvikelse"),
+            url=report_url,
+            order=50,
+        )
+    )
+
+
+def report_url(*, user, case_kind: str, case_id: int) -> str | None:
+    """The report form with this case chosen, for a user who reports from a kommun or a
+    region (one query); the form runs the case's full access check again."""
+    if reportable_case(case_kind) is None or not selectors.report_units(user=user).exists():
+        return None
+    return f"{reverse('deviations:report')}?{urlencode({'case': f'{case_kind}:{case_id}'})}"

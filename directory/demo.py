@@ -1,4 +1,6 @@
-"""Demo data for a local installation: Region Dalarna, its kommuner, units, staff, people.
+"""Demo data for a local installation: Region Dalarna, its kommuner, units, staff, people,
+and a neighbouring region (Gävleborg, with Gävle kommun and BUP Gävle) that a placed youth's
+folkbokföring can move to, so that the handover between regions can be tried.
 
 Every person here is fictitious. Their numbers pass validation (date, Luhn) but use the
 serial range 98x and the surnames Demo, Exempel, Prov and Testsson.
@@ -38,6 +40,10 @@ MUNICIPALITIES = [
     ("Vansbro", "Vansbro kommun", "2021"),
     ("Älvdalen", "Älvdalens kommun", "2039"),
 ]
+
+#: A neighbouring region: a youth whose folkbokföring moves there is handed over to it.
+OTHER_REGION = ("Region Gävleborg", "21")
+OTHER_MUNICIPALITIES = [("Gävle", "Gävle kommun", "2180")]
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ UNITS = [
     DemoUnit("Region Dalarna", "Hälsocentral Ludvika", K.PRIMARY_CARE),
     DemoUnit("Region Dalarna", "Vuxenpsykiatri Ludvika", K.ADULT_PSYCHIATRY),
     DemoUnit("Region Dalarna", "Folktandvården Ludvika", K.DENTAL),
+    DemoUnit("Region Gävleborg", "BUP Gävle", K.CHILD_PSYCHIATRY),
     DemoUnit("Exempelgården HVB AB", "Exempelgården, ungdomar 13–17 år", K.HVB),
     DemoUnit("HVB Solbacken (Borlänge kommun)", "Solbacken, vuxna", K.HVB),
     DemoUnit("Demoskolan Ludvika", "Demoskolan, högstadiet", K.SCHOOL),
@@ -95,6 +102,7 @@ USERS = [
     DemoUser("petra", "Petra", "Primärvård", "Hälsocentral Ludvika", R.HEALTH_STAFF),
     DemoUser("carl", "Carl", "Chef", "Barn och familj, Ludvika", R.MANAGER),
     DemoUser("hugo", "Hugo", "HVB-personal", "Exempelgården, ungdomar 13–17 år", R.HVB_STAFF),
+    DemoUser("greta", "Greta", "Gävleborg", "BUP Gävle", R.HEALTH_STAFF),
     # Not a superuser: superusers are for emergencies, and every request they make is logged.
     DemoUser("admin", "Ada", "Administratör", "Barn och familj, Ludvika", R.ADMIN),
 ]
@@ -160,6 +168,13 @@ def seed_demo(*, today: dt.date) -> SeedSummary:
         )
         for name, official_name, code in MUNICIPALITIES
     }
+    other_region = _organisation(
+        OTHER_REGION[0], kind=Organisation.Kind.REGION, code=OTHER_REGION[1]
+    )
+    for _name, official_name, code in OTHER_MUNICIPALITIES:
+        _organisation(
+            official_name, kind=Organisation.Kind.MUNICIPALITY, code=code, region=other_region
+        )
     _organisation(
         "Exempelgården HVB AB",
         kind=Organisation.Kind.PROVIDER,

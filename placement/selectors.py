@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,12 +135,37 @@ def placement_rules(*, placements: Iterable[Placement]) -> OrganisationRules:
 
 def with_visit_dates(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     """The placements with their last follow-up visit (``last_visit_on``) and last private
-    talk with the child (``last_private_talk_on``), in the same query."""
+    talk with the child (``last_private_talk_on``), and the due dates of their open and of
+    their latest review (``open_review_due_on``, ``last_review_due_on``: review_next_due),
+    in the same query."""
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    reviews = Review.objects.filter(placement=OuterRef("pk"))
     return placements.annotate(
         last_visit_on=Subquery(visits.values("visited_on")[:1]),
         last_private_talk_on=Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+        open_review_due_on=Subquery(
+            reviews.filter(held_on__isnull=True).order_by("due_on").values("due_on")[:1]
+        ),
+        last_review_due_on=Subquery(reviews.order_by("-due_on").values("due_on")[:1]),
     )
+
+
+def review_next_due(*, placement: Placement, on: dt.date) -> dt.date | None:
+    """The next övervägande/omprövning as the page shows it: the open review's date (past
+    when it is late); with none open, the first date of the start's rhythm after both
+    ``on`` and the last review's date, so that a review held early (its outcome: the
+    placement ends) is not shown as still due. Annotated (``with_visit_dates``) or read."""
+    if hasattr(placement, "open_review_due_on"):
+        open_due, last_due = placement.open_review_due_on, placement.last_review_due_on
+    else:
+        reviews = placement.reviews.aggregate(
+            open=Min("due_on", filter=Q(held_on__isnull=True)), last=Max("due_on")
+        )
+        open_due, last_due = reviews["open"], reviews["last"]
+    if open_due is not None:
+        return open_due
+    after = on if last_due is None else max(on, last_due + dt.timedelta(days=1))
+    return next_review_date(placement=placement, on=after)
 
 
 def visit_dates(placement: Placement) -> tuple[dt.date | None, dt.date | None]:
@@ -270,7 +295,7 @@ def placement_clocks(
             last_private_talk=last_private_talk,
         )
     return Clocks(
-        next_review=None if moved_out else next_review_date(placement=placement, on=on),
+        next_review=None if moved_out else review_next_due(placement=placement, on=on),
         legal_end=legal_end(placement=placement),
         lvm_end_approaching=lvm_end_approaching(placement=placement, on=on),
         cost_allocation_due=acute_cost_allocation_due(placement=placement),

@@ -63,3 +63,21 @@ def information_categories(request):
 
     seed = importlib.import_module("consent.migrations.0002_information_categories")
     seed.create(apps, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A transactional test empties every table when it ends. Restored with the migrations'
+    data (serialized_rollback) it leaves the next test the database it expects; without, the
+    content types it recreates get new ids and every later restore collides with them. So
+    every transactional test restores: one that does not is refused here, by name."""
+    careless = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if careless:
+        raise pytest.UsageError(
+            "Transactional tests must also set serialized_rollback=True: " + ", ".join(careless)
+        )

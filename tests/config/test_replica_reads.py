@@ -20,7 +20,9 @@ from directory.models import Membership, Person
 from tests.factories import MembershipFactory, UnitFactory
 from tests.overview.statistics_world import StatisticsWorld, at
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True, databases=[DEFAULT_DB_ALIAS, REPLICA]
+)
 
 STATISTICS = "WITH raw"  # how the statistics' statement begins
 

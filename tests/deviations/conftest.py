@@ -6,6 +6,7 @@ import pytest
 
 from directory.models import Membership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from tests.placement_world import pworld  # noqa: F401
 from tests.sipflow_world import World, world  # noqa: F401
 
 

@@ -22,6 +22,7 @@ from deviations.rules import HandlerRole
 from directory.models import Membership
 from tests.deviations.helpers import report, sip_inviting_bup
 from tests.factories import MembershipFactory
+from tests.placement.test_under import placed_sol
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,27 @@ def test_a_withdrawn_consent_hides_the_person_at_once(world):
     assert "Alva" not in page.content.decode()
     assert "Alva" not in vera.get(url("index")).content.decode()
     assert "Alva Ek" in login(world.sara).get(url("index")).content.decode()  # hers is own
+
+
+def test_a_case_page_offers_the_report_with_its_case_chosen(world):
+    """The nurse reports from the SIP's own page: the link names the case, and the form opens
+    with it chosen and the other party as the one concerned."""
+    plan = sip_inviting_bup(world)
+    vera = login(world.vera)
+    page = vera.get(reverse("sip:plan", kwargs={"pk": plan.pk})).content.decode()
+    link = f"{url('report')}?case=sip%3A{plan.pk}"
+    assert f'data-action="deviation_report" href="{link}"' in page
+    form = vera.get(link)
+    assert form.context["form"].initial["case"] == f"sip:{plan.pk}"
+    assert form.context["form"].initial["concerned_unit"] == world.social
+
+
+def test_a_user_who_reports_from_no_unit_is_not_offered_the_report(pworld):
+    """The HVB's staff report nothing from sipflow (their unit is no party to the
+    agreement): the placement page they see offers no report; the socialsekreterare's does."""
+    placement = placed_sol(pworld)
+    hugo_page = login(pworld.hugo).get(reverse("placement:placement", kwargs={"pk": placement.pk}))
+    sara_page = login(pworld.sara).get(reverse("placement:placement", kwargs={"pk": placement.pk}))
+    assert sara_page.status_code == hugo_page.status_code == 200
+    assert 'data-action="deviation_report"' in sara_page.content.decode()
+    assert 'data-action="deviation_report"' not in hugo_page.content.decode()

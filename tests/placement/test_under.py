@@ -101,6 +101,35 @@ def test_recording_a_review_opens_the_next_from_the_start_date(pworld):
         )
 
 
+def test_the_clocks_show_the_open_review_and_after_an_early_one_the_next_in_the_rhythm(pworld):
+    """The page's "next review" is the open review's date; once a review is held early with
+    the outcome that the placement ends (no review opens), it is the next date of the start's
+    rhythm after the one just held, not the date that review already covered. A list reads
+    the same dates as the page, from the annotated query."""
+    placement = placed_sol(pworld)
+    early = dt.date(2027, 2, 10)
+
+    def shown(on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        page = selectors.placement_clocks(placement=placement, on=on).next_review
+        listed = selectors.with_visit_dates(Placement.objects.filter(pk=placement.pk)).get()
+        return page, selectors.placement_clocks(placement=listed, on=on).next_review
+
+    assert shown(early) == (dt.date(2027, 2, 28),) * 2
+    assert shown(dt.date(2027, 3, 5)) == (dt.date(2027, 2, 28),) * 2  # late: still that one
+    services.review_record(
+        placement=placement,
+        by=pworld.sara,
+        held_on=early,
+        outcome=Review.Outcome.END,
+        note="Målen är nådda; avslutet planeras.",
+        at=at(early),
+    )
+    assert shown(early) == (dt.date(2027, 8, 31),) * 2  # the review opened next
+    # In the flow, a review whose outcome is the end opens none: the rhythm goes on.
+    placement.reviews.filter(held_on__isnull=True).delete()
+    assert shown(early) == (dt.date(2027, 8, 31),) * 2
+
+
 def test_no_review_under_lvm(pworld):
     placement = placed_lvm(pworld)
     assert not placement.reviews.exists()
