@@ -3,8 +3,8 @@ category, by pair of organisations and by month, the time to a temporary allocat
 time to close, for the organisations a chef works in. Counted in a fixed number of queries.
 
 Small cells are suppressed: a count under ``rules.SMALL_CELL`` is not shown, nor a time
-computed from fewer reports; where one cell of a table with its total is hidden, the next
-smallest is hidden too, so that the total does not give it away. (The overview's ISU
+computed from fewer reports; further cells are hidden while the total would still give the
+hidden ones away (``suppressed``). The page shows every hidden count as "..". (The overview's ISU
 statistics will share one suppression; this is the avvikelser's own until then.)
 """
 
@@ -26,17 +26,43 @@ from .models import Deviation, DeviationParty
 from .rules import SMALL_CELL, Category
 
 
+def _pinned(counts: Mapping[Hashable, int], hidden: set, *, threshold: int) -> bool:
+    """Whether the total, with the shown counts, gives the hidden ones away: their sum is
+    known, and it pins them when one is hidden, when it equals the number hidden (each is at
+    least 1, so each is 1), or when only small counts are hidden and it equals their most
+    (each is ``threshold - 1``)."""
+    if not hidden:
+        return False
+    left = sum(counts[key] for key in hidden)
+    small = all(0 < counts[key] < threshold for key in hidden)
+    return (
+        len(hidden) == 1 or left == len(hidden) or (small and left == (threshold - 1) * len(hidden))
+    )
+
+
 def suppressed(counts: Mapping[Hashable, int], *, threshold: int = SMALL_CELL) -> dict:
     """Each count, or None where it is hidden: 1 to ``threshold - 1`` (0 is shown: it names
-    no one); and where exactly one is hidden, the smallest shown non-zero count besides, so
-    that the total cannot give the hidden one away."""
-    shown: dict = {key: (None if 0 < count < threshold else count) for key, count in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1:
-        rest = [key for key, value in shown.items() if value]
-        if rest:
-            shown[min(rest, key=lambda key: (counts[key], str(key)))] = None
-    return shown
+    no one), and then, smallest first, further non-zero counts for as long as the total
+    would pin the hidden ones down (``_pinned``). Where no count is left to hide, the total
+    must be hidden instead (``total_gives_away``)."""
+    hidden = {key for key, count in counts.items() if 0 < count < threshold}
+    while _pinned(counts, hidden, threshold=threshold):
+        rest = [key for key, count in counts.items() if key not in hidden and count > 0]
+        if not rest:
+            break
+        hidden.add(min(rest, key=lambda key: (counts[key], str(key))))
+    return {key: (None if key in hidden else count) for key, count in counts.items()}
+
+
+def total_gives_away(
+    counts: Mapping[Hashable, int],
+    shown: Mapping[Hashable, int | None],
+    *,
+    threshold: int = SMALL_CELL,
+) -> bool:
+    """Whether showing the table's total would still give its hidden counts away."""
+    hidden = {key for key, value in shown.items() if value is None}
+    return _pinned(counts, hidden, threshold=threshold)
 
 
 def suppressed_total(total: int, *, threshold: int = SMALL_CELL) -> int | None:
@@ -115,13 +141,21 @@ def deviation_statistics(*, user: User, year: int) -> Statistics:
     )
     months = Counter(timezone.localtime(reported).month for _pk, _c, reported, *_r in deviations)
 
-    shown_categories = suppressed({code: categories.get(code, 0) for code in Category.values})
+    category_counts = {code: categories.get(code, 0) for code in Category.values}
+    month_counts = {month: months.get(month, 0) for month in range(1, 13)}
+    shown_categories = suppressed(category_counts)
     shown_pairs = suppressed(pairs)
-    shown_months = suppressed({month: months.get(month, 0) for month in range(1, 13)})
+    shown_months = suppressed(month_counts)
+    # The categories and the months each sum to the total (a pair's count does not).
+    total = suppressed_total(len(deviations))
+    if total_gives_away(category_counts, shown_categories) or total_gives_away(
+        month_counts, shown_months
+    ):
+        total = None
     return Statistics(
         year=year,
         organisations=organisations,
-        total=suppressed_total(len(deviations)),
+        total=total,
         by_category=[
             Row(str(Category(code).label), shown_categories[code])
             for code in Category.values

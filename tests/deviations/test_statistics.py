@@ -9,7 +9,7 @@ import pytest
 
 from deviations import services
 from deviations.rules import Category, HandlerRole
-from deviations.statistics import deviation_statistics, suppressed
+from deviations.statistics import deviation_statistics, suppressed, total_gives_away
 from tests.deviations.helpers import at, report
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
@@ -27,6 +27,32 @@ def test_small_cells_are_hidden_and_the_total_cannot_give_one_away():
     }
     assert suppressed({"a": 1, "b": 2, "c": 9}) == {"a": None, "b": None, "c": 9}
     assert suppressed({"a": 5, "b": 6}) == {"a": 5, "b": 6}
+
+
+def test_the_total_cannot_pin_down_several_hidden_counts():
+    """Total 11 with 7 shown leaves 4 for four hidden categories, each at least 1: each is
+    1. Two hidden at 4 each leave 8: each is 4. The next smallest count is hidden too."""
+    assert suppressed({"a": 7, "b": 1, "c": 1, "d": 1, "e": 1}) == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": None,
+        "e": None,
+    }
+    assert suppressed({"a": 4, "b": 4, "c": 9, "d": 20}) == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": 20,
+    }
+    # Three hidden summing to 6: 1+1+4, 1+2+3, 2+2+2 ... nothing is pinned.
+    assert suppressed({"a": 1, "b": 2, "c": 3, "d": 9}) == {"a": None, "b": None, "c": None, "d": 9}
+    # Nothing left to hide: the total must go instead.
+    counts = {"a": 4, "b": 4}
+    assert suppressed(counts) == {"a": None, "b": None}
+    assert total_gives_away(counts, suppressed(counts))
+    counts = {"a": 3, "b": 4, "c": 9}
+    assert not total_gives_away(counts, suppressed(counts))
 
 
 def closed_report(world, chefs, *, day, category, hours, days):
