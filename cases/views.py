@@ -25,6 +25,8 @@ from viewflow.workflow.flow.views import (
     FlowQueueListView,
 )
 
+from .labels import filters_in_swedish
+
 
 class CaseProcessesMixin:
     """Only the processes (and their tasks) of cases the user may see, their case and
@@ -46,6 +48,22 @@ class CaseProcessesMixin:
         return task.brief
 
     brief.short_description = gettext_lazy("Sammanfattning")
+
+    def task_title(self, task):
+        """The step by its Swedish title (viewflow shows the node's English name)."""
+        return task.flow_task.task_title
+
+    task_title.short_description = gettext_lazy("Steg")
+
+    def process_summary(self, task):
+        return super().process_summary(task)
+
+    process_summary.short_description = gettext_lazy("Ärende")
+
+    def get_filterset(self, filterset_class, queryset):
+        filterset = super().get_filterset(filterset_class, queryset)
+        filters_in_swedish(filterset)
+        return filterset
 
     def visible(self, queryset):
         ids = type(self).visible_process_ids(user=self.request.user)
@@ -87,7 +105,7 @@ class _ScopedQueryset:
 
 
 class _TaskList(CaseProcessesMixin, _ScopedQueryset, DashboardTaskListView):
-    pass
+    columns = ("task_id", "task_title", "process_summary", "created", "owner")
 
 
 class _Inbox(CaseProcessesMixin, _ScopedQueryset, FlowInboxListView):
@@ -99,7 +117,7 @@ class _Queue(CaseProcessesMixin, _ScopedQueryset, FlowQueueListView):
 
 
 class _Archive(CaseProcessesMixin, _ScopedQueryset, FlowArchiveListView):
-    pass
+    columns = ("task_id", "task_title", "created", "finished", "process_summary")
 
 
 class _ScopedActions:
