@@ -90,9 +90,24 @@ class CaseProcessesMixin:
 
 class _ProcessList(CaseProcessesMixin, DashboardProcessListView):
     """Newest first: viewflow's annotated queryset has no order, and Django ignores
-    Meta.ordering in GROUP BY queries."""
+    Meta.ordering in GROUP BY queries. Titled and headed in Swedish (viewflow title-cases
+    the model's plural, "Sip-Processer", and heads columns by attribute name)."""
 
     process_field = "pk"
+
+    @property
+    def title(self):
+        return gettext_lazy("Alla ärenden")
+
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = gettext_lazy("Nr")
+
+    def active_tasks(self, process):
+        return super().active_tasks(process)
+
+    active_tasks.short_description = gettext_lazy("Öppna steg")
 
     def get_queryset(self):
         return self.visible(super().get_queryset()).order_by("-created", "-pk")
