@@ -39,7 +39,10 @@ class StepView(ServiceFormMixin, FormView):
 
     @cached_property
     def plan(self) -> SipPlan:
-        return self.request.activation.process.sip_plan
+        """The SIP, read apart from ``activation.process.sip_plan``: the flow's next nodes
+        (the follow-up timer) read the SIP from the process after the step has changed it,
+        and must not find the copy this page read before."""
+        return SipPlan.objects.get(process_id=self.request.activation.process.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -55,7 +58,7 @@ class StepView(ServiceFormMixin, FormView):
         if "coordinator" in form.fields:
             posted = [*self.request.POST.getlist("units"), self.request.POST.get("lead_unit", "")]
             form.fields["coordinator"].queryset = selectors.plan_coordinator_candidates(
-                plan=self.plan_apart(), unit_ids=[int(pk) for pk in posted if pk.isdigit()]
+                plan=self.plan, unit_ids=[int(pk) for pk in posted if pk.isdigit()]
             )
             form.fields["coordinator"].help_text = _(
                 "Socialsekreterare och vårdpersonal i den initierande enheten och de kallade "
@@ -65,12 +68,6 @@ class StepView(ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None) -> str:
         return plan_url(self.plan)
-
-    def plan_apart(self) -> SipPlan:
-        """The SIP read for the form alone: ``self.plan`` is cached on the activation's
-        process, and the flow's next nodes (the follow-up timer) read the SIP from there
-        after the step has changed it."""
-        return SipPlan.objects.get(process_id=self.request.activation.process.pk)
 
 
 class StartView(ServiceFormMixin, FormView):
@@ -196,7 +193,7 @@ class SummonView(StepView):
         which day that is."""
         form = super().get_form(form_class)
         today = timezone.localdate()
-        default = services.answer_by_default(plan=self.plan_apart(), sent_on=today)
+        default = services.answer_by_default(plan=self.plan, sent_on=today)
         field = form.fields["answer_by"]
         field.widget.attrs["min"] = today.isoformat()
         field.help_text = _(
