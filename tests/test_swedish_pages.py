@@ -246,6 +246,10 @@ STARTS = [
     "/placement/flows/",
     "/notifications/",
     "/people/",
+    # Refused and missing pages too (403 for most roles, 404 for everyone).
+    "/sip/start/",
+    "/placement/start/",
+    "/sip/999999/",
 ]
 
 
