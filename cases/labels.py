@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.fields import import_task_by_ref
+from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS, STATUS
 
 #: A process is NEW from its start until it ends: to a user it is under way.
@@ -58,28 +59,33 @@ FILTER_LABELS = {
 }
 
 
-def _step_title(ref: str) -> str:
+def _step_title(ref: str) -> str | None:
     try:
         return str(import_task_by_ref(ref).task_title)
     except (ImportError, AttributeError, ValueError):
-        return ref
+        return None
 
 
 def filters_in_swedish(filterset) -> None:
-    """Relabel the fields of one of viewflow's list filters (and their choices) in Swedish."""
+    """Relabel the fields of one of viewflow's list filters (and their choices) in Swedish:
+    the steps by their titles, the statuses of a process or of a task, the date ranges;
+    without django-filter's empty choice (the widget adds its own, viewflow showed both)."""
+    statuses = (
+        PROCESS_STATUS_LABELS
+        if issubclass(filterset.queryset.model, Process)
+        else TASK_STATUS_LABELS
+    )
+    labels = {
+        "flow_task": _step_title,
+        "status": lambda value: statuses.get(value),
+        "created": DATE_RANGE_LABELS.get,
+        "finished": DATE_RANGE_LABELS.get,
+    }
     for name, field in filterset.form.fields.items():
         if name in FILTER_LABELS:
             field.label = FILTER_LABELS[name]
-        choices = getattr(field, "choices", None)
-        if not choices:
+        if name not in labels or not getattr(field, "choices", None):
             continue
-        if name == "flow_task":
-            field.choices = [(ref, _step_title(ref) if ref else label) for ref, label in choices]
-        elif name == "status":
-            field.choices = [
-                (value, TASK_STATUS_LABELS.get(value, label)) for value, label in choices
-            ]
-        elif name in ("created", "finished"):
-            field.choices = [
-                (value, DATE_RANGE_LABELS.get(value, label)) for value, label in choices
-            ]
+        field.choices = [
+            (value, labels[name](value) or label) for value, label in field.choices if value
+        ]

@@ -108,12 +108,15 @@ MAX_PAGES = 70
 
 TAGS = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->", re.S)
 ATTRIBUTES = re.compile(r'\b(?:label|aria-label|title|alt|placeholder)="([^"]*)"')
+#: The options of viewflow's select widgets, which carry them as JSON in an attribute.
+OPTION_LABELS = re.compile(r"&quot;label&quot;: &quot;(.*?)&quot;")
 
 
 def visible_text(page: str) -> str:
-    """The text a user reads or hears: the page's text and its labelling attributes."""
+    """The text a user reads or hears: the page's text, its labelling attributes and the
+    options of its selects."""
     page = TAGS.sub(" ", page)
-    labels = " ".join(ATTRIBUTES.findall(page))
+    labels = " ".join([*ATTRIBUTES.findall(page), *OPTION_LABELS.findall(page)])
     return html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + labels)
 
 
@@ -317,6 +320,8 @@ def test_the_word_list_catches_what_users_saw():
         "Process summary",
         "have no rights",
     ]
+    options = '<vf-field-select optgroups="[{&quot;label&quot;: &quot;Past 7 days&quot;}]">'
+    assert english_on(options) == ["Past 7 days"]
     swedish = (
         "<td>Klar</td> <a>Processkarta</a> Status: Pågår. Nej, planen följs upp. "
         '<img alt="Processkarta"> Start 2026-12-01 Föräldrabalken 6 kap 13 a §'
