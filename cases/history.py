@@ -20,12 +20,16 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django_fsm.signals import pre_transition
 
 #: ``write(obj, *, what, at, by, unit, params)`` per model class.
 HistoryWriter = Callable[..., None]
 
 _writers: dict[type, HistoryWriter] = {}
+#: A counted wording's two forms, by either form (rows written before it was counted keep
+#: their plural message id).
+_counted: dict[str, tuple[str, str]] = {}
 _running: ContextVar[tuple[int, str] | None] = ContextVar("cases_transit", default=None)
 
 
@@ -89,6 +93,23 @@ def transit(
 def history_write(obj, *, what: str, at: dt.datetime, by=None, unit=None, **params: Any) -> None:
     """A history entry for what happened to the case without a transition."""
     _writer(obj)(obj, what=what, at=at, by=by, unit=unit, params=params)
+
+
+def history_counted(singular: str, plural: str) -> str:
+    """A wording with ``%(count)s`` ("1 part", "2 parter"): the entry stores the singular
+    message id, and ``history_text`` picks the form by the count when it is shown."""
+    _counted[singular] = _counted[plural] = (singular, plural)
+    return singular
+
+
+def history_text(what: str, params: dict[str, Any]) -> str:
+    """An entry's wording, translated when shown, in the form its count asks for."""
+    forms = _counted.get(what)
+    if forms and str(params.get("count", "")).isdigit():
+        text = ngettext(forms[0], forms[1], int(params["count"]))
+    else:
+        text = gettext(what)
+    return text % params if params else text
 
 
 def _refuse_unrecorded(sender, instance, name, **kwargs) -> None:

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Person, Unit
 
+from .history import history_text
+
 
 class AccessGrant(models.Model):
     class Kind(models.TextChoices):
@@ -103,8 +105,8 @@ class HistoryEntryBase(models.Model):
 
     @property
     def text(self) -> str:
-        """``what`` is a Swedish message id, translated when shown."""
-        return _(self.what) % self.params if self.params else _(self.what)
+        """``what`` is a Swedish message id, translated when shown (cases.history)."""
+        return history_text(self.what, self.params)
 
     @staticmethod
     def stored_params(params: dict) -> dict[str, str]:

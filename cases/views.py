@@ -25,6 +25,8 @@ from viewflow.workflow.flow.views import (
     FlowQueueListView,
 )
 
+from .labels import filters_in_swedish
+
 
 class CaseProcessesMixin:
     """Only the processes (and their tasks) of cases the user may see, their case and
@@ -46,6 +48,25 @@ class CaseProcessesMixin:
         return task.brief
 
     brief.short_description = gettext_lazy("Sammanfattning")
+
+    def task_title(self, task):
+        """The step by its Swedish title (viewflow shows the node's English name)."""
+        return task.flow_task.task_title
+
+    task_title.short_description = gettext_lazy("Steg")
+
+    def process_summary(self, task):
+        """The case by its name, as text: viewflow links it to the process page, which
+        someone asked to do one step of a case (the region's approval) may not open; the
+        task's own link leads to its step, and from there to the case for who may."""
+        return task.process.brief
+
+    process_summary.short_description = gettext_lazy("Ärende")
+
+    def get_filterset(self, filterset_class, queryset):
+        filterset = super().get_filterset(filterset_class, queryset)
+        filters_in_swedish(filterset)
+        return filterset
 
     def visible(self, queryset):
         ids = type(self).visible_process_ids(user=self.request.user)
@@ -72,9 +93,24 @@ class CaseProcessesMixin:
 
 class _ProcessList(CaseProcessesMixin, DashboardProcessListView):
     """Newest first: viewflow's annotated queryset has no order, and Django ignores
-    Meta.ordering in GROUP BY queries."""
+    Meta.ordering in GROUP BY queries. Titled and headed in Swedish (viewflow title-cases
+    the model's plural, "Sip-Processer", and heads columns by attribute name)."""
 
     process_field = "pk"
+
+    @property
+    def title(self):
+        return gettext_lazy("Alla ärenden")
+
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = gettext_lazy("Nr")
+
+    def active_tasks(self, process):
+        return super().active_tasks(process)
+
+    active_tasks.short_description = gettext_lazy("Öppna steg")
 
     def get_queryset(self):
         return self.visible(super().get_queryset()).order_by("-created", "-pk")
@@ -87,7 +123,7 @@ class _ScopedQueryset:
 
 
 class _TaskList(CaseProcessesMixin, _ScopedQueryset, DashboardTaskListView):
-    pass
+    columns = ("task_id", "task_title", "process_summary", "created", "owner")
 
 
 class _Inbox(CaseProcessesMixin, _ScopedQueryset, FlowInboxListView):
@@ -99,7 +135,7 @@ class _Queue(CaseProcessesMixin, _ScopedQueryset, FlowQueueListView):
 
 
 class _Archive(CaseProcessesMixin, _ScopedQueryset, FlowArchiveListView):
-    pass
+    columns = ("task_id", "task_title", "created", "finished", "process_summary")
 
 
 class _ScopedActions:

@@ -20,7 +20,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from cases.backends import organisation_permission, unit_permission
-from cases.nodes import UnitView
+from cases.nodes import If, UnitView
 from directory.models import Membership, Organisation
 from directory.selectors import user_starts_cases, user_works_with_cases
 
@@ -86,7 +86,11 @@ class PlacementFlow(flow.Flow):
         .Available(lambda user: user_starts_cases(user=user))
         .Next(this.investigate)
     )
-    start_process = flow.StartHandle(this.start_from_code).Next(this.investigate)
+    start_process = (
+        flow.StartHandle(this.start_from_code)
+        .Annotation(title=_("Inled utredning om placering"))
+        .Next(this.investigate)
+    )
 
     investigate = (
         flow.View(views.ProposeView.as_view())
@@ -95,7 +99,12 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.compulsory)
     )
-    compulsory = flow.If(this.is_compulsory).Then(this.legal).Else(this.decide)
+    compulsory = (
+        If(this.is_compulsory)
+        .Annotation(title=_("Gäller det tvångsvård?"))
+        .Then(this.legal)
+        .Else(this.decide)
+    )
     legal = (
         flow.View(views.LegalStepView.as_view())
         .Annotation(title=_("Dokumentera steg i tvångsvården"), summary_template=SUMMARY)
@@ -103,7 +112,12 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.legal_done)
     )
-    legal_done = flow.If(this.care_may_be_decided).Then(this.decide).Else(this.legal)
+    legal_done = (
+        If(this.care_may_be_decided)
+        .Annotation(title=_("Kan vården beslutas?"))
+        .Then(this.decide)
+        .Else(this.legal)
+    )
     decide = (
         flow.View(views.DecideView.as_view())
         .Annotation(title=_("Besluta om placering"), summary_template=SUMMARY)
@@ -111,7 +125,12 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.acute_first)
     )
-    acute_first = flow.If(this.is_acute).Then(this.move_in).Else(this.allocate)
+    acute_first = (
+        If(this.is_acute)
+        .Annotation(title=_("Är placeringen akut?"))
+        .Then(this.move_in)
+        .Else(this.allocate)
+    )
     allocate = (
         flow.View(views.CostAllocationView.as_view())
         .Annotation(title=_("Skriv kostnadsfördelning"), summary_template=SUMMARY)
@@ -119,7 +138,12 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.approve)
     )
-    approve = flow.Split().Next(this.approve_kommun).Next(this.approve_region)
+    approve = (
+        flow.Split()
+        .Annotation(title=_("Skicka kostnadsfördelningen för godkännande"))
+        .Next(this.approve_kommun)
+        .Next(this.approve_region)
+    )
     approve_kommun = (
         UnitView(views.ApproveView.as_view())
         .Annotation(title=_("Godkänn kostnadsfördelningen för kommunen"), summary_template=SUMMARY)
@@ -132,8 +156,15 @@ class PlacementFlow(flow.Flow):
         .Permission(_region_permission)
         .Next(this.approved)
     )
-    approved = flow.Join().Next(this.costs_done)
-    costs_done = flow.If(this.is_placed).Then(this.placed).Else(this.move_in)
+    approved = (
+        flow.Join().Annotation(title=_("Kostnadsfördelningen är godkänd")).Next(this.costs_done)
+    )
+    costs_done = (
+        If(this.is_placed)
+        .Annotation(title=_("Har personen redan flyttat in?"))
+        .Then(this.placed)
+        .Else(this.move_in)
+    )
     move_in = (
         flow.View(views.MoveInView.as_view())
         .Annotation(title=_("Inflyttning"), summary_template=SUMMARY)
@@ -141,9 +172,19 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.moved_in)
     )
-    moved_in = flow.If(this.costs_settled).Then(this.placed).Else(this.allocate)
+    moved_in = (
+        If(this.costs_settled)
+        .Annotation(title=_("Är kostnadsfördelningen klar?"))
+        .Then(this.placed)
+        .Else(this.allocate)
+    )
 
-    placed = flow.Switch().Case(this.wait_for_aftercare, this.has_ended).Default(this.under_way)
+    placed = (
+        flow.Switch()
+        .Annotation(title=_("Hur går placeringen vidare?"))
+        .Case(this.wait_for_aftercare, this.has_ended)
+        .Default(this.under_way)
+    )
     under_way = (
         flow.Timer(this.under_time).Annotation(
             title=_("Väntar på övervägande eller avslut"), summary_template=SUMMARY
@@ -151,12 +192,17 @@ class PlacementFlow(flow.Flow):
     ).Next(this.under_due)
     under_due = (
         flow.Switch()
+        .Annotation(title=_("Vad är nästa steg?"))
         .Case(this.wait_for_aftercare, this.has_ended)
         .Case(this.plan_ending, this.ending_due)
         .Case(this.announce_review, this.review_due)
         .Default(this.under_way)
     )
-    announce_review = flow.Function(this.tell_caseworker_review_due).Next(this.review)
+    announce_review = (
+        flow.Function(this.tell_caseworker_review_due)
+        .Annotation(title=_("Påminn om övervägandet"))
+        .Next(this.review)
+    )
     review = (
         flow.View(views.ReviewView.as_view())
         .Annotation(title=_("Gör övervägandet"), summary_template=SUMMARY)
@@ -164,7 +210,12 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.after_review)
     )
-    after_review = flow.Switch().Case(this.plan_ending, this.review_ends).Default(this.placed)
+    after_review = (
+        flow.Switch()
+        .Annotation(title=_("Ska placeringen avslutas?"))
+        .Case(this.plan_ending, this.review_ends)
+        .Default(this.placed)
+    )
     plan_ending = (
         flow.View(views.EndingPlanView.as_view())
         .Annotation(title=_("Planera avslutet"), summary_template=SUMMARY)
@@ -191,7 +242,7 @@ class PlacementFlow(flow.Flow):
         .Permission(_placing_unit_permission)
         .Next(this.end)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Ärendet är avslutat"))
 
     def start_from_code(self, activation, *, by, **fields):
         placement_open(activation=activation, by=by, **fields)

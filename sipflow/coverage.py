@@ -40,18 +40,22 @@ def plan_consent_check(
     at: dt.datetime,
     units: Sequence[Unit] | None = None,
     organisations: Sequence[Organisation] | None = None,
+    categories: Sequence[str] | None = None,
 ) -> Decision:
-    """The policy's decision for sharing this SIP with its parties at ``at``."""
+    """The policy's decision for sharing this SIP with its parties at ``at``: the SIP's own
+    parties and information, or those given (the codes of the categories)."""
     if units is None:
         units = [plan.started_unit, *plan.invited_units.all()]
     if organisations is None:
         organisations = list(plan.invited_organisations.all())
+    if categories is None:
+        categories = list(plan.categories.values_list("code", flat=True))
     return sip_consent_check(
         person=plan.person,
         at=at,
         units=units,
         organisations=organisations,
-        categories=list(plan.categories.values_list("code", flat=True)),
+        categories=list(categories),
     )
 
 

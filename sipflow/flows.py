@@ -15,7 +15,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from cases.backends import organisation_permission, unit_permission
-from cases.nodes import ForEachSplit, UnitView
+from cases.nodes import ForEachSplit, If, UnitView
 from directory.durations import DurationCode
 from directory.selectors import user_starts_cases, user_works_with_cases
 
@@ -63,7 +63,11 @@ class SipFlow(flow.Flow):
         .Available(lambda user: user_starts_cases(user=user))
         .Next(this.prepare)
     )
-    start_process = flow.StartHandle(this.start_from_code).Next(this.prepare)
+    start_process = (
+        flow.StartHandle(this.start_from_code)
+        .Annotation(title=_("Initiera SIP"))
+        .Next(this.prepare)
+    )
 
     prepare = (
         flow.View(views.PrepareView.as_view())
@@ -79,7 +83,10 @@ class SipFlow(flow.Flow):
         .Next(this.send)
     )
     send = (
-        ForEachSplit().Next(this.answer, data_source=this.invitation_items).Next(this.hold_meeting)
+        ForEachSplit()
+        .Annotation(title=_("Skicka kallelserna"))
+        .Next(this.answer, data_source=this.invitation_items)
+        .Next(this.hold_meeting)
     )
     answer = (
         UnitView(views.AnswerTaskView.as_view())
@@ -93,7 +100,8 @@ class SipFlow(flow.Flow):
         .Next(this.answered_again, task_data=this.wait_outcome)
     )
     answered_again = (
-        flow.If(this.asked_again)
+        If(this.asked_again)
+        .Annotation(title=_("Svarar enheten på nytt?"))
         .Then(this.answer, task_data=this.same_data)
         .Else(this.meeting_done)
     )
@@ -104,14 +112,27 @@ class SipFlow(flow.Flow):
         .Permission(_lead_permission)
         .Next(this.meeting_done)
     )
-    meeting_done = flow.Join(continue_on_condition=this.meeting_is_held).Next(this.continues)
-    continues = flow.If(this.plan_is_open).Then(this.wait_for_follow_up).Else(this.end)
+    meeting_done = (
+        flow.Join(continue_on_condition=this.meeting_is_held)
+        .Annotation(title=_("Mötet är hållet"))
+        .Next(this.continues)
+    )
+    continues = (
+        If(this.plan_is_open)
+        .Annotation(title=_("Fortsätter planen?"))
+        .Then(this.wait_for_follow_up)
+        .Else(this.end)
+    )
     wait_for_follow_up = (
         flow.Timer(this.follow_up_time).Annotation(
             title=_("Väntar på uppföljningsdatum"), summary_template=SUMMARY
         )
     ).Next(this.announce_follow_up)
-    announce_follow_up = flow.Function(this.tell_lead_follow_up_due).Next(this.follow_up)
+    announce_follow_up = (
+        flow.Function(this.tell_lead_follow_up_due)
+        .Annotation(title=_("Påminn om uppföljningen"))
+        .Next(this.follow_up)
+    )
     follow_up = (
         flow.View(views.FollowUpView.as_view())
         .Annotation(title=_("Följ upp planen"), summary_template=SUMMARY)
@@ -121,11 +142,12 @@ class SipFlow(flow.Flow):
     )
     after_follow_up = (
         flow.Switch()
+        .Annotation(title=_("Hur går planen vidare?"))
         .Case(this.end, this.plan_is_closed)
         .Case(this.summon, this.needs_meeting)
         .Default(this.wait_for_follow_up)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("SIP:en är avslutad"))
 
     def start_from_code(self, activation, *, by, **fields):
         sip_start(activation=activation, by=by, **fields)

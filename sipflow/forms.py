@@ -82,7 +82,7 @@ class PrepareForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
         label=_("Information som delas"),
         queryset=InformationCategory.objects.all(),
-        required=False,
+        error_messages={"required": _("Välj vilken information som ska delas.")},
     )
     lead_unit = UnitChoiceField(label=_("Huvudansvarig enhet"), queryset=UNITS)
     coordinator = forms.ModelChoiceField(

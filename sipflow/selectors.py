@@ -101,6 +101,25 @@ def user_starter_units(*, user: User) -> QuerySet[Unit]:
     )
 
 
+def plan_coordinator_candidates(*, plan: SipPlan, unit_ids=()) -> QuerySet[User]:
+    """Who may be the huvudansvarig person: socialsekreterare and vårdpersonal of the
+    initiating unit, the called units and the lead unit (and of ``unit_ids``, the units the
+    form is choosing), never HVB staff or an administrator; the present one stays offered."""
+    units = {plan.started_unit_id, plan.lead_unit_id, *unit_ids}
+    units |= set(plan.invited_units.values_list("pk", flat=True))
+    units.discard(None)
+    members = Q(
+        is_active=True,
+        memberships__unit__in=units,
+        memberships__role__in=STARTER_ROLES,
+    )
+    return (
+        User.objects.filter(members | Q(pk=plan.coordinator_id))
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def invitations_for_units(*, user: User, limit: int = 50) -> list[Invitation]:
     """Kallelser waiting for an answer from the user's units (or their organisations), of
     the SIPs the user may see."""

@@ -17,6 +17,7 @@ from viewflow.workflow.flow.views import (
     DetailProcessView,
 )
 
+from cases.errors import ConsentMissing
 from cases.registry import CaseSubject
 from cases.views import scoped_flow_views
 from core.views import ServiceFormMixin
@@ -38,12 +39,32 @@ class StepView(ServiceFormMixin, FormView):
 
     @cached_property
     def plan(self) -> SipPlan:
-        return self.request.activation.process.sip_plan
+        """The SIP, read apart from ``activation.process.sip_plan``: the flow's next nodes
+        (the follow-up timer) read the SIP from the process after the step has changed it,
+        and must not find the copy this page read before."""
+        return SipPlan.objects.get(process_id=self.request.activation.process.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            plan=self.plan, title=self.title or self.request.activation.flow_task, **kwargs
+            plan=self.plan,
+            title=self.title or self.request.activation.flow_task.task_title,
+            **kwargs,
         )
+
+    def get_form(self, form_class=None):
+        """The huvudansvarig person is chosen among the case's own socialsekreterare and
+        vårdpersonal (selectors.plan_coordinator_candidates), with the units the form sends."""
+        form = super().get_form(form_class)
+        if "coordinator" in form.fields:
+            posted = [*self.request.POST.getlist("units"), self.request.POST.get("lead_unit", "")]
+            form.fields["coordinator"].queryset = selectors.plan_coordinator_candidates(
+                plan=self.plan, unit_ids=[int(pk) for pk in posted if pk.isdigit()]
+            )
+            form.fields["coordinator"].help_text = _(
+                "Socialsekreterare och vårdpersonal i den initierande enheten och de kallade "
+                "enheterna. Väljer du nya enheter att kalla, spara så visas även deras personal."
+            )
+        return form
 
     def get_success_url(self, result=None) -> str:
         return plan_url(self.plan)
@@ -116,19 +137,37 @@ class PrepareView(StepView):
             "categories": list(plan.categories.all()),
         }
 
+    #: The policy's refusal when the step was refused, shown instead of a fresh check.
+    refusal = None
+
     def get_context_data(self, **kwargs):
+        """The consent box answers for the parties and information the form chose (not
+        only when the form is valid: a refused step has errors but chose them all)."""
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        units = organisations = None
-        if form.is_bound and form.is_valid():
-            units = [self.plan.started_unit, *form.cleaned_data["units"]]
-            organisations = list(form.cleaned_data["organisations"])
-        context["decision"] = services.plan_consent_check(
-            plan=self.plan, at=timezone.now(), units=units, organisations=organisations
-        )
+        context["decision"] = self.refusal or self._decision(form)
         return context
 
+    def _decision(self, form):
+        chosen = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+        if not {"units", "organisations", "categories"} <= set(chosen):
+            return services.plan_consent_check(plan=self.plan, at=timezone.now())
+        return services.plan_consent_check(
+            plan=self.plan,
+            at=timezone.now(),
+            units=[self.plan.started_unit, *chosen["units"]],
+            organisations=list(chosen["organisations"]),
+            categories=[category.code for category in chosen["categories"]],
+        )
+
     def perform(self, form):
+        try:
+            return self._prepare(form)
+        except ConsentMissing as refusal:
+            self.refusal = refusal.decision
+            raise
+
+    def _prepare(self, form):
         data = form.cleaned_data
         return services.sip_prepare(
             plan=self.plan,
@@ -148,10 +187,20 @@ class SummonView(StepView):
     form_class = forms.MeetingTimeForm
     success_message = gettext_lazy("Kallelserna är skickade.")
 
-    def get_initial(self):
-        return {
-            "answer_by": services.answer_by_default(plan=self.plan, sent_on=timezone.localdate())
-        }
+    def get_form(self, form_class=None):
+        """Svara senast is left empty by default: the service then takes the default, but
+        never a day after the meeting (services.default_answer_by). The help text says
+        which day that is."""
+        form = super().get_form(form_class)
+        today = timezone.localdate()
+        default = services.answer_by_default(plan=self.plan, sent_on=today)
+        field = form.fields["answer_by"]
+        field.widget.attrs["min"] = today.isoformat()
+        field.help_text = _(
+            "Lämnas fältet tomt blir sista svarsdag %(date)s, eller mötesdagen om mötet är "
+            "tidigare."
+        ) % {"date": default.isoformat()}
+        return form
 
     def perform(self, form):
         return services.sip_summon(

@@ -13,11 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.errors import InvalidState, NotParty
+from cases.history import history_counted
 from directory.models import Membership, Organisation, User
 from directory.selectors import CASE_ROLES
 
 from ..models import CostAllocation, CostAllocationRow, Placement
 from .base import history, locked, now, require_party, require_phase, step
+
+COST_ALLOCATION_WRITTEN = history_counted(
+    "Kostnadsfördelning upprättad (%(count)s rad).",
+    "Kostnadsfördelning upprättad (%(count)s rader).",
+)
 
 #: The phases in which the cost allocation is written and approved (an acute placement's
 #: after the start).
@@ -78,7 +84,7 @@ def cost_allocation_create(
             record.save()
         history(
             placement,
-            what=gettext_noop("Kostnadsfördelning upprättad (%(count)s rader)."),
+            what=COST_ALLOCATION_WRITTEN,
             at=at,
             by=by,
             count=len(rows),

@@ -10,10 +10,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.history import history_counted
 from directory.models import User
 
 from ..models import AlternativeTried, AssessmentEntry, Placement
 from .base import history, locked, now, require_party, require_phase
+
+ASSESSMENT_WRITTEN = history_counted(
+    "Utredningen skrevs (%(count)s område).",
+    "Utredningen skrevs (%(count)s områden).",
+)
 
 
 @transaction.atomic
@@ -49,7 +55,7 @@ def assessment_record(
             AssessmentEntry.objects.filter(assessment=assessment, area=areas[code]).delete()
     history(
         placement,
-        what=gettext_noop("Utredningen skrevs (%(count)s områden)."),
+        what=ASSESSMENT_WRITTEN,
         at=at,
         by=by,
         count=len(entries),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.errors import ConsentMissing, NotParty
-from cases.history import transit
+from cases.history import history_counted, transit
 from cases.tasks import member, task_step
 from consent.models import InformationCategory
 from directory.models import Organisation, Person, Unit, User
@@ -22,6 +22,11 @@ from ..coverage import plan_consent_check
 from ..grants import grants_sync_sip
 from ..models import SipPlan
 from .base import history, now, require_case_party, require_lead, sip_flow
+
+PREPARED = history_counted(
+    "Förberedd: %(count)s part ska kallas, huvudansvarig %(lead)s.",
+    "Förberedd: %(count)s parter ska kallas, huvudansvarig %(lead)s.",
+)
 
 
 def sip_start(
@@ -150,7 +155,7 @@ def sip_prepare(
         transit(
             plan,
             "prepare",
-            what=gettext_noop("Förberedd: %(count)s parter ska kallas, huvudansvarig %(lead)s."),
+            what=PREPARED,
             at=at,
             by=by,
             count=len(units) + len(organisations),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.errors import InvalidState
-from cases.history import transit
+from cases.history import history_counted, transit
 from cases.tasks import handle_run, task_step
 from directory.durations import DurationCode
 from directory.models import User
@@ -34,6 +34,11 @@ from .base import (
     sip_flow,
 )
 from .notices import tell_invitee, tell_lead
+
+INVITATIONS_SENT = history_counted(
+    "Kallelse till %(meeting)s skickad till %(count)s part.",
+    "Kallelse till %(meeting)s skickad till %(count)s parter.",
+)
 
 
 def meeting_time_validate(*, starts_at: dt.datetime, answer_by: dt.date, at: dt.datetime):
@@ -89,7 +94,7 @@ def sip_summon(
         transit(
             plan,
             "summon",
-            what=gettext_noop("Kallelse till %(meeting)s skickad till %(count)s parter."),
+            what=INVITATIONS_SENT,
             at=at,
             by=by,
             meeting=meeting,
