@@ -111,6 +111,29 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+#: Form fields as the browser's own labelled controls, with their errors tied to them, instead
+#: of viewflow's Material widgets (core/renderers.py says which of those fail and why).
+VIEWFLOW = {
+    "WIDGET_RENDERERS": {
+        "django.forms.widgets.Input": "core.renderers.InputRenderer",
+        "django.forms.TextInput": "core.renderers.InputRenderer",
+        "django.forms.NumberInput": "core.renderers.InputRenderer",
+        "django.forms.EmailInput": "core.renderers.InputRenderer",
+        "django.forms.URLInput": "core.renderers.InputRenderer",
+        "django.forms.PasswordInput": "core.renderers.InputRenderer",
+        "django.forms.DateInput": "core.renderers.InputRenderer",
+        "django.forms.DateTimeInput": "core.renderers.InputRenderer",
+        "django.forms.TimeInput": "core.renderers.InputRenderer",
+        "django.forms.FileInput": "core.renderers.FileInputRenderer",
+        "django.forms.Textarea": "core.renderers.TextareaRenderer",
+        "django.forms.CheckboxInput": "core.renderers.CheckboxRenderer",
+        "django.forms.Select": "core.renderers.SelectRenderer",
+        "django.forms.RadioSelect": "core.renderers.ChoiceGroupRenderer",
+        "django.forms.SelectMultiple": "core.renderers.CheckboxGroupRenderer",
+        "django.forms.CheckboxSelectMultiple": "core.renderers.CheckboxGroupRenderer",
+    }
+}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
