@@ -289,6 +289,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 #: Seconds before a silent mail server is given up on (the worker must not hang).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+#: The tillgänglighetsredogörelse (/tillganglighet/): who answers for the service, how a user
+#: reports a shortcoming, and when the service was last assessed.
+ACCESSIBILITY_ORGANISATION = os.environ.get(
+    "ACCESSIBILITY_ORGANISATION", "Kommunen och regionen som använder sipflow"
+)
+ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL", "tillganglighet@sipflow.invalid")
+ACCESSIBILITY_PHONE = os.environ.get("ACCESSIBILITY_PHONE", "")
+ACCESSIBILITY_ASSESSED_ON = os.environ.get("ACCESSIBILITY_ASSESSED_ON", "2026-11-30")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sipflow <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
