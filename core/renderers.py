@@ -82,7 +82,7 @@ class NativeFieldRenderer(WidgetRenderer):
             label.attrib["for"] = field_id
         label.text = str(self.bound_field.label or "")
         if self.required():
-            mark = SubElement(label, "span", {"class": "sf-field__required"})
+            mark = SubElement(label, "span", {"class": "sf-field__required", "aria-hidden": "true"})
             mark.text = " *"
             hint = SubElement(label, "span", {"class": "sf-visually-hidden"})
             hint.text = " " + _("(obligatoriskt)")
