@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -80,6 +81,22 @@ def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
 
 
+#: axe-core as axe-playwright-python ships it. Injected once per document: Turbo keeps the
+#: window (and axe in it) from one page to the next.
+AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+#: The rules of WCAG 2.0 and 2.1, levels A and AA (the law's level).
+AXE_RUN = """() => axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  resultTypes: ['violations'],
+}).then(results => results.violations)"""
+
+
+def axe_violations(page) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    return page.evaluate(AXE_RUN)
+
+
 #: Waits (at most a second) for the page's finite animations and transitions to end.
 ANIMATIONS_DONE = """() => Promise.race([
   Promise.all(document.getAnimations()
@@ -101,16 +118,13 @@ class Visit:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.overflow: list[str] = []
 
-    def __call__(self, page, name: str) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        page.wait_for_load_state("networkidle")
+    def __call__(self, page, name: str, *, shot: bool = True) -> None:
+        """axe-core on ``page``; its screenshots too where it is one of the journey's key
+        pages (``shot``)."""
+        page.wait_for_function(SETTLED)
         page.evaluate(ANIMATIONS_DONE)  # a message fading in has no contrast yet
-        results = Axe().run(page)
         failing = [
-            violation
-            for violation in results.response["violations"]
-            if violation["impact"] in FAILING
+            violation for violation in axe_violations(page) if violation["impact"] in FAILING
         ]
         assert not failing, f"axe on {name} ({page.url}):\n" + "\n".join(
             f"  {v['impact']} {v['id']}: {v['help']} – "
@@ -118,6 +132,8 @@ class Visit:
             for v in failing
         )
         self.count += 1
+        if not shot:
+            return
         stem = f"{self.count:02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}"
         height = page.viewport_size["height"]
         page.screenshot(path=self.folder / f"{stem}-{DESKTOP}.png", full_page=True)
