@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -27,12 +26,6 @@ PASSWORD = "correct-horse-battery-staple"  # tests.factories.UserFactory's
 DESKTOP, PHONE = 1280, 390
 #: axe-core's impacts that fail a page (WCAG 2.1 AA is the law's level).
 FAILING = {"serious", "critical"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,10 @@ from placement.models import AlternativeTried, Placement
 from tests.browser.conftest import follow, submit
 from tests.placement_world import build_placement_world
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_placement_journey(log_in, visit):

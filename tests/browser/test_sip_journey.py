@@ -17,7 +17,10 @@ from tests.browser.conftest import follow, settle, submit, tab_to
 from tests.factories import MembershipFactory, UnitFactory
 from tests.placement_world import build_placement_world
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_sip_journey(log_in, visit, clock):
