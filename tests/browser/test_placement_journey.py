@@ -33,8 +33,19 @@ def test_placement_journey(log_in, visit):
     sara.goto("/placement/")
     visit(sara, "the placement list")
     follow(sara, re.compile("Inled utredning"))
-    sara.get_by_label("Personens personnummer").fill(youth.personal_identity_number)
-    visit(sara, "open an utredning", shot=False)
+    # A wrong number first: the error is shown at the field and tied to it for a screen
+    # reader (aria-invalid, aria-describedby).
+    number = sara.get_by_label("Personens personnummer")
+    number.fill("19990101-0000")
+    submit(sara, re.compile("Inled utredning"), refused=True)
+    number = sara.get_by_label("Personens personnummer")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    described = number.get_attribute("aria-describedby").split()
+    error = sara.locator(f"#{described[-1]}")
+    expect(error).to_have_class(re.compile("sf-field__error"))
+    expect(error).not_to_be_empty()
+    visit(sara, "an utredning refused")
+    number.fill(youth.personal_identity_number)
     submit(sara, re.compile("Inled utredning"))
     placement = Placement.objects.get(person=youth)
 
