@@ -9,6 +9,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from audit import views as audit_views
 from consent import views as consent_views
 from core.forms import LoginForm
+from core.views import AccessibilityStatementView
 from deviations.site import DeviationsApplication
 from directory.selectors import user_works_with_cases
 from notifications import views as notification_views
@@ -222,5 +223,8 @@ site = Site(
         NotificationsApplication(),
     ],
     # Inside the site, so that login and password pages carry its title and colours.
-    urlpatterns=[path("accounts/", SiteAuthViewset(with_profile_view=False).urls)],
+    urlpatterns=[
+        path("accounts/", SiteAuthViewset(with_profile_view=False).urls),
+        path("tillganglighet/", AccessibilityStatementView.as_view(), name="accessibility"),
+    ],
 )

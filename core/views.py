@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 from psycopg.errors import InFailedSqlTransaction, LockNotAvailable
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -65,3 +68,23 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url(result))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AccessibilityStatementView(TemplateView):
+    """Tillgänglighetsredogörelse (lagen (2018:1937) om tillgänglighet till digital offentlig
+    service, 12 §; DIGG's model): open to everyone, logged in or not. Who answers for the
+    service and how to reach them are settings (ACCESSIBILITY_*)."""
+
+    template_name = "accessibility_statement.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            organisation=settings.ACCESSIBILITY_ORGANISATION,
+            contact_email=settings.ACCESSIBILITY_EMAIL,
+            contact_phone=settings.ACCESSIBILITY_PHONE,
+            assessed_on=settings.ACCESSIBILITY_ASSESSED_ON,
+            **kwargs,
+        )

@@ -111,6 +111,29 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+#: Form fields as the browser's own labelled controls, with their errors tied to them, instead
+#: of viewflow's Material widgets (core/renderers.py says which of those fail and why).
+VIEWFLOW = {
+    "WIDGET_RENDERERS": {
+        "django.forms.widgets.Input": "core.renderers.InputRenderer",
+        "django.forms.TextInput": "core.renderers.InputRenderer",
+        "django.forms.NumberInput": "core.renderers.InputRenderer",
+        "django.forms.EmailInput": "core.renderers.InputRenderer",
+        "django.forms.URLInput": "core.renderers.InputRenderer",
+        "django.forms.PasswordInput": "core.renderers.InputRenderer",
+        "django.forms.DateInput": "core.renderers.InputRenderer",
+        "django.forms.DateTimeInput": "core.renderers.InputRenderer",
+        "django.forms.TimeInput": "core.renderers.InputRenderer",
+        "django.forms.FileInput": "core.renderers.FileInputRenderer",
+        "django.forms.Textarea": "core.renderers.TextareaRenderer",
+        "django.forms.CheckboxInput": "core.renderers.CheckboxRenderer",
+        "django.forms.Select": "core.renderers.SelectRenderer",
+        "django.forms.RadioSelect": "core.renderers.ChoiceGroupRenderer",
+        "django.forms.SelectMultiple": "core.renderers.CheckboxGroupRenderer",
+        "django.forms.CheckboxSelectMultiple": "core.renderers.CheckboxGroupRenderer",
+    }
+}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -266,6 +289,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 #: Seconds before a silent mail server is given up on (the worker must not hang).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+#: The tillgänglighetsredogörelse (/tillganglighet/): who answers for the service, how a user
+#: reports a shortcoming, and when the service was last assessed.
+ACCESSIBILITY_ORGANISATION = os.environ.get(
+    "ACCESSIBILITY_ORGANISATION", "Kommunen och regionen som använder sipflow"
+)
+ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL", "tillganglighet@sipflow.invalid")
+ACCESSIBILITY_PHONE = os.environ.get("ACCESSIBILITY_PHONE", "")
+ACCESSIBILITY_ASSESSED_ON = os.environ.get("ACCESSIBILITY_ASSESSED_ON", "2026-11-30")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sipflow <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

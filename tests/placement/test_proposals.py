@@ -142,9 +142,10 @@ def test_the_review_page_asks_for_the_confirmations_and_refuses_without(pworld, 
     assert "ska nämnden följa upp att skolan har gjort en kunskapsbedömning" in body
     page = sara.get(task_url(placement, open_task(placement, PlacementFlow.review)), follow=True)
     offered = re.search(
-        r"<vf-field-checkbox[^>]*health_examination_offered[^>]*>", page.content.decode()
+        r'<input type="checkbox"[^>]*name="health_examination_offered"[^>]*>',
+        page.content.decode(),
     )
-    assert " checked=" in offered.group(0)
+    assert ' checked="checked"' in offered.group(0)
     done = do(
         sara,
         placement,
