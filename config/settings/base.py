@@ -306,6 +306,11 @@ AUDIT_CHECKPOINT_PATH = Path(
 # `manage.py seed_demo` creates users with published passwords: never in production.
 DEMO_DATA_ALLOWED = True
 
+#: The chef's statistics whose direct computation takes at least this many seconds are read
+#: from the snapshot the periodic tick computes once a day (overview.statistics.services):
+#: a large region at national scale; anything faster is computed live on every look.
+STATISTICS_SNAPSHOT_SECONDS = float(os.environ.get("STATISTICS_SNAPSHOT_SECONDS", "1.0"))
+
 # The REST API (api/): JSON only, token or session authentication, errors as RFC 9457
 # problem details, versioned by URL namespace (/api/v1/).
 REST_FRAMEWORK = {

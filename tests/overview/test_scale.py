@@ -4,6 +4,8 @@ that it refuses SQLite and a database with real data."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -12,9 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AccessGrant
+from cases.registry import statistics_measures
 from consent.models import Consent
 from directory.models import Organisation, Person, Unit
+from overview.models import StatisticsSnapshot
 from overview.scale import country_load, scale_refusal
+from overview.statistics import services
+from overview.statistics.exports import report_csv
+from overview.statistics.periods import default_period
+from overview.statistics.query import statistics_aggregates
+from overview.statistics.selectors import statistics_report, statistics_units
 from placement.models import Placement, Review
 from sipflow.access import plans_visible_to
 from sipflow.models import FollowUp, Invitation, Meeting, SipPlan
@@ -131,3 +140,80 @@ def test_it_refuses_sqlite(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="PostgreSQL"):
         seed(10)
+
+
+# --- The statistics computed ahead (overview.statistics.services) ----------------------------
+
+
+def _chef_units(chef) -> list[int]:
+    return [unit.pk for unit in statistics_units(user=chef)]
+
+
+def test_a_snapshot_equals_the_direct_computation_for_each_period():
+    seed(300, 30)
+    today = timezone.localdate()
+    country = country_load()
+    for chef in (country.region_chef(0), country.kommun_chef(0), country.kommun_chef(40)):
+        units = _chef_units(chef)
+        for period in services._periods(today):
+            direct = statistics_aggregates(
+                measures=statistics_measures(),
+                units=units,
+                period=period.span,
+                today=today,
+                using="default",
+            )
+            services.statistics_snapshot_compute(units=units, period=period, today=today)
+            snapshot = StatisticsSnapshot.objects.get(
+                key=services.snapshot_key(units=units, measures=statistics_measures()),
+                period=period.code,
+                computed_on=today,
+            )
+            assert services.snapshot_figures(snapshot) == direct
+            if period.code == str(today.year) and chef == country.region_chef(0):
+                assert direct  # the region chef's year has figures to compare
+
+
+def test_the_page_shows_a_slow_snapshot_equal_to_the_live_figures(client, settings):
+    seed(300, 30)
+    today = timezone.localdate()
+    chef = country_load().region_chef(0)
+    units = statistics_units(user=chef)
+    period = default_period(today=today)
+    live = statistics_report(units=units, period=period, today=today, charts=False)
+    assert live.computed_at is None
+    services.statistics_snapshot_compute(units=[u.pk for u in units], period=period, today=today)
+    # Computing took less than the threshold: the page still computes live.
+    settings.STATISTICS_SNAPSHOT_SECONDS = 3600
+    assert statistics_report(units=units, period=period, today=today).computed_at is None
+    # A snapshot as slow as the threshold is what the page shows, as the live figures were.
+    settings.STATISTICS_SNAPSHOT_SECONDS = 0
+    stored = statistics_report(units=units, period=period, today=today, charts=False)
+    assert stored.computed_at is not None
+    assert report_csv(stored) == report_csv(live)
+    client.force_login(chef)
+    page = client.get(reverse("overview:statistics")).content.decode()
+    assert "Siffrorna räknades" in page
+    # Tomorrow the snapshot is old: the page computes again.
+    tomorrow = today + dt.timedelta(days=1)
+    assert statistics_report(units=units, period=period, today=tomorrow).computed_at is None
+
+
+def test_the_tick_computes_each_chefs_snapshots_once_a_day_within_its_budget():
+    seed(100, 10)
+    today = timezone.localdate()
+    StatisticsSnapshot.objects.create(
+        key="old", period="2025", computed_on=today - dt.timedelta(days=1),
+        computed_at=timezone.now(), seconds=9.0, figures=[],
+    )  # fmt: skip
+    first = services.statistics_snapshots_refresh(today=today, budget=0.5)
+    assert first >= 1
+    assert not StatisticsSnapshot.objects.filter(key="old").exists()
+    assert StatisticsSnapshot.objects.count() == first
+    # The next tick goes on where it stopped, and computes nothing twice.
+    second = services.statistics_snapshots_refresh(today=today, budget=0.5)
+    assert StatisticsSnapshot.objects.count() == first + second
+    assert (
+        StatisticsSnapshot.objects.values("key", "period").distinct().count()
+        == StatisticsSnapshot.objects.count()
+    )
