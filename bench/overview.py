@@ -16,7 +16,10 @@ In each database, for the chef of the largest kommun and the chef of the largest
 namespace that takes no argument (the start page, each list page, the statistics page for
 this year: region-year for the region chef), runs each overview list's rows and the digest's
 counts as the pages do, and completes bare viewflow human tasks (bench/bare_engine.py) as the
-reference. It prints each figure's median and SQL statement count at both sizes, the ratio
+reference. Before the pages it times the statistics' direct query for the chef's year and
+the tick's snapshot of it (overview.statistics.services), so the statistics page reads the
+snapshot where the direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in
+production. It prints each figure's median and SQL statement count at both sizes, the ratio
 of the large to the small, and each median as a multiple of the bare task's median in the
 same database. Target: the large figure at most 3 times the small; the list pages (the first
 page of an overdue list) at most twice.
@@ -145,11 +148,12 @@ def is_list_page(label: str) -> bool:
     return page.startswith("page ") and page not in ("page index", "page statistics")
 
 
-def measure(rounds: int, run: Callable[[], object]) -> Figure:
+def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Figure:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    run()  # warm: caches, the first connection, compiled templates
+    if warm:
+        run()  # caches, the first connection, compiled templates
     figure = Figure()
     for _round in range(rounds):
         with CaptureQueriesContext(connection) as captured:
@@ -168,20 +172,43 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
     from django.utils import timezone
 
     from bench.bare_engine import bare_task_completion
-    from cases.registry import overview_rows
+    from cases.registry import overview_rows, statistics_measures
+    from core.databases import read_alias
     from directory.selectors import user_managed_units
     from overview.digest import overdue_counts
+    from overview.models import StatisticsSnapshot
     from overview.scale import country_load
+    from overview.statistics.periods import default_period
+    from overview.statistics.query import statistics_aggregates
+    from overview.statistics.selectors import statistics_units
+    from overview.statistics.services import statistics_snapshot_compute
 
     country = country_load()
     chefs = {"kommun chef": country.kommun_chef(0), "region chef": country.region_chef(0)}
     today = timezone.localdate()
     figures: dict[str, Figure] = {}
     urls: dict[str, str] = {}
+    period = default_period(today=today)
+    StatisticsSnapshot.objects.filter(computed_on=today).delete()
     for who, chef in chefs.items():
         client = Client()
         client.force_login(chef)
         units = list(user_managed_units(user=chef))
+        pks = [unit.pk for unit in statistics_units(user=chef)]
+        # The statistics as the page computes them live (no snapshot yet), then the tick's
+        # snapshot of this chef's year, which the page reads where the query is slow.
+        figures[f"{who}: statistics query, direct"] = measure(
+            min(rounds, 3),
+            lambda pks=pks: statistics_aggregates(
+                measures=statistics_measures(), units=pks, period=period.span, today=today,
+                using=read_alias(),
+            ),
+        )  # fmt: skip
+        figures[f"{who}: statistics snapshot (tick)"] = measure(
+            1,
+            lambda pks=pks: statistics_snapshot_compute(units=pks, period=period, today=today),
+            warm=False,
+        )
         for label, url in overview_pages():
 
             def page(url=url, client=client):
