@@ -142,6 +142,12 @@ def overview_pages() -> list[tuple[str, str]]:
     return pages
 
 
+def is_background(label: str) -> bool:
+    """The tick's work (the statistics computed directly, once a day), not a page: printed
+    with its ratio, without a target."""
+    return "statistics query" in label or "statistics snapshot" in label
+
+
 def is_list_page(label: str) -> bool:
     """A list page of the overview: any page but the start page and the statistics."""
     page = label.partition(": ")[2]
@@ -288,12 +294,13 @@ def main() -> None:
         other = large[label]
         ratio = other.median / figure.median
         target = LIST_TARGET if is_list_page(label) else TARGET
-        mark = "" if ratio <= target else " MISSED"
+        mark = "" if ratio <= target or is_background(label) else " MISSED"
         if mark:
             missed.append(label)
         print(
             f"{label:{width}} {figure.median:9.1f} {figure.statements:4} {other.median:9.1f} "
-            f"{other.statements:4} {ratio:11.2f} {target:5.0f}× "
+            f"{other.statements:4} {ratio:11.2f} "
+            f"{'tick' if is_background(label) else f'{target:.0f}×':>6} "
             f"{figure.median / small_bare.median:12.2f} {other.median / large_bare.median:12.2f}"
             f"{mark}"
         )
