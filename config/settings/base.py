@@ -190,6 +190,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
             "kind of server."
         )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+#: PostgreSQL's JIT compiles a large statement's expressions for longer than it runs: the
+#: chef's statistics (one statement) took 26 s with it and 13 s without for the largest
+#: kommun's year at a million SIPs (bench/overview.py); every other statement of sipflow is
+#: far too small to gain from it.
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
