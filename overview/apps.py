@@ -17,6 +17,7 @@ class OverviewConfig(AppConfig):
         from notifications.services import deliveries_send
 
         from .digest import digest_register, escalation_digests_send
+        from .statistics.services import statistics_snapshots_refresh
 
         digest_register()
         # The statistics' median on SQLite (make run); PostgreSQL has its own.
@@ -29,4 +30,9 @@ class OverviewConfig(AppConfig):
         register_periodic_job(PeriodicJob(name="digests", run=escalation_digests_send, order=70))
         register_periodic_job(
             PeriodicJob(name="mail", run=lambda: deliveries_send().sent, order=90)
+        )
+        # Last, and within a time budget: the statistics of the chefs whose units are so
+        # large that computing them on every look is slow, computed once a day.
+        register_periodic_job(
+            PeriodicJob(name="statistics", run=statistics_snapshots_refresh, order=95)
         )

@@ -213,6 +213,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
             "kind of server."
         )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+#: PostgreSQL's JIT compiles a large statement's expressions for longer than it runs: the
+#: chef's statistics (one statement) took 26 s with it and 13 s without for the largest
+#: kommun's year at a million SIPs (bench/overview.py); every other statement of sipflow is
+#: far too small to gain from it.
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -337,6 +345,11 @@ AUDIT_CHECKPOINT_PATH = Path(
 
 # `manage.py seed_demo` creates users with published passwords: never in production.
 DEMO_DATA_ALLOWED = True
+
+#: The chef's statistics whose direct computation takes at least this many seconds are read
+#: from the snapshot the periodic tick computes once a day (overview.statistics.services):
+#: a large region at national scale; anything faster is computed live on every look.
+STATISTICS_SNAPSHOT_SECONDS = float(os.environ.get("STATISTICS_SNAPSHOT_SECONDS", "1.0"))
 
 # The REST API (api/): JSON only, token or session authentication, errors as RFC 9457
 # problem details, versioned by URL namespace (/api/v1/).

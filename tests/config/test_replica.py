@@ -76,7 +76,9 @@ def test_without_a_replica_the_statistics_read_the_primary(db):
             today=dt.date(2026, 11, 23),
             charts=False,
         )
-    assert [query["sql"][: len(STATISTICS)] for query in queries] == [STATISTICS]
+    # Today's snapshot looked up (overview.statistics.services; none), then the statement.
+    assert [query["sql"][: len(STATISTICS)] for query in queries] == ['SELECT "', STATISTICS]
+    assert '"overview_statisticssnapshot"' in queries[0]["sql"]
 
 
 def test_the_router_writes_to_the_primary_and_never_migrates_the_replica():
@@ -90,3 +92,10 @@ def test_the_router_writes_to_the_primary_and_never_migrates_the_replica():
     other = Unit(name="Annan")
     other._state.db = DEFAULT_DB_ALIAS
     assert router.allow_relation(unit, other) is True
+
+
+def test_postgresql_runs_without_jit(db):
+    """JIT compiled the statistics' statement for longer than it ran (config/settings/base.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -1,0 +1,312 @@
+"""Benchmark: the chef's overview and statistics at 10,000 and at 1,000,000 SIPs, in one run.
+
+Run by hand (not part of the tests), with DATABASE_URL naming the PostgreSQL server (its
+database name is not used):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/overview.py [--rounds 5] [--sizes 10000:1000,1000000:100000]
+
+Each size has a database of its own on that server (``sipflow_bench_10k``,
+``sipflow_bench_1m``), created and migrated if absent and filled by ``seed_scale`` (overview.
+scale) if empty; a database already filled to that size is reused, so only the first run
+pays for the seeding. The bench never drops them: ``dropdb sipflow_bench_1m`` does.
+
+In each database, for the chef of the largest kommun and the chef of the largest region
+(the worst cases), it renders through Django's test client every page of the overview
+namespace that takes no argument (the start page, each list page, the statistics page for
+this year: region-year for the region chef), runs each overview list's rows and the digest's
+counts as the pages do, and completes bare viewflow human tasks (bench/bare_engine.py) as the
+reference. Before the pages it times the statistics' direct query for the chef's year and
+the tick's snapshot of it (overview.statistics.services), so the statistics page reads the
+snapshot where the direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in
+production. It prints each figure's median and SQL statement count at both sizes, the ratio
+of the large to the small, and each median as a multiple of the bare task's median in the
+same database. Target: the large figure at most 3 times the small; the list pages (the first
+page of an overdue list) at most twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+#: The ratio targets: a list page (the first page of an overdue list), anything else.
+LIST_TARGET = 2.0
+TARGET = 3.0
+
+
+@dataclass
+class Figure:
+    """One measured thing at one size."""
+
+    times: list[float] = field(default_factory=list)
+    statements: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def size_label(sips: int) -> str:
+    if sips % 1_000_000 == 0:
+        return f"{sips // 1_000_000}m"
+    if sips % 1000 == 0:
+        return f"{sips // 1000}k"
+    return str(sips)
+
+
+def database_use(name: str) -> None:
+    """Point Django's default connection at database ``name`` on the same server, creating
+    it if absent."""
+    import psycopg
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params["dbname"] = "postgres"
+    with psycopg.connect(**params, autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+    connection.settings_dict["NAME"] = name
+
+
+def database_prepare(*, sips: int, placements: int) -> None:
+    """Migrate, and fill with seed_scale unless already filled to this size."""
+    from django.core.management import call_command
+
+    from overview.scale import scale_refusal, scale_seed, scale_seeded_size
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    refusal = scale_refusal()
+    if refusal:
+        raise SystemExit(refusal)
+    found = scale_seeded_size()
+    if found == (sips, placements):
+        print(f"reusing {sips} SIPs and {placements} placements")
+        return
+    if found != (0, 0):
+        raise SystemExit(
+            f"The database holds {found[0]} SIPs and {found[1]} placements, not {sips} and "
+            f"{placements}: drop it (dropdb) and run again."
+        )
+    summary = scale_seed(sips=sips, placements=placements, progress=lambda line: None)
+    print(
+        f"seeded {sips} SIPs and {placements} placements in {summary.seconds:.0f} s "
+        f"(with migrate: {time.perf_counter() - started:.0f} s)"
+    )
+
+
+def overview_pages() -> list[tuple[str, str]]:
+    """(label, URL) of every page of the overview namespace that takes no argument, the
+    exports left out; the statistics page for this year."""
+    from django.urls import URLPattern, URLResolver, get_resolver, reverse
+    from django.utils import timezone
+
+    _prefix, resolver = get_resolver().namespace_dict["overview"]
+
+    def names(patterns) -> list[str]:
+        found = []
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                found += names(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.append(pattern.name)
+        return found
+
+    pages = []
+    for name in dict.fromkeys(names(resolver.url_patterns)):
+        if name.endswith(("_csv", "_xlsx")):
+            continue
+        try:
+            url = reverse(f"overview:{name}")
+        except Exception:  # a page that needs arguments is not benched
+            continue
+        if name == "statistics":
+            url += f"?period={timezone.localdate().year}"
+        pages.append((f"page {name}", url))
+    return pages
+
+
+def is_background(label: str) -> bool:
+    """The tick's work (the statistics computed directly, once a day), not a page: printed
+    with its ratio, without a target."""
+    return "statistics query" in label or "statistics snapshot" in label
+
+
+def is_list_page(label: str) -> bool:
+    """A list page of the overview: any page but the start page and the statistics."""
+    page = label.partition(": ")[2]
+    return page.startswith("page ") and page not in ("page index", "page statistics")
+
+
+def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Figure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if warm:
+        run()  # caches, the first connection, compiled templates
+    figure = Figure()
+    for _round in range(rounds):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            run()
+            figure.times.append((time.perf_counter() - started) * 1000)
+        figure.statements = max(figure.statements, len(captured.captured_queries))
+    return figure
+
+
+def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
+    """Every figure of this database, the bare task's, and the URLs measured."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from bench.bare_engine import bare_task_completion
+    from cases.registry import overview_rows, statistics_measures
+    from core.databases import read_alias
+    from directory.selectors import user_managed_units
+    from overview.digest import overdue_counts
+    from overview.models import StatisticsSnapshot
+    from overview.scale import country_load
+    from overview.statistics.periods import default_period
+    from overview.statistics.query import statistics_aggregates
+    from overview.statistics.selectors import statistics_units
+    from overview.statistics.services import statistics_snapshot_compute
+
+    country = country_load()
+    chefs = {"kommun chef": country.kommun_chef(0), "region chef": country.region_chef(0)}
+    today = timezone.localdate()
+    figures: dict[str, Figure] = {}
+    urls: dict[str, str] = {}
+    period = default_period(today=today)
+    StatisticsSnapshot.objects.filter(computed_on=today).delete()
+    for who, chef in chefs.items():
+        client = Client()
+        client.force_login(chef)
+        units = list(user_managed_units(user=chef))
+        pks = [unit.pk for unit in statistics_units(user=chef)]
+        # The statistics as the page computes them live (no snapshot yet), then the tick's
+        # snapshot of this chef's year, which the page reads where the query is slow.
+        figures[f"{who}: statistics query, direct"] = measure(
+            min(rounds, 3),
+            lambda pks=pks: statistics_aggregates(
+                measures=statistics_measures(), units=pks, period=period.span, today=today,
+                using=read_alias(),
+            ),
+        )  # fmt: skip
+        figures[f"{who}: statistics snapshot (tick)"] = measure(
+            1,
+            lambda pks=pks: statistics_snapshot_compute(units=pks, period=period, today=today),
+            warm=False,
+        )
+        for label, url in overview_pages():
+
+            def page(url=url, client=client):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            figures[f"{who}: {label}"] = measure(rounds, page)
+            urls[f"{who}: {label}"] = url
+        for spec in overview_rows():
+            figures[f"{who}: rows {spec.code}"] = measure(
+                rounds,
+                lambda spec=spec, chef=chef, units=units: list(
+                    spec.rows(user=chef, units=units, today=today)
+                ),
+            )
+        figures[f"{who}: counts (digest)"] = measure(
+            rounds,
+            lambda chef=chef, units=units: overdue_counts(user=chef, units=units, today=today),
+        )
+    bare_ms, bare_sql = bare_task_completion(
+        by=chefs["kommun chef"], rounds=max(rounds, 10), connection=connection,
+        capture=CaptureQueriesContext,
+    )  # fmt: skip
+    bare = Figure(times=bare_ms, statements=bare_sql)
+    return figures, bare, urls
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--sizes",
+        default="10000:1000,1000000:100000",
+        help="SIPs:placements of the small and the large database",
+    )
+    arguments = parser.parse_args()
+    sizes = [tuple(int(n) for n in size.split(":")) for size in arguments.sizes.split(",")]
+    if len(sizes) != 2:
+        raise SystemExit("--sizes names two sizes: the small and the large")
+
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)  # django-axes logs every login of the test client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client's host, and its context capture
+
+    results = []
+    for sips, placements in sizes:
+        name = f"sipflow_bench_{size_label(sips)}"
+        database_use(name)
+        database_prepare(sips=sips, placements=placements)
+        results.append((name, *figures_of(arguments.rounds)))
+
+    (small_name, small, small_bare, _urls), (large_name, large, large_bare, _) = results
+    print()
+    print(
+        f"overview and statistics: {small_name} ({sizes[0][0]} SIPs) against {large_name} "
+        f"({sizes[1][0]} SIPs), {arguments.rounds} rounds, medians in ms"
+    )
+    width = max(len(label) for label in small) + 1
+    print(
+        f"{'figure':{width}} {'small ms':>9} {'SQL':>4} {'large ms':>9} {'SQL':>4} "
+        f"{'large/small':>11} {'target':>6} {'× bare small':>12} {'× bare large':>12}"
+    )
+    print(
+        f"{'bare viewflow human task':{width}} {small_bare.median:9.1f} "
+        f"{small_bare.statements:4} {large_bare.median:9.1f} {large_bare.statements:4} "
+        f"{large_bare.median / small_bare.median:11.2f} {'':>6} {1:12.2f} {1:12.2f}"
+    )
+    missed = []
+    for label, figure in small.items():
+        other = large[label]
+        ratio = other.median / figure.median
+        target = LIST_TARGET if is_list_page(label) else TARGET
+        mark = "" if ratio <= target or is_background(label) else " MISSED"
+        if mark:
+            missed.append(label)
+        print(
+            f"{label:{width}} {figure.median:9.1f} {figure.statements:4} {other.median:9.1f} "
+            f"{other.statements:4} {ratio:11.2f} "
+            f"{'tick' if is_background(label) else f'{target:.0f}×':>6} "
+            f"{figure.median / small_bare.median:12.2f} {other.median / large_bare.median:12.2f}"
+            f"{mark}"
+        )
+    print()
+    print("targets missed: " + (", ".join(missed) if missed else "none"))
+
+
+if __name__ == "__main__":
+    main()
