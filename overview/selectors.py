@@ -211,11 +211,13 @@ class OverviewReader:
         *,
         filters: ListFilters = ListFilters(),
         after: Cursor | None = None,
-        limit: int = PAGE_SIZE,
+        limit: int | None = None,
         counted: bool = True,
     ) -> ListPage:
         """The rows after ``after`` (from the start without one), the most days overdue
-        first, at most ``limit``, with the list's count and the cursor of the next page."""
+        first, at most ``limit`` (``PAGE_SIZE``), with the list's count and the cursor of the
+        next page."""
+        limit = limit or PAGE_SIZE
         if spec.query is not None:
             rows = self._filtered_query(spec, filters)
             count = rows.count() if counted else 0
@@ -237,9 +239,9 @@ class OverviewReader:
             following = Cursor(due=due, key=key)
         return ListPage(spec=spec, rows=shown, count=count, next_cursor=following)
 
-    def summary(self, *, limit: int = START_PAGE_ROWS) -> list[ListPage]:
-        """Every list's count and its first rows, for the start page."""
-        return [self.page(spec, limit=limit) for spec in overview_rows()]
+    def summary(self, *, limit: int | None = None) -> list[ListPage]:
+        """Every list's count and its first rows (``START_PAGE_ROWS``), for the start page."""
+        return [self.page(spec, limit=limit or START_PAGE_ROWS) for spec in overview_rows()]
 
     def counts(self) -> dict[str, int]:
         """Every list's count, by code (the digest)."""
