@@ -174,7 +174,11 @@ class OverviewRows:
       Person, for the age group) and ``basis_field`` (the legal basis, one of
       ``basis_choices``). A path is a Django lookup (``placement__placing_unit_id``) and, on
       a ``rows()`` row, the same attributes one after the other.
-    - ``due_label`` names the date in a row ("Uppföljning skulle ha hållits").
+    - ``due_label`` names the date in a row ("Uppföljning planerad").
+
+    ``overview.selectors.OverviewReader`` does the filtering, counting, sorting and paging
+    for every consumer above the processes (the start page, the list pages, the digest, the
+    API): ``page(spec, filters=, after=, limit=)`` and ``count(spec, filters)``.
     """
 
     code: str
