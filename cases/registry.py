@@ -145,13 +145,41 @@ def periodic_jobs() -> Sequence[PeriodicJob]:
 @dataclass(frozen=True)
 class OverviewRows:
     """One list on the chef's overview (and one count in the daily digest): what is late in
-    the units a chef leads, of the cases the chef may see now.
+    the units a chef leads (and the units under them), of the cases the chef may see now.
 
-    ``rows(user=, units=, today=)`` returns the rows (each with a ``person`` attribute where
-    it names one, so the access log records who was shown); ``template`` renders one row (as
-    ``row``); ``title`` heads the list and ``empty`` says there is nothing late. ``code``
-    keys the count in the digest's data, and ``counted(n)`` names the count in the digest's
-    e-mail (an ngettext phrase with ``%(count)d``)."""
+    The stable interface, which every consumer (the start page, the list pages, the digest,
+    the API) may rely on:
+
+    - ``rows(user=, units=, today=)`` returns every row, the most overdue first (each with
+      a ``person`` attribute where it names one, so the access log records who was shown);
+    - ``template`` renders one row (as ``row``); ``title`` heads the list, ``empty`` says
+      there is nothing late; ``code`` keys the list (its page ``/oversikt/<code>/``, the API,
+      the count in the digest's data), and ``counted(n)`` names the count in the digest's
+      e-mail (an ngettext phrase with ``%(count)d``).
+
+    What lets the overview filter, sort and page a list without knowing the process:
+
+    - ``query(user=, units=, today=)``, where given, returns the same rows unevaluated: a
+      QuerySet (of cases the user may see, in these units) annotated with ``overview_due``,
+      the date the row fell or falls due (never null). The overview filters it, counts it,
+      orders it by ``(overview_due, pk)`` (the most days overdue first) and pages it by
+      keyset in SQL, so a page costs the same few queries at any size. Without ``query`` the
+      overview does the same in Python over ``rows()`` (lists bounded by a chef's running
+      placements).
+    - ``due_field`` is the path to that date on a row (``overview_due`` for a ``query``
+      list), ``key_field`` a unique key of the row (the keyset's tie-breaker), ``case_url(row)``
+      the case page the row links to.
+    - The paths a filter applies to, ``""`` where it does not: ``unit_field`` (the unit the
+      row belongs to), ``handler_field`` (the handläggare's user id), ``person_field`` (the
+      Person, for the age group) and ``basis_field`` (the legal basis, one of
+      ``basis_choices``). A path is a Django lookup (``placement__placing_unit_id``) and, on
+      a ``rows()`` row, the same attributes one after the other.
+    - ``due_label`` names the date in a row ("Uppföljning planerad").
+
+    ``overview.selectors.OverviewReader`` does the filtering, counting, sorting and paging
+    for every consumer above the processes (the start page, the list pages, the digest, the
+    API): ``page(spec, filters=, after=, limit=)`` and ``count(spec, filters)``.
+    """
 
     code: str
     title: str
@@ -163,6 +191,48 @@ class OverviewRows:
     persons: Callable[[Sequence[Any]], Sequence[Any]] = lambda rows: [
         row.person for row in rows if getattr(row, "person", None) is not None
     ]
+    query: Callable[..., QuerySet] | None = None
+    due_field: str = "overview_due"
+    key_field: str = "pk"
+    due_label: str = ""
+    unit_field: str = ""
+    handler_field: str = ""
+    person_field: str = ""
+    basis_field: str = ""
+    basis_choices: Sequence[tuple[str, str]] = ()
+    case_url: Callable[[Any], str] | None = None
+
+
+def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:
+    """``OverviewRows.rows`` for a list given by its ``query``: every row, most overdue first."""
+
+    def rows(*, user, units, today: dt.date) -> list[Any]:
+        return list(query(user=user, units=units, today=today).order_by("overview_due", "pk"))
+
+    return rows
+
+
+@dataclass(frozen=True)
+class OpenCases:
+    """A process's open cases in a chef's units, for the workload per handläggare:
+    ``query(user=, units=, today=)`` returns the open cases the user may see in these units,
+    and ``handler_field`` the path to the handläggare's user id."""
+
+    code: str
+    query: Callable[..., QuerySet]
+    handler_field: str
+    order: int = 50
+
+
+_open_cases: dict[str, OpenCases] = {}
+
+
+def register_open_cases(cases: OpenCases) -> None:
+    _open_cases[cases.code] = cases
+
+
+def open_cases() -> Sequence[OpenCases]:
+    return sorted(_open_cases.values(), key=lambda cases: (cases.order, cases.code))
 
 
 _overview_rows: dict[str, OverviewRows] = {}
@@ -174,6 +244,11 @@ def register_overview_rows(rows: OverviewRows) -> None:
 
 def overview_rows() -> Sequence[OverviewRows]:
     return sorted(_overview_rows.values(), key=lambda rows: (rows.order, rows.code))
+
+
+def overview_list(code: str) -> OverviewRows | None:
+    """The list registered under ``code``, or None."""
+    return _overview_rows.get(code)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from directory.models import Membership, User
-from directory.selectors import CASE_ROLES
+from directory.models import User
+from directory.selectors import CASE_ROLES, user_case_unit_ids
 
 from .models import AccessGrant
 
@@ -20,11 +20,12 @@ def grants_in_force(
 ) -> QuerySet[AccessGrant]:
     """The grants that reach the user on ``on`` (today by default): grants to a unit where
     the user has one of ``roles`` (a case role by default; a placement also reaches HVB
-    staff), for all its staff or for the user alone."""
+    staff), or to a unit under one the user is chef of (directory.selectors
+    ``user_case_unit_ids``), for all its staff or for the user alone."""
     if not user.is_authenticated or not user.is_active:
         return AccessGrant.objects.none()
     on = on or timezone.localdate()
-    units = Membership.objects.filter(user=user, role__in=roles).values("unit_id")
+    units = user_case_unit_ids(user=user, roles=roles)
     return AccessGrant.objects.filter(unit__in=units, valid_from__lte=on).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
         Q(user__isnull=True) | Q(user=user),

@@ -31,9 +31,12 @@ def deviation_plugs_register() -> None:
         OverviewRows(
             code="deviation_allocations_pending",
             title=_("Avvikelser utan överenskommen tillfällig ansvarsfördelning"),
-            empty=_("Inga."),
+            empty=_("Alla avvikelser har en överenskommen ansvarsfördelning."),
             template="deviations/overview/allocation_pending.html",
             rows=selectors.allocations_pending,
+            query=selectors.allocations_pending_query,
+            due_label=_("Rapporterad"),
+            case_url=lambda row: reverse("deviations:detail", kwargs={"pk": row.pk}),
             counted=lambda n: ngettext(
                 "%(count)d avvikelse utan överenskommen ansvarsfördelning",
                 "%(count)d avvikelser utan överenskommen ansvarsfördelning",

@@ -10,6 +10,7 @@ from itertools import chain
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from directory.durations import DurationCode, add_months
@@ -49,19 +50,26 @@ def deviation_rows(*, user: User, status: str | None = None) -> QuerySet[Deviati
     )
 
 
-def allocations_pending(*, user: User, units, today: dt.date) -> list[Deviation]:
+def allocations_pending_query(*, user: User, units, today: dt.date) -> QuerySet[Deviation]:
     """For the chef's overview (red): reports concerning these units whose temporary
     allocation of responsibility the parties have not yet all agreed, of those the user may
-    see. Shown without the person."""
-    return list(
+    see, due since they were reported (``overview_due``). Shown without the person."""
+    return (
         deviations_visible_to(user=user)
         .filter(
             status=Deviation.Status.REPORTED,
             pk__in=DeviationParty.objects.filter(unit__in=units).values("deviation_id"),
         )
+        .annotate(overview_due=TruncDate("reported_at"))
         .select_related("reporting_unit")
         .prefetch_related(_parties())
-        .order_by("reported_at", "pk")
+    )
+
+
+def allocations_pending(*, user: User, units, today: dt.date) -> list[Deviation]:
+    """``allocations_pending_query``, evaluated: the oldest report first."""
+    return list(
+        allocations_pending_query(user=user, units=units, today=today).order_by("reported_at", "pk")
     )
 
 

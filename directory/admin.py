@@ -134,10 +134,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "organisation", "kind")
+    """Units and their line (``parent``): a chef of a unit sees the units under it. The
+    model's ``clean`` refuses a parent in another organisation, or one under the unit."""
+
+    list_display = ("name", "organisation", "kind", "parent")
     list_filter = ("kind", "organisation__kind")
     search_fields = ("name", "organisation__name")
-    list_select_related = ("organisation",)
+    list_select_related = ("organisation", "parent")
+    autocomplete_fields = ("parent",)
 
 
 #: What only a superuser sets: an administrator cannot make anyone (themselves included) a

@@ -101,6 +101,21 @@ class Unit(models.Model):
     )
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    #: The unit above this one in the organisation's line (a verksamhet above its enheter):
+    #: a chef of the parent sees this unit's cases and lists too (directory.selectors
+    #: ``units_under``).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad enhet"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_(
+            "Enheten som denna enhet hör till. Chefen för den överordnade enheten ser också "
+            "den här enhetens ärenden och listor."
+        ),
+    )
     email = models.EmailField(_("funktionsbrevlåda"), blank=True)
     mail_to_mailbox = models.BooleanField(
         _("e-post till funktionsbrevlådan"),
@@ -127,6 +142,27 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.organisation_id and self.parent.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {"parent": _("Den överordnade enheten måste höra till samma organisation.")}
+            )
+        if self.pk is not None:
+            from .selectors import units_under
+
+            if units_under(units=[self.pk]).filter(pk=self.parent_id).exists():
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "En enhet kan inte ligga under sig själv eller under en av sina "
+                            "underenheter."
+                        )
+                    }
+                )
 
 
 class User(AbstractUser):

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,11 +70,48 @@ def user_starts_cases(*, user: User) -> bool:
     return Membership.objects.filter(user=user, role__in=STARTER_ROLES).exists()
 
 
+def units_under(*, units: Iterable[Unit | int] | QuerySet) -> QuerySet[Unit]:
+    """These units and every unit under them (``Unit.parent``, at any depth), as one SQL
+    filter: a recursive CTE that walks the parent index down from ``units`` (units, their
+    pks, or a one-column QuerySet of pks used as a subquery). ``UNION`` (not ``UNION ALL``)
+    stops at a unit already reached, so even a cycle the admin failed to refuse ends."""
+    if isinstance(units, QuerySet):
+        base = units.values("pk") if units.model is Unit else units
+        base_sql, params = base.order_by().query.get_compiler(using=base.db).as_sql()
+    else:
+        ids = sorted({unit.pk if isinstance(unit, Unit) else int(unit) for unit in units})
+        if not ids:
+            return Unit.objects.none()
+        table = connection.ops.quote_name(Unit._meta.db_table)
+        base_sql = f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+        params = tuple(ids)
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    tree = (
+        f"WITH RECURSIVE unit_tree(id) AS ({base_sql} UNION "
+        f"SELECT child.id FROM {table} child JOIN unit_tree ON child.parent_id = unit_tree.id) "
+        "SELECT id FROM unit_tree"
+    )
+    return Unit.objects.filter(pk__in=RawSQL(tree, tuple(params)))
+
+
 def user_managed_units(*, user: User) -> QuerySet[Unit]:
-    """The units the user is chef of."""
-    return Unit.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.MANAGER
-    ).distinct()
+    """The units the user is chef of, and every unit under them (``units_under``): one
+    SQL filter."""
+    return units_under(
+        units=Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("unit_id")
+    )
+
+
+def user_case_unit_ids(*, user: User, roles: Sequence[str] = CASE_ROLES) -> QuerySet:
+    """The units (a ``values`` QuerySet of pks, for a subquery) in which the user works with
+    cases in one of ``roles``: the units of those memberships, and where one of them is chef,
+    the units under the chef's units too (a chef sees her enheters' cases). Every access
+    check, the grants' filter and the full policy alike, starts here."""
+    direct = Membership.objects.filter(user=user, role__in=roles).values("unit_id")
+    reached = Q(pk__in=direct)
+    if Membership.Role.MANAGER in roles:
+        reached |= Q(pk__in=user_managed_units(user=user).values("pk"))
+    return Unit.objects.filter(reached).order_by().values("pk")
 
 
 def user_works_with_cases(*, user: User) -> bool:

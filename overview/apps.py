@@ -23,7 +23,9 @@ class OverviewConfig(AppConfig):
         # The statistics' median on SQLite (make run); PostgreSQL has its own.
         sqlite_functions_register()
         # The start page lists the processes' rows, naming people: the access log says why.
-        register_page_purposes({"overview:index": "Översikt"})
+        register_page_purposes(
+            {"overview:index": "Översikt", "overview:list": "Översikt, försenat i enheterna"}
+        )
         # The tick's frame: viewflow's timers first (follow-ups coming due), then the
         # processes' jobs, the digest of what they left late, and the mail last.
         register_periodic_job(PeriodicJob(name="timers", run=fire_due_timers, order=10))

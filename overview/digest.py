@@ -29,9 +29,9 @@ class OverviewEvent(models.TextChoices):
 def overdue_counts(*, user: User, units: list[Unit], today: dt.date) -> dict[str, int]:
     """What is late in these units, of the cases the user may see now (the same lists as
     the start page's), by the lists' codes; no personal data, only counts."""
-    return {
-        rows.code: len(rows.rows(user=user, units=units, today=today)) for rows in overview_rows()
-    }
+    from .selectors import OverviewReader
+
+    return OverviewReader(user=user, units=units, today=today).counts()
 
 
 def escalation_digests_send(*, at: dt.datetime | None = None) -> int:

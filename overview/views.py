@@ -1,53 +1,121 @@
-"""Översikt: the start page."""
+"""Översikt: the start page, and for a chef each overview list on its own page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cases.registry import OverviewRows, WaitingRows, overview_rows, waiting_rows
+from cases.registry import WaitingRows, overview_list, waiting_rows
 from directory.selectors import user_managed_units, user_memberships
+
+from .forms import ListFilterForm
+from .selectors import OverviewReader, list_filterable
 
 
 @dataclass(frozen=True)
 class Section:
-    """One list of the page: what the process registered, and its rows for this user."""
+    """One waiting list of the page: what the process registered, and its rows."""
 
-    spec: WaitingRows | OverviewRows
+    spec: WaitingRows
     rows: list[Any]
+
+
+def _managed(user) -> list:
+    return list(user_managed_units(user=user).select_related("organisation").order_by("name"))
 
 
 class OverviewView(TemplateView):
     """The start page: who you are, the work waiting for your units (each process's
-    waiting lists), and for a chef what is late in the units they lead (the overview's
-    lists), of the cases the user may see now."""
+    waiting lists), and for a chef what is late in the units they lead and the units under
+    them: every list's count on top, its most overdue rows below, and the workload per
+    handläggare, of the cases the user may see now."""
 
     template_name = "overview/index.html"
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        managed = list(user_managed_units(user=user))
+        managed = _managed(user)
         waiting = [Section(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
-        late = (
-            [
-                Section(spec, list(spec.rows(user=user, units=managed, today=today)))
-                for spec in overview_rows()
-            ]
-            if managed
-            else []
-        )
+        late, workload = [], []
+        if managed:
+            reader = OverviewReader(user=user, units=managed, today=today)
+            late = reader.summary()
+            workload = reader.workload()
         # The lists name their people: the access log records each one.
         self.request.case_persons = [
-            person for section in waiting + late for person in section.spec.persons(section.rows)
-        ]
+            person for section in waiting for person in section.spec.persons(section.rows)
+        ] + [person for page in late for person in page.persons]
         return super().get_context_data(
             memberships=user_memberships(user=user),
             managed_units=managed,
             waiting=waiting,
             late=late,
-            rows={section.spec.code: section.rows for section in waiting + late},
+            late_total=sum(page.count for page in late),
+            workload=workload,
+            rows={
+                **{section.spec.code: section.rows for section in waiting},
+                **{page.spec.code: [row.row for row in page.rows] for page in late},
+            },
+            today=today,
             **kwargs,
         )
+
+
+class OverviewListView(TemplateView):
+    """One of the chef's lists on its own page: filters (unit, handläggare, age group,
+    legal basis where the list has one), the most days overdue first, 50 rows a page by
+    keyset (the next page starts after the last row shown)."""
+
+    template_name = "overview/list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.spec = overview_list(kwargs["code"])
+        if self.spec is None:
+            raise Http404
+        self.units = _managed(request.user)
+        if not self.units:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        reader = OverviewReader(user=self.request.user, units=self.units, today=today)
+        filterable = list_filterable(self.spec)
+        form = ListFilterForm(
+            self.request.GET or None,
+            units=self.units,
+            handlers=list(reader.handlers()) if filterable.handler else [],
+            filterable=filterable,
+        )
+        filters, after = form.chosen()
+        page = reader.page(self.spec, filters=filters, after=after)
+        self.request.case_persons = list(page.persons)
+        return super().get_context_data(
+            spec=self.spec,
+            form=form,
+            page=page,
+            filtered=filters.any,
+            next_query=form.query(after=page.next_cursor) if page.next_cursor else "",
+            first_query=form.query(after=None) if after else "",
+            today=today,
+            **kwargs,
+        )
+
+
+class WorkloadView(TemplateView):
+    """Arbetsbelastning: per handläggare in the chef's units, the open cases and the overdue
+    items, the most overdue first."""
+
+    template_name = "overview/workload.html"
+
+    def get_context_data(self, **kwargs):
+        units = _managed(self.request.user)
+        if not units:
+            raise PermissionDenied
+        reader = OverviewReader(user=self.request.user, units=units, today=timezone.localdate())
+        return super().get_context_data(workload=reader.workload(), units=units, **kwargs)

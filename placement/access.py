@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from cases.selectors import grants_in_force
 from directory.models import Membership, Organisation, Unit, User
-from directory.selectors import CASE_ROLES
+from directory.selectors import CASE_ROLES, user_case_unit_ids
 
 from .grants import CASE_KIND, HEALTH_SOURCE, HVB_SOURCES
 from .models import HealthExamRequest, Placement, RegionHandover
@@ -75,9 +75,7 @@ def placements_access(*, user: User, placements: Sequence[Placement]) -> dict[in
         reaching.setdefault(case_id, []).append((unit, source))
     if not reaching:
         return {}
-    own_units = set(
-        Membership.objects.filter(user=user, role__in=CASE_ROLES).values_list("unit_id", flat=True)
-    )
+    own_units = set(user_case_unit_ids(user=user).values_list("pk", flat=True))
     found = {}
     for placement in placements:
         grants = reaching.get(placement.pk)
@@ -185,8 +183,7 @@ def visible_process_ids(*, user: User) -> QuerySet:
             .filter(case_kind=CASE_KIND)
             .exclude(source=HEALTH_SOURCE)
             .values("case_id"),
-            placing_unit__memberships__user=user,
-            placing_unit__memberships__role__in=CASE_ROLES,
+            placing_unit__in=user_case_unit_ids(user=user),
         )
     perms = user.get_all_permissions() if user.is_active else set()
     asked = Task.objects.filter(

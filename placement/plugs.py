@@ -4,19 +4,24 @@ chef's lists (and the digest's counts) and the parts of the periodic tick."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.registry import (
+    OpenCases,
     OverviewRows,
     PeriodicJob,
     WaitingRows,
+    overview_rows_from_query,
+    register_open_cases,
     register_overview_rows,
     register_periodic_job,
     register_waiting_rows,
 )
 
 from . import selectors
+from .rules import LegalBasis
 from .services import (
     cost_allocations_remind,
     ending_plans_open,
@@ -27,6 +32,26 @@ from .services import (
 
 def _placement_persons(rows):
     return [row.placement.person for row in rows]
+
+
+#: How the chef's overview filters a list whose rows are placements (cases.registry).
+_ON_PLACEMENT = {
+    "unit_field": "placing_unit_id",
+    "handler_field": "caseworker_id",
+    "person_field": "person",
+    "basis_field": "legal_basis",
+    "basis_choices": LegalBasis.choices,
+    "case_url": lambda row: reverse("placement:placement", kwargs={"pk": row.pk}),
+}
+#: The same for a list whose rows belong to a placement (``row.placement``).
+_OF_PLACEMENT = {
+    "unit_field": "placement__placing_unit_id",
+    "handler_field": "placement__caseworker_id",
+    "person_field": "placement__person",
+    "basis_field": "placement__legal_basis",
+    "basis_choices": LegalBasis.choices,
+    "case_url": lambda row: reverse("placement:placement", kwargs={"pk": row.placement_id}),
+}
 
 
 def placement_plugs_register() -> None:
@@ -68,9 +93,12 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_consents_ended",
             title=_("Placeringar enligt SoL där samtycket har upphört"),
-            empty=_("Inga."),
+            empty=_("Ingen placering enligt SoL saknar samtycke."),
             template="placement/overview/consent_ended.html",
             rows=selectors.consents_ended,
+            query=selectors.consents_ended_query,
+            due_label=_("Samtycket upphörde"),
+            **_ON_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d placering utan samtycke", "%(count)d placeringar utan samtycke", n
             ),
@@ -81,9 +109,12 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_reviews_due",
             title=_("Överväganden att göra"),
-            empty=_("Inga."),
+            empty=_("Inget övervägande är försenat eller nära."),
             template="placement/overview/review_due.html",
             rows=selectors.reviews_due,
+            due_field="due_on",
+            due_label=_("Övervägande senast"),
+            **_OF_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d övervägande att göra", "%(count)d överväganden att göra", n
             ),
@@ -95,9 +126,12 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_lvm_ends",
             title=_("LVM-vård som snart upphör"),
-            empty=_("Ingen."),
+            empty=_("Ingen LVM-vård upphör den närmaste tiden."),
             template="placement/overview/lvm_end.html",
             rows=selectors.lvm_ends_approaching,
+            due_field="lvm_end",
+            due_label=_("LVM-vården upphör senast"),
+            **_ON_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d placering enligt LVM upphör snart",
                 "%(count)d placeringar enligt LVM upphör snart",
@@ -110,9 +144,12 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_cost_allocations_overdue",
             title=_("Akuta placeringar utan klar kostnadsfördelning"),
-            empty=_("Inga."),
+            empty=_("Alla akuta placeringar har en klar kostnadsfördelning."),
             template="placement/overview/cost_allocation_overdue.html",
             rows=selectors.cost_allocations_overdue,
+            due_field="cost_allocation_due",
+            due_label=_("Kostnadsfördelningen skulle vara klar"),
+            **_ON_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d försenad kostnadsfördelning",
                 "%(count)d försenade kostnadsfördelningar",
@@ -125,9 +162,17 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_handovers_open",
             title=_("Överlämningar mellan regioner som inte är bekräftade"),
-            empty=_("Inga."),
+            empty=_("Alla överlämningar mellan regioner är bekräftade."),
             template="placement/overview/handover_open.html",
             rows=selectors.handovers_open,
+            query=selectors.handovers_open_query,
+            due_label=_("Överlämningen påbörjades"),
+            **{
+                **_OF_PLACEMENT,
+                "case_url": lambda row: reverse(
+                    "placement:handover", kwargs={"pk": row.placement_id}
+                ),
+            },
             counted=lambda n: ngettext(
                 "%(count)d obekräftad överlämning", "%(count)d obekräftade överlämningar", n
             ),
@@ -139,13 +184,52 @@ def placement_plugs_register() -> None:
         OverviewRows(
             code="placement_visits_overdue",
             title=_("Uppföljningsbesök som är försenade"),
-            empty=_("Inga."),
+            empty=_("Inget uppföljningsbesök är försenat."),
             template="placement/overview/visit_overdue.html",
             rows=selectors.visits_overdue,
+            due_field="overdue_since",
+            key_field="placement__pk",
+            due_label=_("Besöket skulle ha gjorts"),
+            **{
+                **_OF_PLACEMENT,
+                "case_url": lambda row: reverse(
+                    "placement:placement", kwargs={"pk": row.placement.pk}
+                ),
+            },
             counted=lambda n: ngettext(
                 "%(count)d försenat uppföljningsbesök", "%(count)d försenade uppföljningsbesök", n
             ),
             order=35,
+        )
+    )
+    register_overview_rows(
+        OverviewRows(
+            code="placement_health_exams_not_done",
+            title=_("Hälsoundersökningar som inte är gjorda"),
+            empty=_("Ingen hälsoundersökning är försenad."),
+            template="placement/overview/health_exam_not_done.html",
+            rows=overview_rows_from_query(selectors.health_exams_not_done_query),
+            query=selectors.health_exams_not_done_query,
+            due_label=_("Skulle vara erbjuden senast"),
+            counted=lambda n: ngettext(
+                "%(count)d hälsoundersökning är inte gjord",
+                "%(count)d hälsoundersökningar är inte gjorda",
+                n,
+            ),
+            order=36,
+            persons=_placement_persons,
+            **{
+                **_OF_PLACEMENT,
+                "case_url": lambda row: reverse("placement:health_request", kwargs={"pk": row.pk}),
+            },
+        )
+    )
+    register_open_cases(
+        OpenCases(
+            code="placement",
+            query=selectors.placements_open_query,
+            handler_field="caseworker_id",
+            order=60,
         )
     )
     for order, name, run in (

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -776,4 +776,62 @@ def placement_sip(*, placement: Placement, user: User, at: dt.datetime) -> Place
         decision=placement_sip_consent(placement=placement, at=at) if may_link else None,
         open_plans=list(open_sips_to_link(placement=placement, user=user)) if may_link else [],
         compulsory=placement.legal_basis in BASES and BASES[placement.legal_basis].compulsory,
+    )
+
+
+# --- The chef's lists given by a query (cases.registry.OverviewRows.query) -------------------
+
+
+def consents_ended_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
+    """``consents_ended`` unevaluated, due since the consent ended."""
+    return (
+        _led(user=user, units=units)
+        .filter(legal_basis=LegalBasis.SOL, consent_ended_on__isnull=False)
+        .annotate(overview_due=F("consent_ended_on"))
+    )
+
+
+def handovers_open_query(*, user: User, units, today: dt.date) -> QuerySet[RegionHandover]:
+    """``handovers_open`` unevaluated, due since the handover started."""
+    return (
+        RegionHandover.objects.filter(
+            confirmed_at__isnull=True, placement__in=_led(user=user, units=units)
+        )
+        .annotate(overview_due=F("started_on"))
+        .select_related("placement__person", "from_region", "to_region")
+    )
+
+
+def health_exams_not_done_query(
+    *, user: User, units, today: dt.date
+) -> QuerySet[HealthExamRequest]:
+    """Hälsoundersökningar not done (neither done nor declined) after their date: asked by
+    these units for their placements (a kommun chef), or asked of these units (a region
+    chef: what her units left undone, while their health-only grant holds). Due on the date
+    the examination was to be offered."""
+    asked = grants_in_force(user=user).filter(
+        case_kind=CASE_KIND,
+        source=HEALTH_SOURCE,
+        case_id=OuterRef("placement_id"),
+        unit_id=OuterRef("region_unit_id"),
+    )
+    return (
+        HealthExamRequest.objects.exclude(outcome__in=HealthExamRequest.FINAL)
+        .filter(due_on__lt=today)
+        .filter(
+            Q(placement__in=_led(user=user, units=units).values("pk"))
+            | Q(region_unit__in=units, placement__phase__in=RUNNING) & Exists(asked)
+        )
+        .annotate(overview_due=F("due_on"))
+        .select_related("placement__person", "placement__placing_unit", "region_unit")
+    )
+
+
+def placements_open_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
+    """Placements of these units not ended (utredning to aftercare) that the user may see
+    (the workload per handläggare)."""
+    return (
+        Placement.objects.filter(placing_unit__in=units)
+        .exclude(phase__in=Placement.ENDED)
+        .filter(pk__in=_visible(user))
     )

@@ -25,8 +25,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import visible_case_ids, visible_person_ids
-from directory.models import Membership, Unit, User
-from directory.selectors import CASE_ROLES
+from directory.models import Unit, User
+from directory.selectors import user_case_unit_ids
 
 from .coverage import plan_consent_check
 from .grants import CASE_KIND, LIVE_INVITATIONS
@@ -50,7 +50,8 @@ class PlanAccess:
 
 
 def _case_units(user: User):
-    return Unit.objects.filter(memberships__user=user, memberships__role__in=CASE_ROLES)
+    """The units the user works with cases in, a chef's units with the units under them."""
+    return Unit.objects.filter(pk__in=user_case_unit_ids(user=user))
 
 
 def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> PlanAccess | None:
@@ -60,8 +61,7 @@ def plan_access(*, user: User, plan: SipPlan, at: dt.datetime | None = None) -> 
     if user.is_superuser:
         return PlanAccess(kind=ADMIN)
     at = at or timezone.now()
-    memberships = Membership.objects.filter(user=user, role__in=CASE_ROLES).select_related("unit")
-    units = {membership.unit for membership in memberships}
+    units = set(_case_units(user))
     if not units:
         return None
 
@@ -106,7 +106,7 @@ def leads_on_consent(
     unit. Without it a lead sees and does no more than anyone else outside. ``units`` are the
     user's case units, when the caller has them already."""
     if units is None:
-        units = list(_case_units(user).order_by("pk").distinct())
+        units = list(_case_units(user).order_by("pk"))
     leading = [unit for unit in units if unit.pk == plan.lead_unit_id]
     if plan.coordinator_id == user.pk:
         leading = list(units)

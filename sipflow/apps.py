@@ -88,3 +88,9 @@ class SipflowConfig(AppConfig):
         from .statistics import sip_statistics_register
 
         sip_statistics_register()
+
+        from directory.demo import register_demo_seeder
+
+        from .demo import sip_demo_seed
+
+        register_demo_seeder(sip_demo_seed)

@@ -131,7 +131,20 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
                 fields=["next_follow_up"],
                 name="sip_open_follow_up",
                 condition=~Q(phase__in=["closed", "halted"]),
-            )
+            ),
+            # The chef's lists (overview): one unit's open SIPs by follow-up date, those with
+            # a plan and no next date, and the halted ones.
+            models.Index(
+                fields=["lead_unit", "next_follow_up"],
+                name="sip_open_lead_follow_up",
+                condition=~Q(phase__in=["closed", "halted"]),
+            ),
+            models.Index(
+                fields=["lead_unit"],
+                name="sip_open_no_follow_up",
+                condition=Q(next_follow_up__isnull=True, phase__in=["meeting_held", "follow_up"]),
+            ),
+            models.Index(fields=["started_unit"], name="sip_halted", condition=Q(phase="halted")),
         ]
 
     def __str__(self) -> str:

@@ -3,13 +3,17 @@ lists on the start page and the chef's overview, and its parts of the periodic t
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.registry import (
+    OpenCases,
     OverviewRows,
     PeriodicJob,
     WaitingRows,
+    overview_rows_from_query,
+    register_open_cases,
     register_overview_rows,
     register_periodic_job,
     register_waiting_rows,
@@ -32,17 +36,30 @@ def sip_plugs_register() -> None:
             order=10,
         )
     )
-    # The codes are the keys of the chef's digest (stored in its events' data).
+    # The codes are the keys of the chef's digest (stored in its events' data), and of the
+    # lists' pages (/oversikt/<code>/).
+    common = {
+        "handler_field": "overview_handler",
+        "unit_field": "lead_unit_id",
+        "person_field": "person",
+        "case_url": lambda row: reverse("sip:plan", kwargs={"pk": row.pk}),
+    }
     register_overview_rows(
         OverviewRows(
             code="unanswered",
             title=_("Obesvarade kallelser efter sista svarsdag"),
-            empty=_("Inga."),
+            empty=_("Inga kallelser är obesvarade efter sista svarsdag."),
             template="sipflow/overview/invitation_unanswered.html",
             rows=selectors.invitations_unanswered,
+            query=selectors.invitations_unanswered_query,
+            due_label=_("Sista svarsdag"),
+            unit_field="unit_id",
+            person_field="meeting__plan__person",
+            case_url=lambda row: reverse("sip:invitation", kwargs={"pk": row.pk}),
             counted=lambda n: ngettext(
                 "%(count)d obesvarad kallelse", "%(count)d obesvarade kallelser", n
             ),
+            persons=lambda rows: [row.meeting.plan.person for row in rows],
             order=10,
         )
     )
@@ -50,14 +67,66 @@ def sip_plugs_register() -> None:
         OverviewRows(
             code="overdue_follow_ups",
             title=_("Försenade uppföljningar"),
-            empty=_("Inga."),
+            empty=_("Ingen uppföljning är försenad."),
             template="sipflow/overview/follow_up_overdue.html",
             rows=selectors.follow_ups_overdue,
+            query=selectors.follow_ups_overdue_query,
+            due_label=_("Uppföljning planerad"),
             counted=lambda n: ngettext(
                 "%(count)d försenad uppföljning", "%(count)d försenade uppföljningar", n
             ),
             order=20,
+            **common,
         )
+    )
+    register_overview_rows(
+        OverviewRows(
+            code="sip_no_follow_up",
+            title=_("SIP utan datum för nästa uppföljning"),
+            empty=_("Alla pågående SIP har ett datum för nästa uppföljning."),
+            template="sipflow/overview/follow_up_unplanned.html",
+            rows=overview_rows_from_query(selectors.follow_ups_unplanned_query),
+            query=selectors.follow_ups_unplanned_query,
+            due_label=_("Planen skrevs"),
+            counted=lambda n: ngettext(
+                "%(count)d SIP utan nästa uppföljning", "%(count)d SIP utan nästa uppföljning", n
+            ),
+            order=21,
+            **common,
+        )
+    )
+    register_overview_rows(
+        OverviewRows(
+            code="sip_halted",
+            title=_("SIP som stoppats för att samtycket upphört"),
+            empty=_("Ingen SIP är stoppad i väntan på nytt samtycke."),
+            template="sipflow/overview/plan_halted.html",
+            rows=overview_rows_from_query(selectors.plans_halted_query),
+            query=selectors.plans_halted_query,
+            due_label=_("Stoppades"),
+            counted=lambda n: ngettext("%(count)d stoppad SIP", "%(count)d stoppade SIP", n),
+            order=22,
+            **{**common, "unit_field": "started_unit_id"},
+        )
+    )
+    register_overview_rows(
+        OverviewRows(
+            code="sip_consents_expiring",
+            title=_("Samtycken till SIP som snart går ut"),
+            empty=_("Inget samtycke till en pågående SIP går ut den närmaste tiden."),
+            template="sipflow/overview/consent_expiring.html",
+            rows=overview_rows_from_query(selectors.consents_expiring_query),
+            query=selectors.consents_expiring_query,
+            due_label=_("Samtycket gäller till och med"),
+            counted=lambda n: ngettext(
+                "%(count)d samtycke går snart ut", "%(count)d samtycken går snart ut", n
+            ),
+            order=23,
+            **common,
+        )
+    )
+    register_open_cases(
+        OpenCases(code="sip", query=selectors.plans_open_query, handler_field="overview_handler")
     )
     for order, name, run in (
         (30, "reconsidered", sip_reconsider_pending),

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
 from cases.registry import CarriedInsats, LinkedCase, case_links
+from consent.models import Consent, Purpose
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
 from directory.selectors import STARTER_ROLES, duration_end, duration_for, units_reached
 
 from .access import PlanAccess, plans_visible_to, require_plan_access
 from .grants import CASE_KIND
-from .models import Invitation, PlanVersion, SipPlan
+from .models import HistoryEntry, Invitation, PlanVersion, SipPlan
 
 
 def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
@@ -65,32 +67,149 @@ def _visible_plan_ids(*, user: User):
     return plans_visible_to(user=user).order_by().values("pk")
 
 
-def invitations_unanswered(
+# --- The chef's lists (cases.registry.OverviewRows with a ``query``) ----------------------
+#
+# Each returns the rows unevaluated, of the SIPs the user may see now (the grants' filter, as
+# the case page), annotated with ``overview_due`` (when the row fell due) and, for the
+# handläggare filter and the workload, ``overview_handler`` (the huvudansvarig person, else
+# whoever started the SIP).
+
+
+def _handler():
+    return Coalesce("coordinator_id", "started_by_id")
+
+
+def invitations_unanswered_query(
     *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
-) -> list[Invitation]:
-    """Kallelser to these units still unanswered after their answer-by date, of the SIPs
-    the user may see."""
-    invitations = (
+) -> QuerySet[Invitation]:
+    """Kallelser to these units (a region chef's units among them: what her units left
+    unanswered) still unanswered after their answer-by date, of the SIPs the user may see."""
+    return (
         Invitation.objects.filter(
             unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
         )
         .filter(meeting__plan__in=_visible_plan_ids(user=user))
+        .annotate(overview_due=F("meeting__answer_by"))
         .select_related("meeting__plan__person", "unit")
-        .order_by("meeting__answer_by", "pk")
     )
-    return list(invitations)
+
+
+def invitations_unanswered(
+    *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
+) -> list[Invitation]:
+    """``invitations_unanswered_query``, evaluated: the longest unanswered first."""
+    rows = invitations_unanswered_query(user=user, units=units, today=today)
+    return list(rows.order_by("overview_due", "pk"))
+
+
+def _open_led(*, user: User, units) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units that the user may see."""
+    return (
+        SipPlan.objects.filter(lead_unit__in=units)
+        .exclude(phase__in=SipPlan.ENDED)
+        .filter(pk__in=_visible_plan_ids(user=user))
+        .annotate(overview_handler=_handler())
+        .select_related("lead_unit", "person")
+    )
+
+
+def follow_ups_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units whose follow-up date has passed (the partial index
+    ``sip_open_follow_up``)."""
+    return (
+        _open_led(user=user, units=units)
+        .filter(next_follow_up__lt=today)
+        .annotate(overview_due=F("next_follow_up"))
+    )
 
 
 def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
-    """Open SIPs led by these units whose follow-up date has passed, that the user may see."""
-    plans = (
-        SipPlan.objects.filter(lead_unit__in=units, next_follow_up__lt=today)
-        .exclude(phase__in=SipPlan.ENDED)
-        .filter(pk__in=_visible_plan_ids(user=user))
-        .select_related("lead_unit", "person")
-        .order_by("next_follow_up", "pk")
+    """``follow_ups_overdue_query``, evaluated: the longest overdue first."""
+    return list(
+        follow_ups_overdue_query(user=user, units=units, today=today).order_by(
+            "next_follow_up", "pk"
+        )
     )
-    return list(plans)
+
+
+def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units with a plan but no next follow-up date: due since the
+    plan's latest version was written (the partial index ``sip_open_no_follow_up``)."""
+    written = (
+        PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values("created_at")
+    )
+    return (
+        _open_led(user=user, units=units)
+        .filter(
+            next_follow_up__isnull=True,
+            phase__in=[SipPlan.Phase.MEETING_HELD, SipPlan.Phase.FOLLOW_UP],
+        )
+        .annotate(
+            overview_due=Coalesce(
+                TruncDate(Subquery(written[:1], output_field=DateTimeField())),
+                TruncDate("started_at"),
+            )
+        )
+    )
+
+
+#: The history entry sipflow.services.reconsider.sip_halt writes (its msgid).
+HALTED_ENTRY = "SIP:en stoppades: %(reason)s"
+
+
+def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+    """SIPs started or led by these units that halted because their consent ended, where
+    no newer SIP of the person is open: due since the halt."""
+    halted_at = (
+        HistoryEntry.objects.filter(plan=OuterRef("pk"), what=HALTED_ENTRY)
+        .order_by("-at")
+        .values("at")
+    )
+    newer_open = SipPlan.objects.filter(
+        person=OuterRef("person"), started_at__gt=OuterRef("started_at")
+    ).exclude(phase__in=SipPlan.ENDED)
+    return (
+        SipPlan.objects.filter(phase=SipPlan.Phase.HALTED)
+        .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
+        .filter(pk__in=_visible_plan_ids(user=user))
+        .exclude(Exists(newer_open))
+        .annotate(
+            overview_handler=_handler(),
+            overview_due=Coalesce(
+                TruncDate(Subquery(halted_at[:1], output_field=DateTimeField())),
+                TruncDate("started_at"),
+            ),
+        )
+        .select_related("lead_unit", "started_unit", "person")
+    )
+
+
+def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units whose person's consent to SIP runs out within the
+    reminder's days (directory.durations ``CONSENT_EXPIRY_REMINDER``): due on the last day
+    of the earliest such consent still in force."""
+    days = duration_for(code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, on=today)
+    ending = (
+        Consent.objects.filter(
+            subject=OuterRef("person"),
+            purpose=Purpose.SIP,
+            status=Consent.Status.ACTIVE,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        )
+        .order_by("valid_until")
+        .values("valid_until")
+    )
+    return (
+        _open_led(user=user, units=units)
+        .annotate(overview_due=Subquery(ending[:1], output_field=DateField()))
+        .filter(overview_due__isnull=False, overview_due__lte=today + dt.timedelta(days=days))
+    )
+
+
+def plans_open_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units that the user may see (the workload per handläggare)."""
+    return _open_led(user=user, units=units)
 
 
 def user_starter_units(*, user: User) -> QuerySet[Unit]:

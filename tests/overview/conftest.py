@@ -1,2 +1,3 @@
 from tests.overview.statistics_world import stats  # noqa: F401
+from tests.placement_world import pworld  # noqa: F401
 from tests.sipflow_world import World, world  # noqa: F401

@@ -50,12 +50,16 @@ def test_one_digest_per_chef_per_day_grouping_their_units(world):
         "date": today.isoformat(),
         "unanswered": 2,  # BUP and the vårdcentral, in one digest
         "overdue_follow_ups": 0,
+        "sip_no_follow_up": 0,
+        "sip_halted": 0,
+        "sip_consents_expiring": 0,
         "placement_consents_ended": 0,
         "placement_reviews_due": 0,
         "placement_lvm_ends": 0,
         "placement_cost_allocations_overdue": 0,
         "placement_handovers_open": 0,
         "placement_visits_overdue": 0,
+        "placement_health_exams_not_done": 0,
         "deviation_allocations_pending": 0,
     }
     assert digests[social_chef]["overdue_follow_ups"] == 1

@@ -1,0 +1,325 @@
+"""Reads for the chef's overview: every list the processes registered
+(cases.registry.OverviewRows), filtered, counted, sorted by days overdue and paged by keyset,
+knowing no process.
+
+A list with a ``query`` is filtered, counted and paged in SQL (``ORDER BY overview_due, pk``
+after the last row shown, never OFFSET), so the first page of an overdue list reads its
+partial index and costs the same queries at any size. A list without one (bounded by a
+chef's running placements) is read once through ``rows()`` and treated the same way in
+Python. Either way the rows are those the process's own selector returns: cases the user
+may see now (the grants' filter, as the case page), in the chef's units and the units under
+them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cases.registry import OverviewRows, open_cases, overview_rows
+from directory.models import Unit, User
+from directory.selectors import STARTER_ROLES
+
+from .statistics.categories import AGE_BANDS, AgeBand
+
+#: Rows on one list page, and on the start page under each count.
+PAGE_SIZE = 50
+START_PAGE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What a list page narrows to: one of the chef's units, one handläggare, an age group
+    (statistics.categories.AGE_BANDS, age today) and a legal basis; empty: all."""
+
+    unit: int | None = None
+    handler: int | None = None
+    age: str = ""
+    basis: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unit or self.handler or self.age or self.basis)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after the row with this due date and key."""
+
+    due: dt.date
+    key: int
+
+    def __str__(self) -> str:
+        return f"{self.due.isoformat()}_{self.key}"
+
+    @classmethod
+    def parse(cls, text: str) -> Cursor:
+        try:
+            due, key = text.split("_")
+            return cls(due=dt.date.fromisoformat(due), key=int(key))
+        except ValueError:
+            raise ValidationError(
+                _("Sidan finns inte. Börja om från listans första sida."), code="cursor"
+            ) from None
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row as the overview shows it: the process's row (rendered by its template), its
+    due date and how many days overdue it is (negative: due in that many days)."""
+
+    row: Any
+    due: dt.date | None
+    days_overdue: int | None
+    key: int
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until it falls due, for a row not yet overdue."""
+        return None if self.days_overdue is None else -self.days_overdue
+
+
+@dataclass(frozen=True)
+class ListPage:
+    spec: OverviewRows
+    rows: list[ListRow]
+    count: int
+    next_cursor: Cursor | None = None
+
+    @property
+    def persons(self) -> Sequence[Any]:
+        return self.spec.persons([row.row for row in self.rows])
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    """One handläggare's open cases and overdue items in the chef's units."""
+
+    handler: User
+    open_cases: int
+    overdue: int
+
+
+def age_band(code: str) -> AgeBand | None:
+    return next((band for band in AGE_BANDS if band.code == code), None)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _path(obj: Any, path: str) -> Any:
+    """The attributes ``path`` names one after the other (a Django lookup's ``__``); None
+    where one is missing (a list registered without a due date or key)."""
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _in_band(born: dt.date, band: AgeBand, today: dt.date) -> bool:
+    youngest = _years_before(today, band.low)
+    if band.high is None:
+        return born <= youngest
+    return _years_before(today, band.high + 1) < born <= youngest
+
+
+class OverviewReader:
+    """The chef's lists for one user, units and day. It reads a Python list's rows once,
+    however many times a page asks for them."""
+
+    def __init__(self, *, user: User, units: Sequence[Unit], today: dt.date):
+        self.user, self.units, self.today = user, list(units), today
+        self._rows: dict[str, list[Any]] = {}
+
+    # --- filtering ---------------------------------------------------------------------
+
+    def _filtered_query(self, spec: OverviewRows, filters: ListFilters) -> QuerySet:
+        rows = spec.query(user=self.user, units=self.units, today=self.today)
+        if filters.unit and spec.unit_field:
+            rows = rows.filter(**{spec.unit_field: filters.unit})
+        if filters.handler and spec.handler_field:
+            rows = rows.filter(**{spec.handler_field: filters.handler})
+        if filters.basis and spec.basis_field:
+            rows = rows.filter(**{spec.basis_field: filters.basis})
+        band = age_band(filters.age)
+        if band and spec.person_field:
+            born = f"{spec.person_field}__date_of_birth"
+            rows = rows.filter(**{f"{born}__lte": _years_before(self.today, band.low)})
+            if band.high is not None:
+                rows = rows.filter(**{f"{born}__gt": _years_before(self.today, band.high + 1)})
+        return rows
+
+    def _python_rows(self, spec: OverviewRows) -> list[Any]:
+        if spec.code not in self._rows:
+            self._rows[spec.code] = list(
+                spec.rows(user=self.user, units=self.units, today=self.today)
+            )
+        return self._rows[spec.code]
+
+    def _filtered_rows(self, spec: OverviewRows, filters: ListFilters) -> list[Any]:
+        rows = self._python_rows(spec)
+        if filters.unit and spec.unit_field:
+            rows = [row for row in rows if _path(row, spec.unit_field) == filters.unit]
+        if filters.handler and spec.handler_field:
+            rows = [row for row in rows if _path(row, spec.handler_field) == filters.handler]
+        if filters.basis and spec.basis_field:
+            rows = [row for row in rows if _path(row, spec.basis_field) == filters.basis]
+        band = age_band(filters.age)
+        if band and spec.person_field:
+            rows = [
+                row
+                for row in rows
+                if _in_band(_path(row, spec.person_field).date_of_birth, band, self.today)
+            ]
+        return sorted(rows, key=lambda row: self._sort_key(spec, row))
+
+    def _key(self, spec: OverviewRows, row: Any) -> int:
+        key = _path(row, spec.key_field)
+        return int(key) if key is not None else 0
+
+    def _sort_key(self, spec: OverviewRows, row: Any) -> tuple[dt.date, int]:
+        return (_path(row, spec.due_field) or dt.date.max, self._key(spec, row))
+
+    def _list_row(self, spec: OverviewRows, row: Any) -> ListRow:
+        due = _path(row, spec.due_field)
+        days = (self.today - due).days if due is not None else None
+        return ListRow(row=row, due=due, days_overdue=days, key=self._key(spec, row))
+
+    # --- reads -------------------------------------------------------------------------
+
+    def count(self, spec: OverviewRows, filters: ListFilters = ListFilters()) -> int:
+        """How many rows the list holds: one query (none more for a Python list read)."""
+        if spec.query is not None:
+            return self._filtered_query(spec, filters).count()
+        return len(self._filtered_rows(spec, filters))
+
+    def page(
+        self,
+        spec: OverviewRows,
+        *,
+        filters: ListFilters = ListFilters(),
+        after: Cursor | None = None,
+        limit: int | None = None,
+        counted: bool = True,
+    ) -> ListPage:
+        """The rows after ``after`` (from the start without one), the most days overdue
+        first, at most ``limit`` (``PAGE_SIZE``), with the list's count and the cursor of the
+        next page."""
+        limit = limit or PAGE_SIZE
+        if spec.query is not None:
+            rows = self._filtered_query(spec, filters)
+            count = rows.count() if counted else 0
+            if after is not None:
+                rows = rows.filter(
+                    Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
+                )
+            found = list(rows.order_by("overview_due", "pk")[: limit + 1])
+        else:
+            every = self._filtered_rows(spec, filters)
+            count = len(every)
+            if after is not None:
+                every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
+            found = every[: limit + 1]
+        shown = [self._list_row(spec, row) for row in found[:limit]]
+        following = None
+        if len(found) > limit and shown:
+            due, key = self._sort_key(spec, found[limit - 1])
+            following = Cursor(due=due, key=key)
+        return ListPage(spec=spec, rows=shown, count=count, next_cursor=following)
+
+    def summary(self, *, limit: int | None = None) -> list[ListPage]:
+        """Every list's count and its first rows (``START_PAGE_ROWS``), for the start page."""
+        return [self.page(spec, limit=limit or START_PAGE_ROWS) for spec in overview_rows()]
+
+    def counts(self) -> dict[str, int]:
+        """Every list's count, by code (the digest)."""
+        return {spec.code: self.count(spec) for spec in overview_rows()}
+
+    def workload(self) -> list[WorkloadRow]:
+        """Per handläggare (each user the processes name as one), the open cases and the
+        overdue items in the chef's units: one grouped query per process and per list."""
+        open_counts: Counter[int] = Counter()
+        for cases in open_cases():
+            grouped = (
+                cases.query(user=self.user, units=self.units, today=self.today)
+                .order_by()
+                .values(cases.handler_field)
+                .annotate(n=Count("pk", distinct=True))
+                .values_list(cases.handler_field, "n")
+            )
+            for handler, n in grouped:
+                if handler is not None:
+                    open_counts[handler] += n
+        overdue: Counter[int] = Counter()
+        for spec in overview_rows():
+            if not spec.handler_field:
+                continue
+            if spec.query is not None:
+                grouped = (
+                    self._filtered_query(spec, ListFilters())
+                    .filter(overview_due__lt=self.today)
+                    .order_by()
+                    .values(spec.handler_field)
+                    .annotate(n=Count("pk"))
+                    .values_list(spec.handler_field, "n")
+                )
+                for handler, n in grouped:
+                    if handler is not None:
+                        overdue[handler] += n
+            else:
+                for row in self._python_rows(spec):
+                    handler, due = _path(row, spec.handler_field), _path(row, spec.due_field)
+                    if handler is not None and due is not None and due < self.today:
+                        overdue[handler] += 1
+        handlers = User.objects.in_bulk(set(open_counts) | set(overdue))
+        rows = [
+            WorkloadRow(handler=user, open_cases=open_counts[pk], overdue=overdue[pk])
+            for pk, user in handlers.items()
+        ]
+        return sorted(
+            rows,
+            key=lambda row: (-row.overdue, -row.open_cases, row.handler.get_full_name()),
+        )
+
+    def handlers(self) -> QuerySet[User]:
+        """The handläggare a list can be narrowed to: the staff of the chef's units who
+        start and work cases."""
+        return (
+            User.objects.filter(
+                memberships__unit__in=[unit.pk for unit in self.units],
+                memberships__role__in=STARTER_ROLES,
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "pk")
+        )
+
+
+@dataclass
+class Filterable:
+    """Which filters a list takes, for its page's form."""
+
+    unit: bool = False
+    handler: bool = False
+    age: bool = False
+    basis: Sequence[tuple[str, str]] = field(default_factory=tuple)
+
+
+def list_filterable(spec: OverviewRows) -> Filterable:
+    return Filterable(
+        unit=bool(spec.unit_field),
+        handler=bool(spec.handler_field),
+        age=bool(spec.person_field),
+        basis=tuple(spec.basis_choices) if spec.basis_field else (),
+    )
