@@ -14,6 +14,8 @@ from .models import Invitation, SipPlan
 #: The purpose a look or change is logged with, in Swedish as the log is kept.
 SIP_PURPOSES = {
     "sip:plan": "SIP",
+    "sip:person_plan": "Planen för personen",
+    "sip:person_plan_pdf": "Planen för personen (PDF)",
     "sip:reschedule": "Flytta SIP-möte",
     "sip:invitation": "Kallelse till SIP-möte",
     "sip:process_detail": "SIP-process",
@@ -29,7 +31,7 @@ SIP_PURPOSES = {
     "sip:start:execute": "Initiera SIP",
 }
 
-PLAN_PAGES = ("sip:plan", "sip:reschedule")
+PLAN_PAGES = ("sip:plan", "sip:reschedule", "sip:person_plan", "sip:person_plan_pdf")
 
 
 def sip_subject(resolver_match) -> CaseSubject | None:

@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404
 from cases.registry import CarriedInsats, LinkedCase, case_links
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
-from directory.selectors import STARTER_ROLES, duration_end, duration_for, units_reached
+from directory.selectors import (
+    STARTER_ROLES,
+    duration_end,
+    duration_for,
+    person_guardians,
+    units_reached,
+)
 
 from .access import PlanAccess, plans_visible_to, require_plan_access
 from .grants import CASE_KIND
@@ -33,12 +39,48 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
     """A kallelse of a SIP the user may see; Http404 otherwise."""
     invitation = get_object_or_404(
         Invitation.objects.select_related(
-            "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
+            "meeting__plan__person",
+            "meeting__plan__lead_unit__organisation",
+            "meeting__plan__started_unit__organisation",
+            "meeting__plan__coordinator",
+            "meeting__summoned_by",
+            "unit__organisation",
+            "organisation",
+            "answered_by",
+            "forwarded_from",
         ),
         pk=pk,
     )
     require_plan_access(user=user, plan=invitation.meeting.plan)
     return invitation
+
+
+@dataclass(frozen=True)
+class InvitationSender:
+    """Who sent a kallelse and how to reach them: the person who sent it, the huvudansvarig
+    person where another, and the unit in whose name it went (its functional mailbox)."""
+
+    sent_by: User | None
+    coordinator: User | None
+    unit: Unit
+
+
+def invitation_sender(*, invitation: Invitation) -> InvitationSender:
+    """The sender of a kallelse as its page shows it (the kallelse read with
+    ``invitation_for_user``: no further query)."""
+    plan = invitation.meeting.plan
+    sent_by = invitation.meeting.summoned_by
+    coordinator = plan.coordinator if plan.coordinator_id != getattr(sent_by, "pk", None) else None
+    return InvitationSender(
+        sent_by=sent_by, coordinator=coordinator, unit=plan.lead_unit or plan.started_unit
+    )
+
+
+def may_still_see_invitation(*, user: User, invitation: Invitation) -> bool:
+    """Whether the user may still open the kallelse (after forwarding it, perhaps not)."""
+    from .access import plan_access
+
+    return plan_access(user=user, plan=invitation.meeting.plan) is not None
 
 
 def process_persons(*, process_ids) -> QuerySet[Person]:
@@ -169,6 +211,17 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
     return steps
 
 
+def task_link(task) -> str | None:
+    """Where a task's row in Inkorg, Kö and the task lists leads: a kallelse's answer to the
+    kallelse, where the unit answers (viewflow's own page would first ask to take it)."""
+    from django.urls import reverse
+    from viewflow.workflow import STATUS
+
+    if task.flow_task.name == ANSWER_NODE and task.status in (STATUS.NEW, STATUS.ASSIGNED):
+        return reverse("sip:invitation", kwargs={"pk": task.data["invitation"]})
+    return None
+
+
 def plan_duration(*, plan: SipPlan, code: str, on: dt.date) -> int:
     """A duration (directory.durations) in force on ``on`` for the SIP's sending
     organisation: the starting unit's, in whose name its kallelser go out."""
@@ -254,3 +307,49 @@ def plan_rows_proposed(
             }
         )
     return rows
+
+
+# --- The plan for the person (the printable plan and its PDF) ----------------------------
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """What the person, and a child's vårdnadshavare, are given of the plan: their own goals,
+    who does what and when it is followed up, and whom to ask. Not the cost allocation, the
+    history, the kallelser's answers or the follow-ups' notes, which are the staff's."""
+
+    plan: SipPlan
+    version: PlanVersion | None
+    actions: list
+    recipients: list[Person]
+    guardians: list[Person]
+    lead_unit: Unit | None
+    coordinator: User | None
+    next_follow_up: dt.date | None
+
+
+def person_plan(*, plan: SipPlan, on: dt.date, number: int | None = None) -> PersonPlan:
+    """The plan as the person is given it: the current version (or version ``number``),
+    addressed to the person and, for a child, to each vårdnadshavare."""
+    versions = plan.versions.select_related("lead_unit__organisation").order_by("-number")
+    version = (versions.filter(number=number).first() if number else None) or versions.first()
+    actions = (
+        list(
+            version.actions.select_related(
+                "responsible_unit__organisation", "responsible_organisation"
+            ).order_by("starts_on", "pk")
+        )
+        if version
+        else []
+    )
+    guardians = person_guardians(person=plan.person, on=on)
+    return PersonPlan(
+        plan=plan,
+        version=version,
+        actions=actions,
+        recipients=[plan.person, *guardians],
+        guardians=guardians,
+        lead_unit=(version.lead_unit if version else None) or plan.lead_unit,
+        coordinator=plan.coordinator,
+        next_follow_up=plan.next_follow_up if plan.is_open else None,
+    )

@@ -311,6 +311,42 @@ class PlanDetailView(TemplateView):
         )
 
 
+class PersonPlanView(TemplateView):
+    """The plan for the person (and a child's vårdnadshavare), printable: their own goals
+    first, who does what, when it is followed up, whom to ask. Checked and logged like the
+    SIP's page (case_urls)."""
+
+    template_name = "sipflow/person_plan.html"
+
+    def get_context_data(self, **kwargs):
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        shown = self.request.GET.get("version", "")
+        return super().get_context_data(
+            person_plan=selectors.person_plan(
+                plan=plan,
+                on=timezone.localdate(),
+                number=int(shown) if shown.isdigit() else None,
+            ),
+            printed_on=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class PersonPlanPdfView(PersonPlanView):
+    """The same plan as a PDF: one copy for the person and one for each vårdnadshavare."""
+
+    def render_to_response(self, context, **response_kwargs):
+        from core.pdf import pdf_response
+
+        plan = context["person_plan"].plan
+        return pdf_response(
+            template=self.template_name,
+            context={**context, "pdf": True},
+            filename=f"plan-sip-{plan.pk}.pdf",
+            request=self.request,
+        )
+
+
 class InvitationView(ServiceFormMixin, FormView):
     """Kallelsen: the invited unit accepts, declines or forwards it here."""
 
@@ -330,10 +366,15 @@ class InvitationView(ServiceFormMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
+        plan = self.invitation.meeting.plan
+        # The page names the person by personnummer too, so that the kallad unit can find
+        # them in its own records: it is shown only to those the consent covers.
+        self.request.case_persons = [plan.person]
         return super().get_context_data(
             invitation=self.invitation,
             meeting=self.invitation.meeting,
-            plan=self.invitation.meeting.plan,
+            plan=plan,
+            sender=selectors.invitation_sender(invitation=self.invitation),
             **kwargs,
         )
 
@@ -349,10 +390,18 @@ class InvitationView(ServiceFormMixin, FormView):
             return services.invitation_decline(
                 invitation=invitation, by=user, reason=data["reason"], note=data["note"]
             )
-        self.success_message = _("Kallelsen är vidarebefordrad.")
+        self.success_message = _("Kallelsen är vidarebefordrad till %(unit)s.") % {
+            "unit": data["to_unit"]
+        }
         return services.invitation_forward(invitation=invitation, by=user, to_unit=data["to_unit"])
 
     def get_success_url(self, result=None) -> str:
+        """Back to the kallelse, or, once forwarded out of the user's reach, to the start
+        page with what is left to do."""
+        if result is not None and not selectors.may_still_see_invitation(
+            user=self.request.user, invitation=result
+        ):
+            return reverse("overview:index")
         return reverse("sip:invitation", kwargs={"pk": self.invitation.pk})
 
 
@@ -415,6 +464,7 @@ LIST_VIEWS = scoped_flow_views(
     process_persons=selectors.process_persons,
     case="sip_plan",
     case_prefetch=("meetings",),
+    task_link=selectors.task_link,
 )
 
 
