@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from viewflow.utils import viewprop
@@ -29,17 +28,7 @@ from viewflow.workflow.flow.views import (
     FlowQueueListView,
 )
 
-
-def inbox_tasks(tasks, *, user):
-    """Inkorg: the tasks assigned to the user, and those queued for the user's units that
-    nobody has taken yet (a kallelse is its unit's to answer, whoever of it answers)."""
-    from .backends import UnitPermissionBackend
-
-    queued = UnitPermissionBackend().get_all_permissions(user)
-    return tasks.filter(
-        Q(owner=user, status=STATUS.ASSIGNED)
-        | Q(owner__isnull=True, status=STATUS.NEW, owner_permission__in=queued)
-    )
+from .tasks import inbox_tasks
 
 
 class CaseProcessesMixin:

@@ -416,11 +416,16 @@ class PlacementRow:
         return min((date for date in dates if date), default=None)
 
 
-def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
+def placements_of_caseworker(
+    *, user: User, on: dt.date, own_open: bool = False
+) -> list[PlacementRow]:
     """The placements the user works in full (her units' placements she may see), open
-    ones first by their next deadline, each with its clocks."""
+    ones first by their next deadline, each with its clocks; with ``own_open``, only the
+    open ones she is handläggare of (her start page)."""
     placements = placements_for_user(user=user)
-    if not user.is_superuser:
+    if own_open:
+        placements = placements.filter(caseworker=user).exclude(phase__in=Placement.ENDED)
+    elif not user.is_superuser:
         placements = placements.filter(
             placing_unit__in=Membership.objects.filter(user=user, role__in=CASE_ROLES).values(
                 "unit_id"
@@ -440,6 +445,40 @@ def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
             row.placement.phase in Placement.ENDED,
             row.next_deadline or dt.date.max,
         ),
+    )
+
+
+def placements_of_user(*, user: User) -> list[PlacementRow]:
+    """Start page: the open placements the user is handläggare of, the nearest deadline
+    first."""
+    return placements_of_caseworker(user=user, on=timezone.localdate(), own_open=True)
+
+
+def implementation_plans_to_write(*, user: User) -> QuerySet[Placement]:
+    """HVB staff's start page: the youths placed in the user's HVB whose genomförandeplan
+    is not written yet."""
+    written = CarePlanVersion.objects.filter(
+        placement=OuterRef("pk"), kind=CarePlanVersion.Kind.IMPLEMENTATION_PLAN
+    )
+    return (
+        placements_in_users_hvb(user=user)
+        .filter(phase=Placement.Phase.PLACED, start_date__isnull=False)
+        .exclude(Exists(written))
+    )
+
+
+def user_tasks(*, user: User) -> list:
+    """Start page: the user's placement tasks (her Inkorg)."""
+    from cases.tasks import user_task_rows
+
+    from .access import visible_process_ids
+    from .flows import PlacementFlow
+
+    return user_task_rows(
+        user=user,
+        flow_class=PlacementFlow,
+        visible_process_ids=visible_process_ids,
+        case="placement",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.registry import CarriedInsats, LinkedCase, case_links
@@ -133,6 +133,61 @@ def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
         .order_by("next_follow_up", "pk")
     )
     return list(plans)
+
+
+def _own_plans(*, user: User) -> QuerySet[SipPlan]:
+    """The SIPs that are the user's to drive, of those she may see: she is the
+    huvudansvarig person, or started it and nobody coordinates it yet."""
+    return plans_visible_to(user=user).filter(
+        Q(coordinator=user) | Q(coordinator__isnull=True, started_by=user)
+    )
+
+
+def plans_of_user(*, user: User) -> list[SipPlan]:
+    """Start page: the user's open SIPs, with their next date: the meeting not yet held
+    (``next_meeting``) or the next follow-up, the nearest first."""
+    plans = (
+        _own_plans(user=user)
+        .exclude(phase__in=SipPlan.ENDED)
+        .annotate(next_meeting=Min("meetings__starts_at", filter=Q(meetings__held_at__isnull=True)))
+        .select_related("person", "lead_unit")
+    )
+    return sorted(
+        plans,
+        key=lambda plan: (
+            plan.next_meeting.date() if plan.next_meeting else plan.next_follow_up or dt.date.max,
+            plan.pk,
+        ),
+    )
+
+
+def plans_halted_of_user(*, user: User) -> list[SipPlan]:
+    """Start page: the user's SIPs stopped because their consent ended, which wait for her
+    to register the missing consent and resume, or to close them."""
+    return list(
+        _own_plans(user=user)
+        .filter(phase=SipPlan.Phase.HALTED)
+        .select_related("person")
+        .order_by("-pk")
+    )
+
+
+def user_tasks(*, user: User) -> list:
+    """Start page: the user's SIP tasks (her Inkorg), kallelser aside (listed on their
+    own)."""
+    from cases.tasks import user_task_rows
+
+    from .access import visible_process_ids
+    from .flows import SipFlow
+
+    return user_task_rows(
+        user=user,
+        flow_class=SipFlow,
+        visible_process_ids=visible_process_ids,
+        case="sip_plan",
+        task_link=task_link,
+        exclude_nodes=[ANSWER_NODE],
+    )
 
 
 def user_starter_units(*, user: User) -> QuerySet[Unit]:
