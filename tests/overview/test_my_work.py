@@ -99,7 +99,7 @@ def test_the_start_page_costs_the_same_at_two_sizes(
         assert small == large, f"{name}: {small} queries with few cases, {large} with more"
 
 
-def test_the_caseworker_and_the_hvb_staff_see_their_placements(client, pworld):
+def test_the_caseworker_and_the_hvb_staff_see_their_placements(client, pworld):  # noqa: F811
     from tests.placement.test_under import placed_sol
 
     placement = placed_sol(pworld)
