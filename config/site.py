@@ -106,6 +106,11 @@ sip_app = CaseFlowAppViewset(
             name="reschedule",
         ),
         path("kallelse/<int:pk>/", sip_views.InvitationView.as_view(), name="invitation"),
+        path(
+            "plan/<int:pk>/avsluta-stoppad/",
+            sip_views.HaltedCloseView.as_view(),
+            name="close_halted",
+        ),
         path("plan/<int:pk>/min-plan/", sip_views.PersonPlanView.as_view(), name="person_plan"),
         path(
             "plan/<int:pk>/min-plan.pdf",

@@ -17,6 +17,7 @@ SIP_PURPOSES = {
     "sip:person_plan": "Planen för personen",
     "sip:person_plan_pdf": "Planen för personen (PDF)",
     "sip:reschedule": "Flytta SIP-möte",
+    "sip:close_halted": "Avsluta stoppad SIP",
     "sip:invitation": "Kallelse till SIP-möte",
     "sip:process_detail": "SIP-process",
     "sip:process_chart": "SIP-processens karta",
@@ -31,7 +32,13 @@ SIP_PURPOSES = {
     "sip:start:execute": "Initiera SIP",
 }
 
-PLAN_PAGES = ("sip:plan", "sip:reschedule", "sip:person_plan", "sip:person_plan_pdf")
+PLAN_PAGES = (
+    "sip:plan",
+    "sip:reschedule",
+    "sip:close_halted",
+    "sip:person_plan",
+    "sip:person_plan_pdf",
+)
 
 
 def sip_subject(resolver_match) -> CaseSubject | None:

@@ -43,6 +43,8 @@ class StartPrefillForm(forms.Form):
     """The start page's link from a person (``?person=<id>``): an id, never a personnummer."""
 
     person = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    #: A stopped SIP the new one goes on from (its needs carried over).
+    continues = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
 
 class StartForm(forms.Form):
@@ -63,6 +65,9 @@ class StartForm(forms.Form):
     informed_about_sip = forms.BooleanField(
         label=_("Personen har fått information om vad en SIP är"), required=False
     )
+    continues = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, units, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +75,15 @@ class StartForm(forms.Form):
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
+
+
+class HaltedCloseForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label=_("Varför avslutas SIP:en?"), choices=SipPlan.CloseReason.choices
+    )
+    note = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PrepareForm(forms.Form):

@@ -201,6 +201,15 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     def halt(self) -> None:
         """Stopped: the consent it rests on was withdrawn or ran out."""
 
+    @transition(
+        field=phase,
+        source=Phase.HALTED,
+        target=Phase.CLOSED,
+        custom={"history": gettext_noop("Den stoppade SIP:en avslutades.")},
+    )
+    def close_halted(self) -> None:
+        """Avslut of a stopped SIP: nobody will take it up again (or a new SIP goes on)."""
+
 
 class Meeting(models.Model):
     """SIP-möte: a first meeting or a follow-up meeting."""

@@ -65,14 +65,37 @@ class StartView(ServiceFormMixin, FormView):
         from directory.access import persons_visible_to
 
         prefill = forms.StartPrefillForm(self.request.GET)
+        data = prefill.cleaned_data if prefill.is_valid() else {}
+        halted = self.halted(data.get("continues"))
+        initial = {}
+        if halted is not None:  # a new SIP goes on from the stopped one: its needs carried
+            initial = {
+                "continues": halted.pk,
+                "unit": halted.started_unit,
+                "origin": halted.origin,
+                "social_needs": halted.social_needs,
+                "health_needs": halted.health_needs,
+                "coordination_reason": halted.coordination_reason,
+                "informed_about_sip": halted.informed_about_sip,
+            }
         person = (
-            persons_visible_to(user=self.request.user)
-            .filter(pk=prefill.cleaned_data["person"] if prefill.is_valid() else None)
-            .first()
+            halted.person
+            if halted is not None
+            else persons_visible_to(user=self.request.user).filter(pk=data.get("person")).first()
         )
         if person is not None:  # the form shows the person's number
             self.request.case_persons = [person]
-        return {"personal_identity_number": person.personal_identity_number if person else ""}
+        return {
+            **initial,
+            "personal_identity_number": person.personal_identity_number if person else "",
+        }
+
+    def halted(self, pk: int | None) -> SipPlan | None:
+        """The stopped SIP a new one goes on from, where the user may see it."""
+        if not pk:
+            return None
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=pk)
+        return plan if plan.phase == SipPlan.Phase.HALTED else None
 
     def perform(self, form):
         data = form.cleaned_data
@@ -92,6 +115,11 @@ class StartView(ServiceFormMixin, FormView):
             informed_about_sip=data["informed_about_sip"],
         )
         self.request.activation.execute()
+        halted = self.halted(data.get("continues"))
+        if halted is not None and halted.person_id == plan.person_id:
+            services.sip_close_halted(
+                plan=halted, by=self.request.user, reason="", continued_in=plan
+            )
         # The access log records the new SIP and its person (audit.middleware).
         self.request.case_subject = CaseSubject(plan, plan.person, "Initiera SIP")
         return plan
@@ -403,6 +431,33 @@ class InvitationView(ServiceFormMixin, FormView):
         ):
             return reverse("overview:index")
         return reverse("sip:invitation", kwargs={"pk": self.invitation.pk})
+
+
+class HaltedCloseView(ServiceFormMixin, FormView):
+    """Avsluta a stopped SIP that nobody will take up again."""
+
+    template_name = "sipflow/halted_close.html"
+    form_class = forms.HaltedCloseForm
+    success_message = gettext_lazy("Den stoppade SIP:en är avslutad.")
+
+    @cached_property
+    def plan(self) -> SipPlan:
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, **kwargs)
+
+    def perform(self, form):
+        return services.sip_close_halted(
+            plan=self.plan,
+            by=self.request.user,
+            reason=form.cleaned_data["close_reason"],
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return plan_url(self.plan)
 
 
 class RescheduleView(ServiceFormMixin, FormView):

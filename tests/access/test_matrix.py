@@ -171,6 +171,7 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "sip:plan": case["plan"],
             "sip:reschedule": case["plan"],
             "sip:person_plan": case["plan"],
+            "sip:close_halted": case["plan"],
             "sip:person_plan_pdf": case["plan"],
             "sip:invitation": case["invitation"],
             "people:sample_detail": case["sample"],
