@@ -77,6 +77,46 @@ class StartForm(forms.Form):
             self.fields["unit"].initial = units.first()
 
 
+class PlanFilterForm(forms.Form):
+    """The SIP list's filters, sent by GET: none of them is personal data. The name or
+    personnummer searched is sent by POST (PlanSearchForm) and kept in the session, under
+    the opaque key ``sokning``."""
+
+    fas = forms.ChoiceField(
+        label=_("Fas"), choices=[("", _("Alla faser")), *SipPlan.Phase.choices], required=False
+    )
+    enhet = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), required=False, empty_label=_("Alla")
+    )
+    handlaggare = forms.ModelChoiceField(
+        label=_("Huvudansvarig person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Alla"),
+    )
+    sokning = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].queryset = units
+        self.fields["handlaggare"].queryset = coordinators
+
+
+class PlanSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Namn eller personnummer"),
+        required=False,
+        help_text=_("Ett helt personnummer, eller minst två bokstäver av namnet."),
+    )
+
+    def clean_q(self):
+        from directory.selectors import person_query_parse
+
+        query = self.cleaned_data["q"]
+        self.parsed = person_query_parse(query, today=timezone.localdate())
+        return query
+
+
 class HaltedCloseForm(forms.Form):
     close_reason = forms.ChoiceField(
         label=_("Varför avslutas SIP:en?"), choices=SipPlan.CloseReason.choices

@@ -3,10 +3,13 @@ Thin: forms collect, services decide, selectors read."""
 
 from __future__ import annotations
 
-import datetime as dt
+import secrets
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -494,20 +497,68 @@ class RescheduleView(ServiceFormMixin, FormView):
         return plan_url(self.plan)
 
 
+#: Recent searches of the SIP list, by an opaque key: no URL holds the name or number.
+SEARCHES_SESSION_KEY = "sip_searches"
+SEARCHES_KEPT = 20
+PAGE_SIZE = 25
+
+
 class SipListView(TemplateView):
     """The SIP start page: the SIPs the user may see (replaces viewflow's kanban, which
-    lists every process of the flow)."""
+    lists every process of the flow), searched by the person's name or personnummer and
+    narrowed by phase, unit and huvudansvarig, a page at a time. The search itself is sent
+    by POST and kept in the session (as Sök person does)."""
 
     template_name = "sipflow/plan_list.html"
 
-    def get_context_data(self, **kwargs):
-        plans = sorted(
-            access.plans_visible_to(user=self.request.user),
-            key=lambda plan: (not plan.is_open, plan.next_follow_up or dt.date.max, -plan.pk),
+    def post(self, request, *args, **kwargs):
+        search = forms.PlanSearchForm(request.POST)
+        if not search.is_valid():
+            return self.render_to_response(self.get_context_data(search=search))
+        params = {
+            name: request.POST.get(name, "")
+            for name in ("fas", "enhet", "handlaggare")
+            if request.POST.get(name)
+        }
+        if search.cleaned_data["q"].strip():
+            searches = request.session.get(SEARCHES_SESSION_KEY, {})
+            key = secrets.token_urlsafe(12)
+            searches[key] = search.cleaned_data["q"]
+            request.session[SEARCHES_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+            params["sokning"] = key
+        query = f"?{urlencode(params)}" if params else ""
+        return redirect(f"{reverse('sip:index')}{query}")
+
+    def get_context_data(self, search=None, **kwargs):
+        user = self.request.user
+        units, coordinators = selectors.plan_filter_choices(user=user)
+        filters = forms.PlanFilterForm(self.request.GET, units=units, coordinators=coordinators)
+        data = filters.cleaned_data if filters.is_valid() else {}
+        query = self.request.session.get(SEARCHES_SESSION_KEY, {}).get(data.get("sokning"), "")
+        if search is None:
+            search = forms.PlanSearchForm({"q": query})
+        parsed = search.parsed if search.is_valid() else None
+        plans = selectors.plans_filtered(
+            user=user,
+            words=parsed.words if parsed else (),
+            number=parsed.number if parsed else None,
+            phase=data.get("fas") or "",
+            unit=data.get("enhet"),
+            coordinator=data.get("handlaggare"),
         )
-        self.request.case_persons = [plan.person for plan in plans]  # logged, one each
+        page = Paginator(plans, PAGE_SIZE).get_page(self.request.GET.get("sida"))
+        self.request.case_persons = [plan.person for plan in page]  # logged, one each
+        keep = self.request.GET.copy()
+        keep.pop("sida", None)
         return super().get_context_data(
-            plans=plans, may_start=user_starts_cases(user=self.request.user), **kwargs
+            plans=page,
+            page=page,
+            filters=filters,
+            search=search,
+            filtered=bool(query or data.get("fas") or data.get("enhet") or data.get("handlaggare")),
+            keep=keep.urlencode(),
+            may_start=user_starts_cases(user=user),
+            **kwargs,
         )
 
 
