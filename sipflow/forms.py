@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -270,16 +272,45 @@ class BaseActionFormSet(forms.BaseFormSet):
             if name not in self.shared_choices:
                 self.shared_choices[name] = list(field.choices)
             field.choices = self.shared_choices[name]
+        # A row whose organisation is chosen offers only that organisation's units (after
+        # the page is sent, so that it works without JavaScript).
+        organisation = self._row_organisation(form)
+        if organisation:
+            units = form.fields["responsible_unit"]
+            units.choices = [
+                choice
+                for choice in self.shared_choices["responsible_unit"]
+                if not choice[0] or str(choice[0].instance.organisation_id) == organisation
+            ]
 
+    def _row_organisation(self, form) -> str:
+        if self.is_bound:
+            return str(self.data.get(form.add_prefix("responsible_organisation")) or "")
+        initial = form.initial.get("responsible_organisation")
+        return str(getattr(initial, "pk", initial) or "")
+
+
+#: The button that adds a row to the plan's rows (the page is sent and comes back with
+#: one more, without JavaScript).
+ADD_ROW = "add_row"
 
 ActionFormSet = forms.formset_factory(
     ActionForm,
     formset=BaseActionFormSet,
-    extra=3,
+    extra=1,
     min_num=1,
     validate_min=True,
     can_delete=True,
 )
+
+
+def formset_data_with_row_added(data):
+    """The POSTed rows with one more empty row (``ADD_ROW``)."""
+    data = data.copy()
+    key = "actions-TOTAL_FORMS"
+    with contextlib.suppress(ValueError):
+        data[key] = str(min(int(data.get(key, 0)) + 1, 100))
+    return data
 
 
 def formset_actions(formset) -> list[ActionInput]:

@@ -176,8 +176,18 @@ class PrepareView(StepView):
 
 
 class SummonView(StepView):
+    """Kalla: the parties who get a kallelse are shown before it goes out."""
+
     form_class = forms.MeetingTimeForm
+    template_name = "sipflow/summon.html"
     success_message = gettext_lazy("Kallelserna är skickade.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            parties_units=self.plan.invited_units.select_related("organisation"),
+            parties_organisations=self.plan.invited_organisations.all(),
+            **kwargs,
+        )
 
     def get_initial(self):
         return {
@@ -208,6 +218,7 @@ class MeetingView(StepView):
 
     def get_initial(self):
         return {
+            "attendance": self.attendance_proposed(),
             "lead_unit": self.plan.lead_unit,
             "coordinator": self.plan.coordinator,
             "next_follow_up": selectors.follow_up_proposed(plan=self.plan, on=timezone.localdate()),
@@ -222,19 +233,49 @@ class MeetingView(StepView):
         initial = selectors.plan_rows_proposed(
             plan=self.plan, on=timezone.localdate(), carried=self.carried
         )
-        return forms.ActionFormSet(
-            self.request.POST or None, prefix="actions", initial=initial or None
-        )
+        data = self.request.POST or None
+        if data is not None and forms.ADD_ROW in data:
+            data = forms.formset_data_with_row_added(data)
+        return forms.ActionFormSet(data, prefix="actions", initial=initial or None)
+
+    @cached_property
+    def meeting(self):
+        return self.plan.meetings.order_by("-pk").first()
+
+    @cached_property
+    def invitations(self):
+        return list(self.meeting.invitations.select_related("unit", "organisation"))
+
+    def attendance_proposed(self) -> str:
+        """Who comes, from the accepted kallelser and the huvudansvarig: to be corrected."""
+        lines = []
+        if self.plan.coordinator:
+            lines.append(
+                f"{self.plan.coordinator} ({self.plan.lead_unit or self.plan.started_unit})"
+            )
+        lines += [
+            f"{invitation.invitee}: {invitation.attendees}"
+            for invitation in self.invitations
+            if invitation.status == Invitation.Status.ACCEPTED and invitation.attendees
+        ]
+        return "\n".join(lines)
 
     def get_context_data(self, **kwargs):
-        meeting = self.plan.meetings.order_by("-pk").first()
         return super().get_context_data(
             formset=self.formset,
-            meeting=meeting,
-            invitations=meeting.invitations.select_related("unit", "organisation"),
+            meeting=self.meeting,
+            invitations=self.invitations,
             carried=self.carried,
+            add_row=forms.ADD_ROW,
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        if forms.ADD_ROW in request.POST:  # one more row: the page comes back, nothing saved
+            form = self.get_form()
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if not self.formset.is_valid():
