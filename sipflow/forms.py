@@ -81,7 +81,7 @@ class StartForm(forms.Form):
 
 class PlanFilterForm(forms.Form):
     """The SIP list's filters, sent by GET: none of them is personal data. The name or
-    personnummer searched is sent by POST (PlanSearchForm) and kept in the session, under
+    personnummer searched is sent by POST (CaseSearchForm) and kept in the session, under
     the opaque key ``sokning``."""
 
     fas = forms.ChoiceField(
@@ -102,21 +102,6 @@ class PlanFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enhet"].queryset = units
         self.fields["handlaggare"].queryset = coordinators
-
-
-class PlanSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Namn eller personnummer"),
-        required=False,
-        help_text=_("Ett helt personnummer, eller minst två bokstäver av namnet."),
-    )
-
-    def clean_q(self):
-        from directory.selectors import person_query_parse
-
-        query = self.cleaned_data["q"]
-        self.parsed = person_query_parse(query, today=timezone.localdate())
-        return query
 
 
 class HaltedCloseForm(forms.Form):

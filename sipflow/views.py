@@ -3,7 +3,6 @@ Thin: forms collect, services decide, selectors read."""
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -22,7 +21,8 @@ from viewflow.workflow.flow.views import (
 
 from cases.registry import CaseSubject
 from cases.views import scoped_flow_views
-from core.views import ServiceFormMixin
+from core.views import ServiceFormMixin, search_recall, search_store
+from directory.forms import CaseSearchForm
 from directory.selectors import user_starts_cases
 
 from . import access, forms, selectors, services
@@ -538,9 +538,8 @@ class RescheduleView(ServiceFormMixin, FormView):
         return plan_url(self.plan)
 
 
-#: Recent searches of the SIP list, by an opaque key: no URL holds the name or number.
+#: The SIP list's searches in the session, by an opaque key: no URL holds the name or number.
 SEARCHES_SESSION_KEY = "sip_searches"
-SEARCHES_KEPT = 20
 PAGE_SIZE = 25
 
 
@@ -553,7 +552,7 @@ class SipListView(TemplateView):
     template_name = "sipflow/plan_list.html"
 
     def post(self, request, *args, **kwargs):
-        search = forms.PlanSearchForm(request.POST)
+        search = CaseSearchForm(request.POST)
         if not search.is_valid():
             return self.render_to_response(self.get_context_data(search=search))
         params = {
@@ -562,11 +561,9 @@ class SipListView(TemplateView):
             if request.POST.get(name)
         }
         if search.cleaned_data["q"].strip():
-            searches = request.session.get(SEARCHES_SESSION_KEY, {})
-            key = secrets.token_urlsafe(12)
-            searches[key] = search.cleaned_data["q"]
-            request.session[SEARCHES_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
-            params["sokning"] = key
+            params["sokning"] = search_store(
+                request, session_key=SEARCHES_SESSION_KEY, query=search.cleaned_data["q"]
+            )
         query = f"?{urlencode(params)}" if params else ""
         return redirect(f"{reverse('sip:index')}{query}")
 
@@ -575,9 +572,11 @@ class SipListView(TemplateView):
         units, coordinators = selectors.plan_filter_choices(user=user)
         filters = forms.PlanFilterForm(self.request.GET, units=units, coordinators=coordinators)
         data = filters.cleaned_data if filters.is_valid() else {}
-        query = self.request.session.get(SEARCHES_SESSION_KEY, {}).get(data.get("sokning"), "")
+        query = search_recall(
+            self.request, session_key=SEARCHES_SESSION_KEY, key=data.get("sokning")
+        )
         if search is None:
-            search = forms.PlanSearchForm({"q": query})
+            search = CaseSearchForm({"q": query})
         parsed = search.parsed if search.is_valid() else None
         plans = selectors.plans_filtered(
             user=user,
