@@ -329,10 +329,22 @@ class FollowUpView(StepView):
         initial = selectors.plan_rows_proposed(
             plan=self.plan, on=timezone.localdate(), carried=self.carried
         )
-        return forms.ActionFormSet(self.request.POST or None, prefix="actions", initial=initial)
+        data = self.request.POST or None
+        if data is not None and forms.ADD_ROW in data:
+            data = forms.formset_data_with_row_added(data)
+        return forms.ActionFormSet(data, prefix="actions", initial=initial)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(formset=self.formset, carried=self.carried, **kwargs)
+        return super().get_context_data(
+            formset=self.formset, carried=self.carried, add_row=forms.ADD_ROW, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if forms.ADD_ROW in request.POST and self.formset is not None:  # one more row
+            form = self.get_form()
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if self.formset is not None and not self.formset.is_valid():
