@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from viewflow import this
 from viewflow.workflow import STATUS
@@ -138,3 +140,63 @@ def handle_run(node, task: Task, **kwargs: Any) -> None:
     activation = node.activation_class(task)
     activation.run(func, **kwargs)
     activation.execute()
+
+
+def inbox_tasks(tasks, *, user: User):
+    """Inkorg: of ``tasks``, those assigned to the user, and those queued for the user's
+    units that nobody has taken yet (a kallelse is its unit's to answer, whoever of it
+    answers)."""
+    from .backends import UnitPermissionBackend
+
+    queued = UnitPermissionBackend().get_all_permissions(user)
+    return tasks.filter(
+        Q(owner=user, status=STATUS.ASSIGNED)
+        | Q(owner__isnull=True, status=STATUS.NEW, owner_permission__in=queued)
+    )
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task on the start page: what to do, whose case, and where to do it."""
+
+    title: str
+    person: Any
+    url: str
+    created: Any
+
+
+def user_task_rows(
+    *,
+    user: User,
+    flow_class,
+    visible_process_ids,
+    case: str,
+    task_link=None,
+    exclude_nodes: Iterable[str] = (),
+    limit: int = 50,
+) -> list[TaskRow]:
+    """The start page's tasks of one process for the user: those in the user's Inkorg
+    (``inbox_tasks``) of the cases the user may see, oldest first, with each case's person
+    read in the same query. ``task_link(task)`` may send a row elsewhere than viewflow's
+    task page."""
+    tasks = inbox_tasks(
+        Task.objects.filter(
+            process__flow_class=flow_class, process__in=visible_process_ids(user=user)
+        ),
+        user=user,
+    )
+    for node in exclude_nodes:
+        tasks = tasks.exclude(flow_task=getattr(flow_class.instance, node))
+    tasks = tasks.select_related(f"process__{case}__person").order_by("created", "pk")
+    rows = []
+    for task in tasks[:limit]:
+        url = (task_link(task) if task_link else None) or task.flow_task.reverse(
+            "index", args=[task.process_id, task.pk]
+        )
+        person = getattr(getattr(task.process, case, None), "person", None)
+        rows.append(
+            TaskRow(
+                title=str(task.flow_task.task_title), person=person, url=url, created=task.created
+            )
+        )
+    return rows

@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from viewflow.utils import viewprop
+from viewflow.workflow import STATUS
+from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow.views import (
     BulkAssignTasksActionView,
     BulkUnassignTasksActionView,
@@ -26,6 +29,7 @@ from viewflow.workflow.flow.views import (
 )
 
 from .labels import filters_in_swedish
+from .tasks import inbox_tasks
 
 
 class CaseProcessesMixin:
@@ -42,6 +46,9 @@ class CaseProcessesMixin:
     case: str
     #: Relations of the case the rows' summaries read (``meetings``).
     case_prefetch: Sequence[str] = ()
+    #: ``(task) -> url or None``: where a task's row leads, when not to viewflow's own task
+    #: page (a kallelse is answered on its own page).
+    task_link: Callable[[Any], str | None] | None = None
     process_field = "process"
 
     def brief(self, task):
@@ -67,6 +74,15 @@ class CaseProcessesMixin:
         filterset = super().get_filterset(filterset_class, queryset)
         filters_in_swedish(filterset)
         return filterset
+
+    def task_id(self, task):
+        link = type(self).task_link
+        url = (link(task) if link else None) or task.flow_task.reverse(
+            "index", args=[task.process_id, task.pk]
+        )
+        return format_html('<a href="{}">#{}/{}</a>', url, task.process_id, task.pk)
+
+    task_id.short_description = "#"
 
     def visible(self, queryset):
         ids = type(self).visible_process_ids(user=self.request.user)
@@ -126,8 +142,14 @@ class _TaskList(CaseProcessesMixin, _ScopedQueryset, DashboardTaskListView):
     columns = ("task_id", "task_title", "process_summary", "created", "owner")
 
 
-class _Inbox(CaseProcessesMixin, _ScopedQueryset, FlowInboxListView):
-    pass
+class _Inbox(CaseProcessesMixin, FlowInboxListView):
+    """The tasks assigned to the user and those waiting in the user's units' queues."""
+
+    @viewprop
+    def queryset(self):
+        tasks = self.model._default_manager.filter(process__flow_class=self.flow_class)
+        tasks = inbox_tasks(tasks.select_related("process"), user=self.request.user)
+        return self.visible(tasks).order_by("-created")
 
 
 class _Queue(CaseProcessesMixin, _ScopedQueryset, FlowQueueListView):
@@ -171,11 +193,13 @@ def scoped_flow_views(
     process_persons: Callable[..., Iterable[Any]],
     case: str,
     case_prefetch: Sequence[str] = (),
+    task_link: Callable[[Any], str | None] | None = None,
 ) -> dict[str, type]:
     """The seven list views of one process's ``FlowAppViewset``, scoped to its cases."""
     attributes = {
         "visible_process_ids": staticmethod(visible_process_ids),
         "process_persons": staticmethod(process_persons),
+        "task_link": staticmethod(task_link) if task_link else None,
         "case": case,
         "case_prefetch": tuple(case_prefetch),
         "__module__": __name__,
@@ -184,3 +208,18 @@ def scoped_flow_views(
         keyword: type(f"{name}{base.__name__.lstrip('_')}View", (base,), attributes)
         for keyword, base in _VIEWS.items()
     }
+
+
+class CaseFlowAppViewset(FlowAppViewset):
+    """A process's viewflow application whose menu counts what its scoped Inkorg and Kö
+    list (viewflow counts every task of the flow)."""
+
+    def get_context_data(self, request):
+        ids = self.inbox_view_class.visible_process_ids(user=request.user)
+        tasks = self._flow_class.task_class._default_manager.filter(
+            process__flow_class=self._flow_class, process__in=ids
+        )
+        return {
+            "user_inbox": inbox_tasks(tasks, user=request.user),
+            "user_queue": tasks.user_queue(request.user).filter(status=STATUS.NEW),
+        }

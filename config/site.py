@@ -4,9 +4,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
-from viewflow.workflow.flow import FlowAppViewset
 
 from audit import views as audit_views
+from cases.views import CaseFlowAppViewset
 from consent import views as consent_views
 from core.forms import LoginForm
 from core.views import AccessibilityStatementView
@@ -93,7 +93,7 @@ class NotificationsApplication(Application):
     )
 
 
-sip_app = FlowAppViewset(
+sip_app = CaseFlowAppViewset(
     SipFlow,
     icon="groups",
     dashboard_view_class=sip_views.SipListView,
@@ -107,11 +107,22 @@ sip_app = FlowAppViewset(
             name="reschedule",
         ),
         path("kallelse/<int:pk>/", sip_views.InvitationView.as_view(), name="invitation"),
+        path(
+            "plan/<int:pk>/avsluta-stoppad/",
+            sip_views.HaltedCloseView.as_view(),
+            name="close_halted",
+        ),
+        path("plan/<int:pk>/min-plan/", sip_views.PersonPlanView.as_view(), name="person_plan"),
+        path(
+            "plan/<int:pk>/min-plan.pdf",
+            sip_views.PersonPlanPdfView.as_view(),
+            name="person_plan_pdf",
+        ),
     ],
 )
 
 
-placement_app = FlowAppViewset(
+placement_app = CaseFlowAppViewset(
     PlacementFlow,
     icon="home_work",
     dashboard_view_class=placement_views.PlacementListView,

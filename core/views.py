@@ -88,3 +88,24 @@ class AccessibilityStatementView(TemplateView):
             assessed_on=settings.ACCESSIBILITY_ASSESSED_ON,
             **kwargs,
         )
+
+
+#: How many searches a session keeps, each under its opaque key.
+SEARCHES_KEPT = 20
+
+
+def search_store(request, *, session_key: str, query: str) -> str:
+    """Keep a search (a name or personnummer) in the session and return the opaque key a
+    URL may carry instead: no URL, server log or browser history holds what was searched."""
+    import secrets
+
+    searches = request.session.get(session_key, {})
+    key = secrets.token_urlsafe(12)
+    searches[key] = query
+    request.session[session_key] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return key
+
+
+def search_recall(request, *, session_key: str, key: str | None) -> str:
+    """The search kept under ``key`` (``search_store``), or ""."""
+    return request.session.get(session_key, {}).get(key or "", "") if key else ""

@@ -50,7 +50,8 @@ class EventKind:
     language), or ``lead`` is a function writing the lead from the event's ``data`` (already
     in the e-mail's language); ``dates`` are the date lines. ``calendar`` makes the e-mail
     carry the meeting the data names as an invitation, titled ``calendar_summary`` (which,
-    like the e-mail, must name no one). ``recipients`` are the kinds of recipient an event of
+    like the e-mail, must name no one). ``detail`` writes the in-app notice's line.
+    ``recipients`` are the kinds of recipient an event of
     the kind may have."""
 
     code: str
@@ -61,6 +62,9 @@ class EventKind:
     dates: tuple[When, ...] = ()
     calendar: CalendarMethod | None = None
     calendar_summary: str = ""
+    #: What the in-app notice adds behind the login, from the event's ``data`` (a unit's
+    #: name, an answer): never in the e-mail, which leaves our control.
+    detail: Callable[[Mapping[str, Any]], str] | None = None
 
     def lead_text(self, data: Mapping[str, Any]) -> str:
         """The lead in the active language."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import event_kind_label
+from .kinds import event_kind, event_kind_label
 
 
 def aware_datetime(value: Any) -> dt.datetime | None:
@@ -78,6 +78,12 @@ class Event(models.Model):
     @property
     def kind_label(self) -> str:
         return event_kind_label(self.kind)
+
+    @property
+    def detail(self) -> str:
+        """What the in-app notice says besides its kind (EventKind.detail), or ""."""
+        kind = event_kind(self.kind)
+        return kind.detail(self.data) if kind and kind.detail else ""
 
     @property
     def meeting_time(self) -> dt.datetime | None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import InformationCategory
 from core.widgets import DateInput
 from directory.fields import VisiblePersonField
-from directory.models import Organisation, Unit
+from directory.models import Organisation, Unit, User
 from sipflow.models import SipPlan
 
 from .models import (
@@ -317,3 +317,26 @@ class RegistrationMoveForm(forms.Form):
         .order_by("name"),
     )
     on = forms.DateField(label=_("Folkbokförd där från"), widget=DateInput)
+
+
+class PlacementFilterForm(forms.Form):
+    """The placement list's filters, sent by GET: none of them is personal data (the name
+    or personnummer searched goes by POST and is kept in the session, ``sokning``)."""
+
+    fas = forms.ChoiceField(
+        label=_("Fas"),
+        choices=[("", _("Alla faser")), *Placement.Phase.choices],
+        required=False,
+    )
+    enhet = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), required=False, empty_label=_("Alla")
+    )
+    handlaggare = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=User.objects.none(), required=False, empty_label=_("Alla")
+    )
+    sokning = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].queryset = units
+        self.fields["handlaggare"].queryset = caseworkers

@@ -55,6 +55,38 @@ _OF_PLACEMENT = {
 
 
 def placement_plugs_register() -> None:
+    # The user's own work, first on the start page.
+    register_waiting_rows(
+        WaitingRows(
+            code="placement_tasks",
+            title=_("Dina uppgifter i placeringar"),
+            empty="",
+            template="cases/_task_row.html",
+            rows=selectors.user_tasks,
+            order=4,
+        )
+    )
+    register_waiting_rows(
+        WaitingRows(
+            code="placements_own",
+            title=_("Dina placeringar"),
+            empty="",
+            template="placement/overview/placement_own.html",
+            rows=selectors.placements_of_user,
+            order=5,
+            persons=_placement_persons,
+        )
+    )
+    register_waiting_rows(
+        WaitingRows(
+            code="implementation_plans_to_write",
+            title=_("Genomförandeplaner att skriva"),
+            empty="",
+            template="placement/overview/implementation_plan_to_write.html",
+            rows=selectors.implementation_plans_to_write,
+            order=19,
+        )
+    )
     register_waiting_rows(
         WaitingRows(
             code="placements_in_hvb",

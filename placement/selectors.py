@@ -441,11 +441,38 @@ class PlacementRow:
         return min((date for date in dates if date), default=None)
 
 
-def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
+def placements_of_caseworker(
+    *,
+    user: User,
+    on: dt.date,
+    own_open: bool = False,
+    number: str | None = None,
+    words: tuple[str, ...] = (),
+    phase: str = "",
+    unit: Unit | None = None,
+    caseworker: User | None = None,
+) -> list[PlacementRow]:
     """The placements the user works in full (her units' placements she may see), open
-    ones first by their next deadline, each with its clocks."""
+    ones first by their next deadline, each with its clocks; with ``own_open``, only the
+    open ones she is handläggare of (her start page). The list narrows to the person's
+    whole personnummer (``number``) or the words of a name, a phase, a placing unit and a
+    handläggare."""
     placements = placements_for_user(user=user)
-    if not user.is_superuser:
+    if number:
+        placements = placements.filter(person__personal_identity_number=number)
+    for word in words:
+        placements = placements.filter(
+            Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+        )
+    if phase:
+        placements = placements.filter(phase=phase)
+    if unit is not None:
+        placements = placements.filter(placing_unit=unit)
+    if caseworker is not None:
+        placements = placements.filter(caseworker=caseworker)
+    if own_open:
+        placements = placements.filter(caseworker=user).exclude(phase__in=Placement.ENDED)
+    elif not user.is_superuser:
         placements = placements.filter(
             placing_unit__in=Membership.objects.filter(user=user, role__in=CASE_ROLES).values(
                 "unit_id"
@@ -465,6 +492,56 @@ def placements_of_caseworker(*, user: User, on: dt.date) -> list[PlacementRow]:
             row.placement.phase in Placement.ENDED,
             row.next_deadline or dt.date.max,
         ),
+    )
+
+
+def placement_filter_choices(*, user: User) -> tuple[QuerySet[Unit], QuerySet[User]]:
+    """The placing units and handläggare of the placements the user may see in full: what
+    the placement list can be narrowed to (two queries)."""
+    visible = placements_for_user(user=user).order_by().values("pk")
+    placements = Placement.objects.filter(pk__in=visible)
+    units = (
+        Unit.objects.filter(pk__in=placements.values("placing_unit"))
+        .select_related("organisation")
+        .order_by("name")
+    )
+    caseworkers = User.objects.filter(pk__in=placements.values("caseworker")).order_by(
+        "last_name", "first_name"
+    )
+    return units, caseworkers
+
+
+def placements_of_user(*, user: User) -> list[PlacementRow]:
+    """Start page: the open placements the user is handläggare of, the nearest deadline
+    first."""
+    return placements_of_caseworker(user=user, on=timezone.localdate(), own_open=True)
+
+
+def implementation_plans_to_write(*, user: User) -> QuerySet[Placement]:
+    """HVB staff's start page: the youths placed in the user's HVB whose genomförandeplan
+    is not written yet."""
+    written = CarePlanVersion.objects.filter(
+        placement=OuterRef("pk"), kind=CarePlanVersion.Kind.IMPLEMENTATION_PLAN
+    )
+    return (
+        placements_in_users_hvb(user=user)
+        .filter(phase=Placement.Phase.PLACED, start_date__isnull=False)
+        .exclude(Exists(written))
+    )
+
+
+def user_tasks(*, user: User) -> list:
+    """Start page: the user's placement tasks (her Inkorg)."""
+    from cases.tasks import user_task_rows
+
+    from .access import visible_process_ids
+    from .flows import PlacementFlow
+
+    return user_task_rows(
+        user=user,
+        flow_class=PlacementFlow,
+        visible_process_ids=visible_process_ids,
+        case="placement",
     )
 
 

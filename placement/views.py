@@ -4,9 +4,13 @@ Thin: forms collect, services decide, selectors read."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,7 +22,8 @@ from cases.tasks import OPEN
 from cases.views import scoped_flow_views
 from consent.models import Purpose
 from consent.selectors import recorded_view_list
-from core.views import ServiceFormMixin
+from core.views import ServiceFormMixin, search_recall, search_store
+from directory.forms import CaseSearchForm
 from directory.models import Membership, Unit
 from directory.selectors import user_starts_cases
 from directory.switches import SwitchCode, switch_row
@@ -251,26 +256,75 @@ class MoveInView(StepView):
         )
 
 
+#: The placement list's searches in the session, by an opaque key (core.views).
+SEARCHES_SESSION_KEY = "placement_searches"
+PAGE_SIZE = 25
+
+
 class PlacementListView(TemplateView):
     """The socialsekreterare's placements with their next deadline (replaces viewflow's
-    kanban, which lists every process of the flow)."""
+    kanban, which lists every process of the flow), searched by the person's name or
+    personnummer (sent by POST, kept in the session) and narrowed by phase, placing unit
+    and handläggare, a page at a time."""
 
     template_name = "placement/list.html"
 
-    def get_context_data(self, **kwargs):
+    def post(self, request, *args, **kwargs):
+        search = CaseSearchForm(request.POST)
+        if not search.is_valid():
+            return self.render_to_response(self.get_context_data(search=search))
+        params = {
+            name: request.POST[name]
+            for name in ("fas", "enhet", "handlaggare")
+            if request.POST.get(name)
+        }
+        if search.cleaned_data["q"].strip():
+            params["sokning"] = search_store(
+                request, session_key=SEARCHES_SESSION_KEY, query=search.cleaned_data["q"]
+            )
+        query = f"?{urlencode(params)}" if params else ""
+        return redirect(f"{reverse('placement:index')}{query}")
+
+    def get_context_data(self, search=None, **kwargs):
         user = self.request.user
-        rows = selectors.placements_of_caseworker(user=user, on=timezone.localdate())
+        units, caseworkers = selectors.placement_filter_choices(user=user)
+        filters = forms.PlacementFilterForm(self.request.GET, units=units, caseworkers=caseworkers)
+        data = filters.cleaned_data if filters.is_valid() else {}
+        query = search_recall(
+            self.request, session_key=SEARCHES_SESSION_KEY, key=data.get("sokning")
+        )
+        if search is None:
+            search = CaseSearchForm({"q": query})
+        parsed = search.parsed if search.is_valid() else None
+        rows = selectors.placements_of_caseworker(
+            user=user,
+            on=timezone.localdate(),
+            number=parsed.number if parsed else None,
+            words=parsed.words if parsed else (),
+            phase=data.get("fas") or "",
+            unit=data.get("enhet"),
+            caseworker=data.get("handlaggare"),
+        )
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("sida"))
         hvb_rows = list(selectors.placements_in_users_hvb(user=user))
         # Region staff: only the health parts they are asked to do.
         health_requests = list(selectors.health_requests_to_answer(user=user))
         handovers = list(selectors.region_handovers(user=user))
         self.request.case_persons = [
-            *(row.placement.person for row in rows),
+            *(row.placement.person for row in page),
             *(placement.person for placement in hvb_rows),
             *(row.placement.person for row in (*health_requests, *handovers)),
         ]  # logged, one each
+        keep = self.request.GET.copy()
+        keep.pop("sida", None)
         return super().get_context_data(
-            rows=rows,
+            rows=page,
+            page=page,
+            filters=filters,
+            search=search,
+            filtered=bool(query or data.get("fas") or data.get("enhet") or data.get("handlaggare")),
+            show_filters=bool(units),
+            keep=keep.urlencode(),
             hvb_rows=hvb_rows,
             health_requests=health_requests,
             handovers=handovers,

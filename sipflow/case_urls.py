@@ -14,7 +14,10 @@ from .models import Invitation, SipPlan
 #: The purpose a look or change is logged with, in Swedish as the log is kept.
 SIP_PURPOSES = {
     "sip:plan": "SIP",
+    "sip:person_plan": "Planen för personen",
+    "sip:person_plan_pdf": "Planen för personen (PDF)",
     "sip:reschedule": "Flytta SIP-möte",
+    "sip:close_halted": "Avsluta stoppad SIP",
     "sip:invitation": "Kallelse till SIP-möte",
     "sip:process_detail": "SIP-process",
     "sip:process_chart": "SIP-processens karta",
@@ -29,7 +32,13 @@ SIP_PURPOSES = {
     "sip:start:execute": "Initiera SIP",
 }
 
-PLAN_PAGES = ("sip:plan", "sip:reschedule")
+PLAN_PAGES = (
+    "sip:plan",
+    "sip:reschedule",
+    "sip:close_halted",
+    "sip:person_plan",
+    "sip:person_plan_pdf",
+)
 
 
 def sip_subject(resolver_match) -> CaseSubject | None:

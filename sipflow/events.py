@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from notifications.kinds import CalendarMethod, EventKind, Recipient, When, register_event_kind
 
-from .models import Meeting
+from .models import DeclineReason, Invitation, Meeting
 
 
 class SipEvent(models.TextChoices):
@@ -37,6 +37,28 @@ def meeting_data(meeting: Meeting) -> dict[str, str]:
         "place": meeting.place,
         "video_link": meeting.video_link,
     }
+
+
+def answer_detail(data) -> str:
+    """The in-app notice of an answer: which unit answered, and how (for a decline, the
+    reason chosen)."""
+    invitee = data.get("invitee")
+    if not invitee:  # a notice to the kallad unit itself
+        return ""
+    status = data.get("status")
+    if status == Invitation.Status.ACCEPTED:
+        return gettext("%(invitee)s har accepterat kallelsen.") % {"invitee": invitee}
+    if status == Invitation.Status.DECLINED:
+        reason = data.get("reason")
+        if reason in DeclineReason.values:
+            return gettext("%(invitee)s har avböjt kallelsen: %(reason)s.") % {
+                "invitee": invitee,
+                "reason": DeclineReason(reason).label,
+            }
+        return gettext("%(invitee)s har avböjt kallelsen.") % {"invitee": invitee}
+    if status in (Invitation.Status.UNANSWERED, Invitation.Status.PENDING):
+        return gettext("%(invitee)s har inte svarat på kallelsen.") % {"invitee": invitee}
+    return ""
 
 
 #: The title of the meeting in a calendar: no names, no place (notifications.ical).
@@ -95,6 +117,7 @@ KINDS = (
         ),
         recipients=_UNIT | _USER,  # the invited units and the SIP's lead
         dates=(MEETING, ANSWER_BY),
+        detail=answer_detail,
     ),
     EventKind(
         code=SipEvent.ANSWER_DUE_SOON,
@@ -117,6 +140,7 @@ KINDS = (
         ),
         recipients=_USER,
         dates=(MEETING,),
+        detail=answer_detail,
     ),
     EventKind(
         code=SipEvent.FOLLOW_UP_DUE,

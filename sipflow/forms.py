@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -43,6 +45,8 @@ class StartPrefillForm(forms.Form):
     """The start page's link from a person (``?person=<id>``): an id, never a personnummer."""
 
     person = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    #: A stopped SIP the new one goes on from (its needs carried over).
+    continues = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
 
 class StartForm(forms.Form):
@@ -63,6 +67,9 @@ class StartForm(forms.Form):
     informed_about_sip = forms.BooleanField(
         label=_("Personen har fått information om vad en SIP är"), required=False
     )
+    continues = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, units, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +77,40 @@ class StartForm(forms.Form):
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
+
+
+class PlanFilterForm(forms.Form):
+    """The SIP list's filters, sent by GET: none of them is personal data. The name or
+    personnummer searched is sent by POST (CaseSearchForm) and kept in the session, under
+    the opaque key ``sokning``."""
+
+    fas = forms.ChoiceField(
+        label=_("Fas"), choices=[("", _("Alla faser")), *SipPlan.Phase.choices], required=False
+    )
+    enhet = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=Unit.objects.none(), required=False, empty_label=_("Alla")
+    )
+    handlaggare = forms.ModelChoiceField(
+        label=_("Huvudansvarig person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Alla"),
+    )
+    sokning = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enhet"].queryset = units
+        self.fields["handlaggare"].queryset = coordinators
+
+
+class HaltedCloseForm(forms.Form):
+    close_reason = forms.ChoiceField(
+        label=_("Varför avslutas SIP:en?"), choices=SipPlan.CloseReason.choices
+    )
+    note = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class PrepareForm(forms.Form):
@@ -216,16 +257,45 @@ class BaseActionFormSet(forms.BaseFormSet):
             if name not in self.shared_choices:
                 self.shared_choices[name] = list(field.choices)
             field.choices = self.shared_choices[name]
+        # A row whose organisation is chosen offers only that organisation's units (after
+        # the page is sent, so that it works without JavaScript).
+        organisation = self._row_organisation(form)
+        if organisation:
+            units = form.fields["responsible_unit"]
+            units.choices = [
+                choice
+                for choice in self.shared_choices["responsible_unit"]
+                if not choice[0] or str(choice[0].instance.organisation_id) == organisation
+            ]
 
+    def _row_organisation(self, form) -> str:
+        if self.is_bound:
+            return str(self.data.get(form.add_prefix("responsible_organisation")) or "")
+        initial = form.initial.get("responsible_organisation")
+        return str(getattr(initial, "pk", initial) or "")
+
+
+#: The button that adds a row to the plan's rows (the page is sent and comes back with
+#: one more, without JavaScript).
+ADD_ROW = "add_row"
 
 ActionFormSet = forms.formset_factory(
     ActionForm,
     formset=BaseActionFormSet,
-    extra=3,
+    extra=1,
     min_num=1,
     validate_min=True,
     can_delete=True,
 )
+
+
+def formset_data_with_row_added(data):
+    """The POSTed rows with one more empty row (``ADD_ROW``)."""
+    data = data.copy()
+    key = "actions-TOTAL_FORMS"
+    with contextlib.suppress(ValueError):
+        data[key] = str(min(int(data.get(key, 0)) + 1, 100))
+    return data
 
 
 def formset_actions(formset) -> list[ActionInput]:

@@ -214,6 +214,15 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     def halt(self) -> None:
         """Stopped: the consent it rests on was withdrawn or ran out."""
 
+    @transition(
+        field=phase,
+        source=Phase.HALTED,
+        target=Phase.CLOSED,
+        custom={"history": gettext_noop("Den stoppade SIP:en avslutades.")},
+    )
+    def close_halted(self) -> None:
+        """Avslut of a stopped SIP: nobody will take it up again (or a new SIP goes on)."""
+
 
 class Meeting(models.Model):
     """SIP-möte: a first meeting or a follow-up meeting."""
@@ -230,6 +239,14 @@ class Meeting(models.Model):
     answer_by = models.DateField(_("svara senast"))
     uid = models.UUIDField(_("kalender-id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("version i kalendern"), default=0)
+    summoned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kallad av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     held_at = models.DateTimeField(_("hölls"), null=True, blank=True)
     attendance = models.TextField(_("närvarande"), blank=True)
 
@@ -247,6 +264,14 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class DeclineReason(models.TextChoices):
+    """Why a kallad unit declines (the kallelse's answer offers these)."""
+
+    UNKNOWN = "unknown", _("Personen är inte känd hos oss")
+    NOT_RELEVANT = "not_relevant", _("Våra insatser behövs inte i planen")
+    OTHER = "other", _("Annat skäl")
 
 
 class Invitation(ConcurrentTransitionMixin, models.Model):
@@ -279,7 +304,10 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
     )
     status = FSMField(_("status"), default=Status.PENDING, choices=Status.choices, protected=True)
     attendees = models.TextField(_("deltar"), blank=True)
-    decline_reason = models.TextField(_("skäl att avböja"), blank=True)
+    decline_code = models.CharField(
+        _("skäl att avböja"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_reason = models.TextField(_("förklaring till avböjandet"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("besvarad av"),

@@ -26,6 +26,37 @@ from .services import invitation_remind_unanswered, sip_reconsider_pending
 
 
 def sip_plugs_register() -> None:
+    # The user's own work, first on the start page.
+    register_waiting_rows(
+        WaitingRows(
+            code="sip_tasks",
+            title=_("Dina uppgifter i SIP"),
+            empty="",
+            template="cases/_task_row.html",
+            rows=selectors.user_tasks,
+            order=1,
+        )
+    )
+    register_waiting_rows(
+        WaitingRows(
+            code="sips_halted",
+            title=_("Dina stoppade SIP:ar"),
+            empty="",
+            template="sipflow/overview/own_halted.html",
+            rows=selectors.plans_halted_of_user,
+            order=2,
+        )
+    )
+    register_waiting_rows(
+        WaitingRows(
+            code="sips_own",
+            title=_("Dina SIP:ar"),
+            empty="",
+            template="sipflow/overview/plan_own.html",
+            rows=selectors.plans_of_user,
+            order=3,
+        )
+    )
     register_waiting_rows(
         WaitingRows(
             code="invitations_waiting",

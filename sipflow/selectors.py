@@ -5,7 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
@@ -13,7 +26,13 @@ from cases.registry import CarriedInsats, LinkedCase, case_links
 from consent.models import Consent, Purpose
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
-from directory.selectors import STARTER_ROLES, duration_end, duration_for, units_reached
+from directory.selectors import (
+    STARTER_ROLES,
+    duration_end,
+    duration_for,
+    person_guardians,
+    units_reached,
+)
 
 from .access import PlanAccess, plans_visible_to, require_plan_access
 from .grants import CASE_KIND
@@ -35,12 +54,48 @@ def invitation_for_user(*, user: User, pk: int) -> Invitation:
     """A kallelse of a SIP the user may see; Http404 otherwise."""
     invitation = get_object_or_404(
         Invitation.objects.select_related(
-            "meeting__plan__person", "unit__organisation", "organisation", "answered_by"
+            "meeting__plan__person",
+            "meeting__plan__lead_unit__organisation",
+            "meeting__plan__started_unit__organisation",
+            "meeting__plan__coordinator",
+            "meeting__summoned_by",
+            "unit__organisation",
+            "organisation",
+            "answered_by",
+            "forwarded_from",
         ),
         pk=pk,
     )
     require_plan_access(user=user, plan=invitation.meeting.plan)
     return invitation
+
+
+@dataclass(frozen=True)
+class InvitationSender:
+    """Who sent a kallelse and how to reach them: the person who sent it, the huvudansvarig
+    person where another, and the unit in whose name it went (its functional mailbox)."""
+
+    sent_by: User | None
+    coordinator: User | None
+    unit: Unit
+
+
+def invitation_sender(*, invitation: Invitation) -> InvitationSender:
+    """The sender of a kallelse as its page shows it (the kallelse read with
+    ``invitation_for_user``: no further query)."""
+    plan = invitation.meeting.plan
+    sent_by = invitation.meeting.summoned_by
+    coordinator = plan.coordinator if plan.coordinator_id != getattr(sent_by, "pk", None) else None
+    return InvitationSender(
+        sent_by=sent_by, coordinator=coordinator, unit=plan.lead_unit or plan.started_unit
+    )
+
+
+def may_still_see_invitation(*, user: User, invitation: Invitation) -> bool:
+    """Whether the user may still open the kallelse (after forwarding it, perhaps not)."""
+    from .access import plan_access
+
+    return plan_access(user=user, plan=invitation.meeting.plan) is not None
 
 
 def process_persons(*, process_ids) -> QuerySet[Person]:
@@ -212,6 +267,111 @@ def plans_open_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     return _open_led(user=user, units=units)
 
 
+def _own_plans(*, user: User) -> QuerySet[SipPlan]:
+    """The SIPs that are the user's to drive, of those she may see: she is the
+    huvudansvarig person, or started it and nobody coordinates it yet."""
+    return plans_visible_to(user=user).filter(
+        Q(coordinator=user) | Q(coordinator__isnull=True, started_by=user)
+    )
+
+
+def plans_of_user(*, user: User) -> list[SipPlan]:
+    """Start page: the user's open SIPs, with their next date: the meeting not yet held
+    (``next_meeting``) or the next follow-up, the nearest first."""
+    plans = (
+        _own_plans(user=user)
+        .exclude(phase__in=SipPlan.ENDED)
+        .annotate(next_meeting=Min("meetings__starts_at", filter=Q(meetings__held_at__isnull=True)))
+        .select_related("person", "lead_unit")
+    )
+    return sorted(
+        plans,
+        key=lambda plan: (
+            plan.next_meeting.date() if plan.next_meeting else plan.next_follow_up or dt.date.max,
+            plan.pk,
+        ),
+    )
+
+
+def plans_halted_of_user(*, user: User) -> list[SipPlan]:
+    """Start page: the user's SIPs stopped because their consent ended, which wait for her
+    to register the missing consent and resume, or to close them."""
+    return list(
+        _own_plans(user=user)
+        .filter(phase=SipPlan.Phase.HALTED)
+        .select_related("person")
+        .order_by("-pk")
+    )
+
+
+def user_tasks(*, user: User) -> list:
+    """Start page: the user's SIP tasks (her Inkorg), kallelser aside (listed on their
+    own)."""
+    from cases.tasks import user_task_rows
+
+    from .access import visible_process_ids
+    from .flows import SipFlow
+
+    return user_task_rows(
+        user=user,
+        flow_class=SipFlow,
+        visible_process_ids=visible_process_ids,
+        case="sip_plan",
+        task_link=task_link,
+        exclude_nodes=[ANSWER_NODE],
+    )
+
+
+def plans_filtered(
+    *,
+    user: User,
+    words: tuple[str, ...] = (),
+    number: str | None = None,
+    phase: str = "",
+    unit: Unit | None = None,
+    coordinator: User | None = None,
+) -> QuerySet[SipPlan]:
+    """The SIP list: the SIPs the user may see, narrowed by the person's whole personnummer
+    (``number``) or the words of a name, the phase, a unit (starting or lead) and the
+    huvudansvarig person; open ones first, the nearest follow-up first, then the newest.
+    One SQL query, whatever the number of SIPs (the page takes a slice)."""
+    plans = plans_visible_to(user=user)
+    if number:
+        plans = plans.filter(person__personal_identity_number=number)
+    for word in words:
+        plans = plans.filter(
+            Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+        )
+    if phase:
+        plans = plans.filter(phase=phase)
+    if unit is not None:
+        plans = plans.filter(Q(lead_unit=unit) | Q(started_unit=unit))
+    if coordinator is not None:
+        plans = plans.filter(coordinator=coordinator)
+    ended = Case(When(phase__in=SipPlan.ENDED, then=1), default=0, output_field=IntegerField())
+    return plans.select_related("coordinator").order_by(
+        ended, F("next_follow_up").asc(nulls_last=True), "-pk"
+    )
+
+
+def plan_filter_choices(*, user: User) -> tuple[QuerySet[Unit], QuerySet[User]]:
+    """The units (starting or lead) and huvudansvariga of the SIPs the user may see: what
+    the SIP list can be narrowed to (two queries)."""
+    visible = _visible_plan_ids(user=user)
+    units = (
+        Unit.objects.filter(
+            Q(pk__in=SipPlan.objects.filter(pk__in=visible).values("lead_unit"))
+            | Q(pk__in=SipPlan.objects.filter(pk__in=visible).values("started_unit"))
+        )
+        .select_related("organisation")
+        .order_by("name")
+    )
+    coordinators = User.objects.filter(
+        pk__in=SipPlan.objects.filter(pk__in=visible).values("coordinator")
+    ).order_by("last_name", "first_name")
+    return units, coordinators
+
+
 def user_starter_units(*, user: User) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(memberships__user=user, memberships__role__in=STARTER_ROLES)
@@ -307,6 +467,17 @@ def plan_open_steps(*, plan: SipPlan, user: User) -> list[OpenStep]:
     return steps
 
 
+def task_link(task) -> str | None:
+    """Where a task's row in Inkorg, Kö and the task lists leads: a kallelse's answer to the
+    kallelse, where the unit answers (viewflow's own page would first ask to take it)."""
+    from django.urls import reverse
+    from viewflow.workflow import STATUS
+
+    if task.flow_task.name == ANSWER_NODE and task.status in (STATUS.NEW, STATUS.ASSIGNED):
+        return reverse("sip:invitation", kwargs={"pk": task.data["invitation"]})
+    return None
+
+
 def plan_duration(*, plan: SipPlan, code: str, on: dt.date) -> int:
     """A duration (directory.durations) in force on ``on`` for the SIP's sending
     organisation: the starting unit's, in whose name its kallelser go out."""
@@ -392,3 +563,49 @@ def plan_rows_proposed(
             }
         )
     return rows
+
+
+# --- The plan for the person (the printable plan and its PDF) ----------------------------
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """What the person, and a child's vårdnadshavare, are given of the plan: their own goals,
+    who does what and when it is followed up, and whom to ask. Not the cost allocation, the
+    history, the kallelser's answers or the follow-ups' notes, which are the staff's."""
+
+    plan: SipPlan
+    version: PlanVersion | None
+    actions: list
+    recipients: list[Person]
+    guardians: list[Person]
+    lead_unit: Unit | None
+    coordinator: User | None
+    next_follow_up: dt.date | None
+
+
+def person_plan(*, plan: SipPlan, on: dt.date, number: int | None = None) -> PersonPlan:
+    """The plan as the person is given it: the current version (or version ``number``),
+    addressed to the person and, for a child, to each vårdnadshavare."""
+    versions = plan.versions.select_related("lead_unit__organisation").order_by("-number")
+    version = (versions.filter(number=number).first() if number else None) or versions.first()
+    actions = (
+        list(
+            version.actions.select_related(
+                "responsible_unit__organisation", "responsible_organisation"
+            ).order_by("starts_on", "pk")
+        )
+        if version
+        else []
+    )
+    guardians = person_guardians(person=plan.person, on=on)
+    return PersonPlan(
+        plan=plan,
+        version=version,
+        actions=actions,
+        recipients=[plan.person, *guardians],
+        guardians=guardians,
+        lead_unit=(version.lead_unit if version else None) or plan.lead_unit,
+        coordinator=plan.coordinator,
+        next_follow_up=plan.next_follow_up if plan.is_open else None,
+    )

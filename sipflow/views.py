@@ -3,10 +3,12 @@ Thin: forms collect, services decide, selectors read."""
 
 from __future__ import annotations
 
-import datetime as dt
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,7 +22,8 @@ from viewflow.workflow.flow.views import (
 from cases.errors import ConsentMissing
 from cases.registry import CaseSubject
 from cases.views import scoped_flow_views
-from core.views import ServiceFormMixin
+from core.views import ServiceFormMixin, search_recall, search_store
+from directory.forms import CaseSearchForm
 from directory.selectors import user_starts_cases
 
 from . import access, forms, selectors, services
@@ -86,14 +89,37 @@ class StartView(ServiceFormMixin, FormView):
         from directory.access import persons_visible_to
 
         prefill = forms.StartPrefillForm(self.request.GET)
+        data = prefill.cleaned_data if prefill.is_valid() else {}
+        halted = self.halted(data.get("continues"))
+        initial = {}
+        if halted is not None:  # a new SIP goes on from the stopped one: its needs carried
+            initial = {
+                "continues": halted.pk,
+                "unit": halted.started_unit,
+                "origin": halted.origin,
+                "social_needs": halted.social_needs,
+                "health_needs": halted.health_needs,
+                "coordination_reason": halted.coordination_reason,
+                "informed_about_sip": halted.informed_about_sip,
+            }
         person = (
-            persons_visible_to(user=self.request.user)
-            .filter(pk=prefill.cleaned_data["person"] if prefill.is_valid() else None)
-            .first()
+            halted.person
+            if halted is not None
+            else persons_visible_to(user=self.request.user).filter(pk=data.get("person")).first()
         )
         if person is not None:  # the form shows the person's number
             self.request.case_persons = [person]
-        return {"personal_identity_number": person.personal_identity_number if person else ""}
+        return {
+            **initial,
+            "personal_identity_number": person.personal_identity_number if person else "",
+        }
+
+    def halted(self, pk: int | None) -> SipPlan | None:
+        """The stopped SIP a new one goes on from, where the user may see it."""
+        if not pk:
+            return None
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=pk)
+        return plan if plan.phase == SipPlan.Phase.HALTED else None
 
     def perform(self, form):
         data = form.cleaned_data
@@ -113,6 +139,11 @@ class StartView(ServiceFormMixin, FormView):
             informed_about_sip=data["informed_about_sip"],
         )
         self.request.activation.execute()
+        halted = self.halted(data.get("continues"))
+        if halted is not None and halted.person_id == plan.person_id:
+            services.sip_close_halted(
+                plan=halted, by=self.request.user, reason="", continued_in=plan
+            )
         # The access log records the new SIP and its person (audit.middleware).
         self.request.case_subject = CaseSubject(plan, plan.person, "Initiera SIP")
         return plan
@@ -184,7 +215,10 @@ class PrepareView(StepView):
 
 
 class SummonView(StepView):
+    """Kalla: the parties who get a kallelse are shown before it goes out."""
+
     form_class = forms.MeetingTimeForm
+    template_name = "sipflow/summon.html"
     success_message = gettext_lazy("Kallelserna är skickade.")
 
     def get_form(self, form_class=None):
@@ -201,6 +235,13 @@ class SummonView(StepView):
             "tidigare."
         ) % {"date": default.isoformat()}
         return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            parties_units=self.plan.invited_units.select_related("organisation"),
+            parties_organisations=self.plan.invited_organisations.all(),
+            **kwargs,
+        )
 
     def perform(self, form):
         return services.sip_summon(
@@ -226,6 +267,7 @@ class MeetingView(StepView):
 
     def get_initial(self):
         return {
+            "attendance": self.attendance_proposed(),
             "lead_unit": self.plan.lead_unit,
             "coordinator": self.plan.coordinator,
             "next_follow_up": selectors.follow_up_proposed(plan=self.plan, on=timezone.localdate()),
@@ -240,19 +282,49 @@ class MeetingView(StepView):
         initial = selectors.plan_rows_proposed(
             plan=self.plan, on=timezone.localdate(), carried=self.carried
         )
-        return forms.ActionFormSet(
-            self.request.POST or None, prefix="actions", initial=initial or None
-        )
+        data = self.request.POST or None
+        if data is not None and forms.ADD_ROW in data:
+            data = forms.formset_data_with_row_added(data)
+        return forms.ActionFormSet(data, prefix="actions", initial=initial or None)
+
+    @cached_property
+    def meeting(self):
+        return self.plan.meetings.order_by("-pk").first()
+
+    @cached_property
+    def invitations(self):
+        return list(self.meeting.invitations.select_related("unit", "organisation"))
+
+    def attendance_proposed(self) -> str:
+        """Who comes, from the accepted kallelser and the huvudansvarig: to be corrected."""
+        lines = []
+        if self.plan.coordinator:
+            lines.append(
+                f"{self.plan.coordinator} ({self.plan.lead_unit or self.plan.started_unit})"
+            )
+        lines += [
+            f"{invitation.invitee}: {invitation.attendees}"
+            for invitation in self.invitations
+            if invitation.status == Invitation.Status.ACCEPTED and invitation.attendees
+        ]
+        return "\n".join(lines)
 
     def get_context_data(self, **kwargs):
-        meeting = self.plan.meetings.order_by("-pk").first()
         return super().get_context_data(
             formset=self.formset,
-            meeting=meeting,
-            invitations=meeting.invitations.select_related("unit", "organisation"),
+            meeting=self.meeting,
+            invitations=self.invitations,
             carried=self.carried,
+            add_row=forms.ADD_ROW,
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        if forms.ADD_ROW in request.POST:  # one more row: the page comes back, nothing saved
+            form = self.get_form()
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if not self.formset.is_valid():
@@ -306,10 +378,22 @@ class FollowUpView(StepView):
         initial = selectors.plan_rows_proposed(
             plan=self.plan, on=timezone.localdate(), carried=self.carried
         )
-        return forms.ActionFormSet(self.request.POST or None, prefix="actions", initial=initial)
+        data = self.request.POST or None
+        if data is not None and forms.ADD_ROW in data:
+            data = forms.formset_data_with_row_added(data)
+        return forms.ActionFormSet(data, prefix="actions", initial=initial)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(formset=self.formset, carried=self.carried, **kwargs)
+        return super().get_context_data(
+            formset=self.formset, carried=self.carried, add_row=forms.ADD_ROW, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if forms.ADD_ROW in request.POST and self.formset is not None:  # one more row
+            form = self.get_form()
+            form.is_valid()
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if self.formset is not None and not self.formset.is_valid():
@@ -360,6 +444,42 @@ class PlanDetailView(TemplateView):
         )
 
 
+class PersonPlanView(TemplateView):
+    """The plan for the person (and a child's vårdnadshavare), printable: their own goals
+    first, who does what, when it is followed up, whom to ask. Checked and logged like the
+    SIP's page (case_urls)."""
+
+    template_name = "sipflow/person_plan.html"
+
+    def get_context_data(self, **kwargs):
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        shown = self.request.GET.get("version", "")
+        return super().get_context_data(
+            person_plan=selectors.person_plan(
+                plan=plan,
+                on=timezone.localdate(),
+                number=int(shown) if shown.isdigit() else None,
+            ),
+            printed_on=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class PersonPlanPdfView(PersonPlanView):
+    """The same plan as a PDF: one copy for the person and one for each vårdnadshavare."""
+
+    def render_to_response(self, context, **response_kwargs):
+        from core.pdf import pdf_response
+
+        plan = context["person_plan"].plan
+        return pdf_response(
+            template=self.template_name,
+            context={**context, "pdf": True},
+            filename=f"plan-sip-{plan.pk}.pdf",
+            request=self.request,
+        )
+
+
 class InvitationView(ServiceFormMixin, FormView):
     """Kallelsen: the invited unit accepts, declines or forwards it here."""
 
@@ -379,10 +499,15 @@ class InvitationView(ServiceFormMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
+        plan = self.invitation.meeting.plan
+        # The page names the person by personnummer too, so that the kallad unit can find
+        # them in its own records: it is shown only to those the consent covers.
+        self.request.case_persons = [plan.person]
         return super().get_context_data(
             invitation=self.invitation,
             meeting=self.invitation.meeting,
-            plan=self.invitation.meeting.plan,
+            plan=plan,
+            sender=selectors.invitation_sender(invitation=self.invitation),
             **kwargs,
         )
 
@@ -398,11 +523,46 @@ class InvitationView(ServiceFormMixin, FormView):
             return services.invitation_decline(
                 invitation=invitation, by=user, reason=data["reason"], note=data["note"]
             )
-        self.success_message = _("Kallelsen är vidarebefordrad.")
+        self.success_message = _("Kallelsen är vidarebefordrad till %(unit)s.") % {
+            "unit": data["to_unit"]
+        }
         return services.invitation_forward(invitation=invitation, by=user, to_unit=data["to_unit"])
 
     def get_success_url(self, result=None) -> str:
+        """Back to the kallelse, or, once forwarded out of the user's reach, to the start
+        page with what is left to do."""
+        if result is not None and not selectors.may_still_see_invitation(
+            user=self.request.user, invitation=result
+        ):
+            return reverse("overview:index")
         return reverse("sip:invitation", kwargs={"pk": self.invitation.pk})
+
+
+class HaltedCloseView(ServiceFormMixin, FormView):
+    """Avsluta a stopped SIP that nobody will take up again."""
+
+    template_name = "sipflow/halted_close.html"
+    form_class = forms.HaltedCloseForm
+    success_message = gettext_lazy("Den stoppade SIP:en är avslutad.")
+
+    @cached_property
+    def plan(self) -> SipPlan:
+        plan, _access = selectors.sip_plan_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, **kwargs)
+
+    def perform(self, form):
+        return services.sip_close_halted(
+            plan=self.plan,
+            by=self.request.user,
+            reason=form.cleaned_data["close_reason"],
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return plan_url(self.plan)
 
 
 class RescheduleView(ServiceFormMixin, FormView):
@@ -439,20 +599,67 @@ class RescheduleView(ServiceFormMixin, FormView):
         return plan_url(self.plan)
 
 
+#: The SIP list's searches in the session, by an opaque key: no URL holds the name or number.
+SEARCHES_SESSION_KEY = "sip_searches"
+PAGE_SIZE = 25
+
+
 class SipListView(TemplateView):
     """The SIP start page: the SIPs the user may see (replaces viewflow's kanban, which
-    lists every process of the flow)."""
+    lists every process of the flow), searched by the person's name or personnummer and
+    narrowed by phase, unit and huvudansvarig, a page at a time. The search itself is sent
+    by POST and kept in the session (as Sök person does)."""
 
     template_name = "sipflow/plan_list.html"
 
-    def get_context_data(self, **kwargs):
-        plans = sorted(
-            access.plans_visible_to(user=self.request.user),
-            key=lambda plan: (not plan.is_open, plan.next_follow_up or dt.date.max, -plan.pk),
+    def post(self, request, *args, **kwargs):
+        search = CaseSearchForm(request.POST)
+        if not search.is_valid():
+            return self.render_to_response(self.get_context_data(search=search))
+        params = {
+            name: request.POST.get(name, "")
+            for name in ("fas", "enhet", "handlaggare")
+            if request.POST.get(name)
+        }
+        if search.cleaned_data["q"].strip():
+            params["sokning"] = search_store(
+                request, session_key=SEARCHES_SESSION_KEY, query=search.cleaned_data["q"]
+            )
+        query = f"?{urlencode(params)}" if params else ""
+        return redirect(f"{reverse('sip:index')}{query}")
+
+    def get_context_data(self, search=None, **kwargs):
+        user = self.request.user
+        units, coordinators = selectors.plan_filter_choices(user=user)
+        filters = forms.PlanFilterForm(self.request.GET, units=units, coordinators=coordinators)
+        data = filters.cleaned_data if filters.is_valid() else {}
+        query = search_recall(
+            self.request, session_key=SEARCHES_SESSION_KEY, key=data.get("sokning")
         )
-        self.request.case_persons = [plan.person for plan in plans]  # logged, one each
+        if search is None:
+            search = CaseSearchForm({"q": query})
+        parsed = search.parsed if search.is_valid() else None
+        plans = selectors.plans_filtered(
+            user=user,
+            words=parsed.words if parsed else (),
+            number=parsed.number if parsed else None,
+            phase=data.get("fas") or "",
+            unit=data.get("enhet"),
+            coordinator=data.get("handlaggare"),
+        )
+        page = Paginator(plans, PAGE_SIZE).get_page(self.request.GET.get("sida"))
+        self.request.case_persons = [plan.person for plan in page]  # logged, one each
+        keep = self.request.GET.copy()
+        keep.pop("sida", None)
         return super().get_context_data(
-            plans=plans, may_start=user_starts_cases(user=self.request.user), **kwargs
+            plans=page,
+            page=page,
+            filters=filters,
+            search=search,
+            filtered=bool(query or data.get("fas") or data.get("enhet") or data.get("handlaggare")),
+            keep=keep.urlencode(),
+            may_start=user_starts_cases(user=user),
+            **kwargs,
         )
 
 
@@ -464,6 +671,7 @@ LIST_VIEWS = scoped_flow_views(
     process_persons=selectors.process_persons,
     case="sip_plan",
     case_prefetch=("meetings",),
+    task_link=selectors.task_link,
 )
 
 

@@ -21,6 +21,7 @@ from ..coverage import plan_consent_check, sip_consent_check
 from .answers import DeclineReason, invitation_accept, invitation_decline, invitation_forward
 from .base import answer_by_default, plan_close
 from .follow_ups import follow_up_announce, follow_up_record
+from .halted import sip_close_halted
 from .meetings import ActionInput, meeting_hold
 from .notices import meeting_data
 from .reconsider import (
@@ -50,6 +51,7 @@ __all__ = [
     "meeting_reschedule",
     "plan_close",
     "plan_consent_check",
+    "sip_close_halted",
     "sip_consent_check",
     "sip_consent_ended",
     "sip_prepare",

@@ -7,9 +7,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 
 from cases.backends import unit_permission
@@ -21,15 +19,9 @@ from directory.models import Membership, Unit, User
 from ..coverage import plan_consent_check
 from ..events import SipEvent
 from ..grants import grants_sync_sip
-from ..models import Invitation, Meeting
+from ..models import DeclineReason, Invitation, Meeting
 from .base import now, require_consent, require_open, sip_flow
 from .notices import tell_invitee, tell_lead
-
-
-class DeclineReason(models.TextChoices):
-    UNKNOWN = "unknown", _lazy("Personen är inte känd hos oss")
-    NOT_RELEVANT = "not_relevant", _lazy("Våra insatser behövs inte i planen")
-    OTHER = "other", _lazy("Annat skäl")
 
 
 def require_invitee(invitation: Invitation, by: User) -> None:
@@ -172,7 +164,7 @@ def invitation_decline(
             text = " ".join([_("Personen är inte känd hos oss."), text]).strip()
         if not text:
             raise ValidationError({"note": _("Skriv varför kallelsen avböjs.")})
-        invitation.decline_reason = text
+        invitation.decline_code, invitation.decline_reason = reason, text
         invitation.answered_by, invitation.answered_at = by, at
         transit(
             invitation,

@@ -33,12 +33,18 @@ def tell_invitee(invitation: Invitation, *, kind: str) -> None:
 
 
 def tell_lead(invitation: Invitation, *, kind: str = SipEvent.ANSWER_RECEIVED) -> None:
-    """The huvudansvarig person is told of an answer (or of its absence)."""
+    """The huvudansvarig person is told of an answer (or of its absence): which unit, and
+    how it answered (the in-app notice says so; the e-mail does not)."""
     plan = invitation.meeting.plan
     if plan.coordinator_id:
         event_emit(
             kind=kind,
             recipient_user=plan.coordinator,
             url=plan_url(plan),
-            data={**meeting_data(invitation.meeting), "status": invitation.status},
+            data={
+                **meeting_data(invitation.meeting),
+                "status": invitation.status,
+                "invitee": str(invitation.invitee),
+                "reason": invitation.decline_code,
+            },
         )

@@ -81,6 +81,7 @@ def sip_summon(
             place=place.strip(),
             video_link=video_link.strip(),
             answer_by=answer_by,
+            summoned_by=by,
         )
         meeting.full_clean(exclude=["plan"])
         meeting.save()
@@ -150,7 +151,7 @@ def meeting_reschedule(
             invitation.sent_at = at
             if invitation.status != Invitation.Status.PENDING:
                 transit(invitation, "reset", at=at, by=by, unit=invitation.unit)
-                invitation.attendees = invitation.decline_reason = ""
+                invitation.attendees = invitation.decline_reason = invitation.decline_code = ""
                 invitation.answered_by, invitation.answered_at = None, None
                 invitation.reminded_at = None
                 invitation.save()

@@ -85,6 +85,7 @@ MUST_SHOW = {
     "people:access_log",
     "people:sample_detail",
     "sip:plan",
+    "sip:person_plan",
     "sip:invitation",
     "placement:placement",
     "placement:assessment",
@@ -169,6 +170,9 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             "people:consent_withdraw": case["consent"],
             "sip:plan": case["plan"],
             "sip:reschedule": case["plan"],
+            "sip:person_plan": case["plan"],
+            "sip:close_halted": case["plan"],
+            "sip:person_plan_pdf": case["plan"],
             "sip:invitation": case["invitation"],
             "people:sample_detail": case["sample"],
             "placement:placement": case["placement"],
@@ -431,8 +435,8 @@ STATISTICS_PAGES = ("overview:statistics", "overview:statistics_csv", "overview:
 
 
 def test_statistics_are_for_chefs_only(world):
-    build_case(world)
-    for (role, place), (client, _user) in staff(world).items():
+    case = build_case(world)
+    for (role, place), (client, _user) in staff(world, case).items():
         for name in STATISTICS_PAGES:
             status = client.get(reverse(name)).status_code
             expected = 200 if role == Membership.Role.MANAGER else 403
