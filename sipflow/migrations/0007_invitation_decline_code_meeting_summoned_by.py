@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sipflow', '0005_statistics_times'),
+        ('sipflow', '0006_overview_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
