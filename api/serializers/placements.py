@@ -5,6 +5,8 @@ asked), and what each step takes."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -256,11 +258,19 @@ class PlacementStartSerializer(serializers.Serializer):
     )
 
 
+AREA_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
+
+
 class AssessmentInputSerializer(serializers.Serializer):
     entries = serializers.DictField(
         child=Text(allow_blank=True),
         help_text=_("Bedömningen per område i utredningens mall (områdets kod → text)."),
     )
+
+    def validate_entries(self, entries: dict) -> dict:
+        if len(entries) > 100 or not all(AREA_CODE.match(code) for code in entries):
+            raise serializers.ValidationError(_("Ange områdena med deras koder i mallen."))
+        return entries
 
 
 class AlternativeInputSerializer(serializers.Serializer):

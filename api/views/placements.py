@@ -21,7 +21,6 @@ from cases.tasks import OPEN
 from directory.selectors import user_starts_cases
 from placement import access, selectors, services
 from placement.models import CarePlanVersion, CostAllocation, HealthExamRequest, Placement
-from placement.services.plans import PlanInsats
 
 from ..access_log import CREATE, UPDATE, logged_persons, logged_subject
 from ..serializers import placements as out
@@ -239,7 +238,7 @@ class PlacementListView(CreateView):
         request=out.PlacementStartSerializer,
         responses={201: out.PlacementDetailSerializer},
         description=_(
-            "Inled utredning om placering (SoL 11 kap.) för personen med personnumret, på "
+            "Inled utredning om placering (SoL 20 kap.) för personen med personnumret, på "
             "organisationens eller den nationella mallen. Socialsekreterare i "
             "socialtjänstenheten."
         ),
@@ -355,8 +354,8 @@ def _service(service: Callable) -> Callable:
     return call
 
 
-def _insatser(rows) -> list[PlanInsats]:
-    return [PlanInsats(what=row["what"], who=row["who"], when=row["when"]) for row in rows]
+def _insatser(rows) -> list[services.PlanInsats]:
+    return [services.PlanInsats(what=row["what"], who=row["who"], when=row["when"]) for row in rows]
 
 
 def _propose(request, placement, data):
