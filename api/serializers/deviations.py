@@ -8,10 +8,11 @@ from rest_framework import serializers
 
 from deviations.models import Deviation, Dispute
 from deviations.rules import AgreementCode, Category, HandlerRole, Harm
-from directory.models import Unit, User
+from directory.models import Unit
 
 from .fields import Ids, PlausibleDate, Text
 from .persons import PersonRefSerializer
+from .sips import STAFF
 
 
 class DeviationListItemSerializer(serializers.Serializer):
@@ -152,7 +153,9 @@ class AllocationInputSerializer(PartyInputSerializer):
 
 
 class HandlerInputSerializer(PartyInputSerializer):
-    handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    handler = serializers.PrimaryKeyRelatedField(
+        queryset=STAFF, help_text=_("Den som utses: arbetar med ärenden i organisationen.")
+    )
     role = serializers.ChoiceField(choices=HandlerRole.choices)
 
 

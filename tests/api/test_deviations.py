@@ -163,3 +163,23 @@ def test_statistics_for_chefs_with_small_counts_hidden(world, api_as, falun_work
     assert all(row["count"] is None for row in body["by_category"] if row["count"] != 0)
     problem(chef.get(url("deviation-statistics"), {"year": 2999}), 400, "validation_error")
     problem(chef.get(url("deviation-statistics"), {"year": "x"}), 400, "validation_error")
+
+
+def test_the_list_costs_the_same_at_two_sizes(world, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, _meeting = summoned(world)
+    report(world, plan=plan)
+    client = api_as(world.sara)
+    client.get(url("deviations"))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("deviations")).status_code == 200
+        return len(queries)
+
+    small = count()
+    for _ in range(3):
+        report(world, plan=plan)
+    assert count() == small
