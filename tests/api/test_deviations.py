@@ -183,3 +183,16 @@ def test_the_list_costs_the_same_at_two_sizes(world, api_as):
     for _ in range(3):
         report(world, plan=plan)
     assert count() == small
+
+
+def test_a_new_allocation_is_proposed_and_holds_when_both_agree(world, api_as):
+    deviation = report(world)
+    until = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    proposed = api_as(world.sara).post(
+        url("deviation-allocation", pk=deviation.pk),
+        {"responsibilities": "BUP kallar i stället.", "until": until},
+    )
+    assert proposed.status_code == 201, proposed.content
+    assert (proposed.json()["allocation"]["number"], proposed.json()["status"]) == (2, "reported")
+    agreed = api_as(world.vera).post(url("deviation-agree", pk=deviation.pk), {})
+    assert agreed.json()["allocation"]["agreed_at"] and agreed.json()["status"] == "investigating"

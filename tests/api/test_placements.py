@@ -372,3 +372,71 @@ def test_a_retried_placement_write_is_done_once(pw, api_as):
         "true",
     )
     assert placement.alternatives.count() == 2  # the world's, and this one once
+
+
+def test_lvu_steps_then_decisions_during_the_placement(pw, api_as):
+    """LVU 2 §: the views recorded, an interim decision, the decision; during the placement
+    a change of HVB and (for another, SoL placement) a change of basis to LVU."""
+    for holder in (pw.youth, *pw.guardians):
+        pw.view(holder)
+    placement = pw.open()
+    client, today = api_as(pw.sara), timezone.localdate().isoformat()
+    proposed = client.post(
+        url("placement-propose", pk=placement.pk),
+        {"hvb_unit": pw.hvb.pk, "legal_basis": "lvu_2", "categories": ["health"]},
+    )
+    assert proposed.status_code == 200, proposed.content
+    decide = {"level": "committee", "decided_by": "Socialnämnden", "on": today}
+    early = problem(
+        client.post(url("placement-decide", pk=placement.pk), decide), 422, "validation_error"
+    )
+    assert "LVU" in early["detail"]
+    step = client.post(
+        url("placement-legal-step", pk=placement.pk),
+        {"kind": "interim", "on": today, "reference": "Dnr 2026/17"},
+    )
+    assert (step.status_code, step.json()["legal_steps"][0]["kind"]) == (201, "interim")
+    assert (
+        client.post(url("placement-decide", pk=placement.pk), decide).json()["phase"] == "decided"
+    )
+    other_hvb = build_other_hvb(pw)
+    changed = client.post(
+        url("placement-hvb-change", pk=placement.pk),
+        {"to_hvb": other_hvb.pk, "on": today, "level": "delegate", "decided_by": "Karin"},
+    )
+    assert changed.status_code == 201, changed.content
+    not_sol = client.post(
+        url("placement-basis-change", pk=placement.pk),
+        {
+            "legal_basis": "lvu_3",
+            "step_kind": "interim",
+            "reference": "Dnr 1",
+            "on": today,
+            "level": "delegate",
+            "decided_by": "Karin",
+        },
+    )
+    assert problem(not_sol, 409, "invalid_state")["reason"] == "not_sol"
+    sol = pw.decided_sol()
+    based = client.post(
+        url("placement-basis-change", pk=sol.pk),
+        {
+            "legal_basis": "lvu_2",
+            "step_kind": "interim",
+            "reference": "Dnr 2",
+            "on": today,
+            "level": "delegate",
+            "decided_by": "Karin",
+        },
+    )
+    assert (based.status_code, based.json()["legal_basis"]) == (200, "lvu_2")
+
+
+def build_other_hvb(pw):
+    from placement.models import HvbProfile
+
+    unit = UnitFactory(organisation=pw.provider, name="Solbacken", kind="hvb")
+    HvbProfile.objects.create(
+        unit=unit, ivo_status=HvbProfile.IvoStatus.PERMIT, ivo_reference="IVO 1", places=4
+    )
+    return unit
