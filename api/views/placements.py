@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from cases.tasks import OPEN
-from directory.selectors import user_starts_cases
+from directory.models import Membership
+from directory.selectors import CASE_ROLES, user_starts_cases
 from placement import access, selectors, services
 from placement.models import CarePlanVersion, CostAllocation, HealthExamRequest, Placement
 
@@ -198,6 +200,18 @@ def _filters():
     ]
 
 
+def placements_listed(*, user) -> QuerySet[Placement]:
+    """The placements the list pages show the user: those of the user's own units (a case
+    role in the placing unit), and those placed in the user's HVB (placement.selectors
+    ``placements_of_caseworker`` and ``placements_in_users_hvb``), as one SQL filter."""
+    placements = selectors.placements_for_user(user=user)
+    if user.is_superuser:
+        return placements
+    own_units = Membership.objects.filter(user=user, role__in=CASE_ROLES).values("unit_id")
+    in_hvb = selectors.placements_in_users_hvb(user=user).values("pk")
+    return placements.filter(Q(placing_unit__in=own_units) | Q(pk__in=in_hvb))
+
+
 class PlacementListView(CreateView):
     pagination = KeysetPagination
 
@@ -215,7 +229,7 @@ class PlacementListView(CreateView):
         filters = out.PlacementFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
-        placements = selectors.placements_for_user(user=request.user)
+        placements = placements_listed(user=request.user)
         if "phase" in wanted:
             placements = placements.filter(phase=wanted["phase"])
         if wanted.get("open") is True:

@@ -138,6 +138,9 @@ def test_the_list_filters_by_phase_and_pages(pw, api_as):
         decided.pk
     ]
     assert api_as(pw.vera).get(url("placements")).json()["results"] == []
+    # HVB staff of the placing unit (an odd membership) work no case there: as the page.
+    odd = MembershipFactory(unit=pw.social, role=Membership.Role.HVB_STAFF).user
+    assert api_as(odd).get(url("placements")).json()["results"] == []
 
 
 def test_the_hvb_sees_the_youth_and_the_genomforandeplan_only(pw, api_as):
