@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.utils.encoders import JSONEncoder
 
 from directory.models import User
 
@@ -163,6 +165,8 @@ def idempotency_keep(
             "person": subject.person,
             "purpose": subject.purpose[:300],
         }
+    # As the response renders it (decimals, dates and UUIDs as JSON), for the JSON column.
+    body = json.loads(json.dumps(body, cls=JSONEncoder))
     IdempotentRequest.objects.filter(user=user, key=key).update(
         status_code=status_code, body=body, location=location[:500], **about
     )

@@ -13,7 +13,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from .views import consents, fhir, persons, sips
+from .views import consents, deviations, fhir, overview, persons, placements, sips
 
 app_name = "api"
 
@@ -43,6 +43,30 @@ v1_patterns = [
     api_path("kallelser/<int:pk>/accept/", sips.AcceptView, "kallelse-accept"),
     api_path("kallelser/<int:pk>/decline/", sips.DeclineView, "kallelse-decline"),
     api_path("kallelser/<int:pk>/forward/", sips.ForwardView, "kallelse-forward"),
+    api_path("placements/", placements.PlacementListView, "placements"),
+    api_path("placements/<int:pk>/", placements.PlacementDetailView, "placement-detail"),
+    *[
+        api_path(f"placements/<int:pk>/{step}/", view, f"placement-{step.replace('/', '-')}")
+        for step, view in placements.STEP_VIEWS.items()
+    ],
+    api_path(
+        "health-requests/<int:pk>/", placements.HealthRequestDetailView, "health-request-detail"
+    ),
+    api_path(
+        "health-requests/<int:pk>/outcome/",
+        placements.HealthRequestOutcomeView,
+        "health-request-outcome",
+    ),
+    api_path("avvikelser/", deviations.DeviationListView, "deviations"),
+    api_path("avvikelser/statistics/", deviations.StatisticsView, "deviation-statistics"),
+    api_path("avvikelser/<int:pk>/", deviations.DeviationDetailView, "deviation-detail"),
+    api_path("avvikelser/<int:pk>/export/", deviations.ExportView, "deviation-export"),
+    *[
+        api_path(f"avvikelser/<int:pk>/{step}/", view, f"deviation-{step.replace('/', '-')}")
+        for step, view in deviations.STEP_VIEWS.items()
+    ],
+    api_path("overview/", overview.OverviewView, "overview"),
+    api_path("statistics/", overview.StatisticsView, "statistics"),
 ]
 
 urlpatterns = [path("v1/", include((v1_patterns, "v1")))]

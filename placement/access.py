@@ -194,3 +194,23 @@ def visible_process_ids(*, user: User) -> QuerySet:
         .order_by()
         .values("process_id")
     )
+
+
+def cost_allocation_access(*, user: User, placement: Placement) -> bool:
+    """Whether the user may read the placement's written cost allocation (kostnadsfördelning),
+    an annex the person never sees: those who see the placement in full, and staff with a
+    case role in an organisation party to it (a paying kommun or region, or the placing
+    kommun's region, whose approver it is queued for). Never the HVB."""
+    from .models import CostAllocation
+
+    if placement_access(user=user, placement=placement) in (OWN, ADMIN):
+        return True
+    allocation = CostAllocation.objects.filter(placement=placement).first()
+    if allocation is None:
+        return False
+    parties = set(allocation.rows.values_list("paying_organisation_id", flat=True))
+    region = placement.placing_unit.organisation.region_id
+    parties |= {placement.placing_unit.organisation_id, *([region] if region else [])}
+    return Membership.objects.filter(
+        user=user, role__in=CASE_ROLES, unit__organisation__in=parties
+    ).exists()

@@ -3,7 +3,7 @@ proxy holds it), register one, read one. The same selectors and service as the p
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from directory.access import persons_visible_to
+from directory.fields import VisiblePersonField
+from directory.identity_numbers import parse_identity_number
+from directory.models import Person
 from directory.selectors import (
     person_for_user,
     person_query_parse,
@@ -60,11 +64,28 @@ class PersonLookupView(ApiView):
 
 
 def _not_a_number():
-    from django.core.exceptions import ValidationError
-
     return ValidationError(
         {"personal_identity_number": _("Ange ett helt personnummer eller samordningsnummer.")}
     )
+
+
+def visible_person_by_number(
+    *, user, number: str, field: str = "personal_identity_number"
+) -> Person:
+    """The person with this personnummer among those the user may see (the start pages'
+    ``VisiblePersonField``, through the same selector): a person out of the user's sight (in
+    another kommun, with skyddade personuppgifter seen by no case) gets the same answer as
+    one who is not registered, so that no caller learns who is registered elsewhere."""
+    try:
+        canonical = parse_identity_number(number, today=timezone.localdate()).canonical
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    person = persons_visible_to(user=user).filter(personal_identity_number=canonical).first()
+    if person is None:
+        raise ValidationError(
+            {field: VisiblePersonField.default_error_messages["not_visible"]}, code="not_visible"
+        )
+    return person
 
 
 class PersonCreateView(CreateView):

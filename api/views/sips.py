@@ -5,16 +5,13 @@ see answers 404, as one that does not exist."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from cases.errors import InvalidState
-from directory.identity_numbers import parse_identity_number
-from directory.models import Person
 from directory.selectors import user_starts_cases
 from sipflow import selectors, services
 from sipflow.access import plans_visible_to
@@ -41,6 +38,7 @@ from ..serializers.sips import (
     SipStartSerializer,
 )
 from .base import ApiView, CreateView, KeysetPagination, WriteView
+from .persons import visible_person_by_number
 
 TAG = "SIP"
 TAG_INVITATIONS = "Kallelser"
@@ -125,18 +123,9 @@ class SipListView(CreateView):
         data = SipStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        number = parse_identity_number(
-            fields.pop("personal_identity_number"), today=timezone.localdate()
+        person = visible_person_by_number(
+            user=request.user, number=fields.pop("personal_identity_number")
         )
-        person = Person.objects.filter(personal_identity_number=number.canonical).first()
-        if person is None:
-            raise ValidationError(
-                {
-                    "personal_identity_number": _(
-                        "Ingen person med det personnumret finns registrerad."
-                    )
-                }
-            )
         plan = services.sip_start_process(by=request.user, person=person, **fields)
         logged_subject(request, obj=plan, person=person, purpose=PURPOSE_START)
         plan, access = read_sip(request, plan.pk)

@@ -374,7 +374,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "sipflow API",
     "DESCRIPTION": (
-        "SIP och samtycken för verksamhetssystemen bredvid sipflow: samma tjänster, "
+        "SIP, placeringar, avvikelser och samtycken för verksamhetssystemen bredvid "
+        "sipflow: samma tjänster, "
         "åtkomstregler, samtyckesprövning och åtkomstlogg som sidorna. Fel är RFC 9457 "
         "problem details (application/problem+json) med en stabil kod."
     ),
@@ -387,6 +388,16 @@ SPECTACULAR_SETTINGS = {
         "ReviewAnswerEnum": "sipflow.models.ActionReview.Answer",
         "ConsentStatusEnum": "consent.models.Consent.Status",
         "InvitationStatusEnum": "sipflow.models.Invitation.Status",
+        "SipPhaseEnum": "sipflow.models.SipPlan.Phase",
+        "MeetingKindEnum": "sipflow.models.Meeting.Kind",
+        "FollowUpOutcomeEnum": "sipflow.models.FollowUp.Outcome",
+        "PlacementPhaseEnum": "placement.models.Placement.Phase",
+        "AlternativeKindEnum": "placement.models.AlternativeTried.Kind",
+        "LegalStepKindEnum": "placement.models.LegalStep.Kind",
+        "PlanKindEnum": "placement.models.CarePlanVersion.Kind",
+        "ReviewOutcomeEnum": "placement.models.Review.Outcome",
+        "HealthExamOutcomeEnum": "placement.models.HealthExamRequest.Outcome",
+        "DeviationStatusEnum": "deviations.models.Deviation.Status",
     },
     # Swagger UI from the sidecar package's static files: nothing from a CDN, and the
     # page's script is a file of its own (script-src 'self', core.security).

@@ -148,3 +148,92 @@ def test_the_sip_list_costs_the_same_at_two_sizes(world, api_as):
     for _ in range(4):
         world.prepare(world.start())
     assert count() == small
+
+
+# --- Placements, avvikelser and the chef's lists ---------------------------------------------
+
+
+def test_placement_reads_are_logged_with_the_youth_and_refusals_too(world, api_as):
+    from placement.models import HealthExamRequest
+    from tests.placement_world import build_placement_world
+
+    pw = build_placement_world(world)
+    placement = pw.decided_sol()
+    pw.cost_allocation(placement, approve=False)
+    request = HealthExamRequest.objects.create(
+        placement=placement,
+        region_unit=world.bup,
+        asked="Erbjud en hälsoundersökning.",
+        due_on=placement.decided_on,
+        requested_at=placement.opened_at,
+        requested_by=pw.sara,
+    )
+    from placement.grants import grants_sync_placement
+
+    grants_sync_placement(placement=placement)
+    sara, vera = api_as(pw.sara), api_as(pw.vera)
+    sara.get(url("placement-detail", pk=placement.pk))
+    sara.get(url("placements"))
+    vera.get(url("placement-cost-allocation", pk=placement.pk))
+    vera.get(url("health-request-detail", pk=request.pk))
+    vera.get(url("placement-detail", pk=placement.pk))  # the region never sees it
+    read = entries(path=url("placement-detail", pk=placement.pk), user=pw.sara).get()
+    assert (read.person, read.purpose, read.object_type, read.credential) == (
+        pw.youth,
+        "Placering",
+        "placement.placement",
+        sara.token.label,
+    )
+    assert entries(path=url("placements")).get().person == pw.youth
+    cost = entries(path=url("placement-cost-allocation", pk=placement.pk)).get()
+    assert (cost.user, cost.person, cost.refused, cost.credential) == (
+        pw.vera,
+        pw.youth,
+        False,
+        vera.token.label,
+    )
+    asked = entries(path=url("health-request-detail", pk=request.pk)).get()
+    assert (asked.person, asked.object_type) == (pw.youth, "placement.healthexamrequest")
+    refused = entries(path=url("placement-detail", pk=placement.pk), user=pw.vera).get()
+    assert (refused.refused, refused.person) == (True, pw.youth)
+
+
+def test_avvikelse_reads_and_exports_are_logged_with_the_cases_person(world, api_as):
+    from tests.deviations.helpers import report
+
+    plan, _meeting = summoned(world)
+    deviation = report(world, plan=plan)
+    vera = api_as(world.vera)
+    vera.get(url("deviation-detail", pk=deviation.pk))
+    vera.get(url("deviation-export", pk=deviation.pk))
+    read = entries(path=url("deviation-detail", pk=deviation.pk)).get()
+    assert (read.person, read.action, read.purpose) == (world.child, "view", "Avvikelse")
+    export = entries(path=url("deviation-export", pk=deviation.pk)).get()
+    assert (export.person, export.action) == (world.child, "export")
+
+
+def test_the_statistics_name_no_one_in_the_log(world, api_as):
+    world.consent_all()
+    world.start()
+    chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+    assert api_as(chef).get(url("statistics")).status_code == 200
+    assert list(entries(path=url("statistics")).values_list("person", flat=True)) in ([], [None])
+
+
+def test_the_placement_list_costs_the_same_at_two_sizes(world, api_as):
+    from tests.placement_world import build_placement_world
+
+    pw = build_placement_world(world)
+    client = api_as(pw.sara)
+    pw.open()
+    client.get(url("placements"))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("placements")).status_code == 200
+        return len(queries)
+
+    small = count()
+    pw.open(pw.adult)
+    pw.decided_sol()
+    assert count() == small

@@ -1,0 +1,240 @@
+"""The start page's lists and the chef's overview, through the registries every process fills
+(cases.registry ``waiting_rows`` and ``overview_rows``: a list a process adds appears here
+with no change to the API), and the chef's statistics (ISU), suppressed exactly as on the
+page. A row is given as the page shows it: its text, the page it links to, the case object
+and the person it names; the access log records each person shown."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, is_dataclass
+from html import unescape
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as BadRequest
+from rest_framework.response import Response
+
+from cases.registry import overview_rows, waiting_rows
+from directory.selectors import user_managed_units
+from overview.statistics.periods import default_period, period_parse
+from overview.statistics.selectors import statistics_report, statistics_units
+
+from ..access_log import logged_persons
+from ..serializers.persons import PersonRefSerializer
+from .base import ApiView
+
+TAG = "Översikt"
+HREF = re.compile(r'href="([^"]+)"')
+
+
+class OverviewRowSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text=_("Raden som sidan visar den."))
+    url = serializers.CharField(allow_blank=True, help_text=_("Sidan raden länkar till."))
+    object_type = serializers.CharField(allow_blank=True, help_text="app.model")
+    object_id = serializers.IntegerField(allow_null=True)
+    person = PersonRefSerializer(allow_null=True)
+
+
+class OverviewListSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Stabil kod för listan."))
+    title = serializers.CharField()
+    empty = serializers.CharField(allow_blank=True)
+    rows = OverviewRowSerializer(many=True)
+
+
+class OverviewSerializer(serializers.Serializer):
+    managed_units = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Enheterna du är chef för.")
+    )
+    waiting = OverviewListSerializer(many=True, help_text=_("Det som väntar på dina enheter."))
+    late = OverviewListSerializer(
+        many=True, help_text=_("För chefer: det som är sent i enheterna du leder.")
+    )
+
+
+def _case_object(row):
+    """The case object a row is about: the row itself, or the first model it carries."""
+    if hasattr(row, "_meta"):
+        return row
+    if is_dataclass(row):
+        for field in fields(row):
+            value = getattr(row, field.name)
+            if hasattr(value, "_meta"):
+                return value
+    return None
+
+
+def _row(spec, row) -> dict:
+    html = render_to_string(spec.template, {"row": row})
+    link = HREF.search(html)
+    obj = _case_object(row)
+    persons = list(spec.persons([row]))
+    return {
+        "text": " ".join(unescape(strip_tags(html)).split()),
+        "url": unescape(link.group(1)) if link else "",
+        "object_type": f"{obj._meta.app_label}.{obj._meta.model_name}" if obj else "",
+        "object_id": obj.pk if obj else None,
+        "person": persons[0] if persons else None,
+    }
+
+
+def _section(spec, rows) -> dict:
+    return {
+        "code": spec.code,
+        "title": str(spec.title),
+        "empty": str(spec.empty),
+        "rows": [_row(spec, row) for row in rows],
+    }
+
+
+class OverviewView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="overview_retrieve",
+        responses={200: OverviewSerializer},
+        description=_(
+            "Startsidans listor: det som väntar på dina enheter (kallelser att svara på, "
+            "placeringar att ta emot, hälsoundersökningar och överlämningar), och för en chef "
+            "det som är sent i enheterna den leder. Bara ärenden du får se nu."
+        ),
+    )
+    def get(self, request):
+        user, today = request.user, timezone.localdate()
+        managed = list(user_managed_units(user=user))
+        waiting = [(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
+        late = (
+            [
+                (spec, list(spec.rows(user=user, units=managed, today=today)))
+                for spec in overview_rows()
+            ]
+            if managed
+            else []
+        )
+        logged_persons(
+            request, [person for spec, rows in waiting + late for person in spec.persons(rows)]
+        )
+        body = {
+            "managed_units": [unit.pk for unit in managed],
+            "waiting": [_section(spec, rows) for spec, rows in waiting],
+            "late": [_section(spec, rows) for spec, rows in late],
+        }
+        return Response(OverviewSerializer(body).data)
+
+
+# --- Statistik (ISU) -------------------------------------------------------------------------
+
+
+class CellSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text=_('Som sidan visar den: "<5" och ".." är dolda.'))
+    number = serializers.DecimalField(
+        max_digits=20, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    total = serializers.BooleanField()
+    cells = CellSerializer(many=True)
+
+
+class StatisticsTableSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    kind = serializers.CharField(help_text="count, share, median")
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = StatisticsRowSerializer(many=True)
+
+
+class StatisticsSectionSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    tables = StatisticsTableSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.DateField(source="span.start")
+    end = serializers.DateField(source="span.end")
+
+
+class StatisticsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    units = serializers.ListField(child=serializers.IntegerField())
+    sections = StatisticsSectionSerializer(many=True)
+
+
+class StatisticsFilterSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=10, required=False)
+    unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+class StatisticsView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="statistics_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "period", str, description=_("2026-11, 2026-K4 eller 2026; i år som standard")
+            ),
+            OpenApiParameter("unit", int, description=_("En av dina enheter; alla som standard")),
+        ],
+        responses={200: StatisticsSerializer},
+        description=_(
+            "För chefer: Statistik (ISU) för enheterna du leder, per kön och åldersgrupp. Ett "
+            "värde som vilar på färre än 5 personer visas som <5, och fler celler döljs (..) "
+            "så att inget dolt värde kan räknas fram: samma celler som sidan och exporterna. "
+            "Ingen person nämns."
+        ),
+    )
+    def get(self, request):
+        units = statistics_units(user=request.user)
+        if not units:
+            raise PermissionDenied(_("Statistiken är för chefer."))
+        filters = StatisticsFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        wanted, today = filters.validated_data, timezone.localdate()
+        try:
+            period = (
+                period_parse(wanted["period"], today=today)
+                if wanted.get("period")
+                else default_period(today=today)
+            )
+        except ValidationError as error:
+            raise BadRequest({"period": error.messages}) from None
+        if "unit" in wanted:
+            units = [unit for unit in units if unit.pk == wanted["unit"]]
+            if not units:
+                raise BadRequest({"unit": [_("Välj en av enheterna du är chef för.")]})
+        report = statistics_report(units=units, period=period, today=today, charts=False)
+        body = {
+            "period": report.period,
+            "units": [unit.pk for unit in report.units],
+            "sections": [
+                {
+                    "title": str(section.title),
+                    "tables": [
+                        {
+                            "code": table.code,
+                            "title": str(table.title),
+                            "description": str(table.description),
+                            "kind": table.kind,
+                            "columns": [str(column) for column in table.columns],
+                            "rows": [
+                                {"label": str(row.label), "total": row.total, "cells": row.cells}
+                                for row in table.rows
+                            ],
+                        }
+                        for table in section.tables
+                    ],
+                }
+                for section in report.sections
+            ],
+        }
+        return Response(StatisticsSerializer(body).data)
