@@ -157,6 +157,8 @@ def review_next_due(*, placement: Placement, on: dt.date) -> dt.date | None:
     placement ends) is not shown as still due. Annotated (``with_visit_dates``) or read."""
     if hasattr(placement, "open_review_due_on"):
         open_due, last_due = placement.open_review_due_on, placement.last_review_due_on
+    elif placement.pk is None:  # not saved: no reviews yet
+        open_due = last_due = None
     else:
         reviews = placement.reviews.aggregate(
             open=Min("due_on", filter=Q(held_on__isnull=True)), last=Max("due_on")

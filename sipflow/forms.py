@@ -46,7 +46,9 @@ class StartPrefillForm(forms.Form):
 
     person = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     #: A stopped SIP the new one goes on from (its needs carried over).
-    continues = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    continues = forms.IntegerField(
+        label=_("Fortsätter den stoppade SIP:en"), min_value=1, max_value=2**63 - 1, required=False
+    )
 
 
 class StartForm(forms.Form):
@@ -68,7 +70,11 @@ class StartForm(forms.Form):
         label=_("Personen har fått information om vad en SIP är"), required=False
     )
     continues = forms.IntegerField(
-        min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput
+        label=_("Fortsätter den stoppade SIP:en"),
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, units, user, **kwargs):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from placement import services
 from placement.models import AlternativeTried, Placement
-from tests.browser.conftest import follow, submit
+from tests.browser.conftest import follow, settle, submit
 from tests.placement_world import build_placement_world
 
 pytestmark = [
@@ -81,7 +81,8 @@ def test_placement_journey(log_in, visit):
     # -- The HVB's staff see the youth placed with them, and nothing else --------------------
     hugo = log_in(pworld.hugo)
     visit(hugo, "start page of the HVB staff")
-    follow(hugo, re.compile(youth.first_name))
+    # The youth to receive (the start page also offers the genomförandeplan to write).
+    settle(hugo, hugo.locator(f'a[href="/placement/placering/{placement.pk}/"]').first.click)
     expect(hugo.get_by_role("heading", level=1)).to_contain_text(youth.first_name)
     expect(hugo.get_by_text("kostnadsfördelningen visas inte här")).to_be_visible()
     expect(hugo.get_by_text(re.compile(r"2\s?800"))).to_have_count(0)  # the cost per dygn
