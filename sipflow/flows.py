@@ -209,9 +209,9 @@ class SipFlow(flow.Flow):
     def follow_up_time(self, activation):
         """The follow-up comes due on its date at the sending organisation's reminder
         hour."""
-        # Read from the database: the process's cached plan can predate the step that set the
-        # date (a meeting held while a kallelse was still open ran into a None here).
-        plan = SipPlan.objects.get(pk=activation.process.sip_plan.pk)
+        # Read from the database, in one query: the process's cached plan can predate the
+        # step that set the date (a meeting held while a kallelse was open ran into a None).
+        plan = SipPlan.objects.select_related("started_unit").get(process_id=activation.process.pk)
         due = plan.next_follow_up
         hour = plan_duration(plan=plan, code=DurationCode.REMINDER_HOUR, on=due)
         return timezone.make_aware(dt.datetime.combine(due, dt.time(hour, 0)))

@@ -107,10 +107,8 @@ def follow_up_record(
         require_action_organisations(actions)
     with task_step(
         process=plan.process_id, node=sip_flow().follow_up, by=by, activation=activation
-    ) as act:
+    ):
         plan = SipPlan.objects.select_for_update().get(pk=plan.pk)
-        # The nodes after this step (the next follow-up's timer) read the SIP saved here.
-        act.process.sip_plan = plan
         require_open(plan)
         require_consent(plan, at=at)
         follow_up = FollowUp.objects.create(

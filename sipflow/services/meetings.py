@@ -81,16 +81,12 @@ def meeting_hold(
     if errors:
         raise ValidationError(errors)
     flow = sip_flow()
-    with task_step(
-        process=plan.process_id, node=flow.hold_meeting, by=by, activation=activation
-    ) as act:
+    with task_step(process=plan.process_id, node=flow.hold_meeting, by=by, activation=activation):
         plan = (
             SipPlan.objects.select_for_update(of=("self",))
             .select_related("person", "started_unit", "lead_unit", "coordinator")
             .get(pk=plan.pk)
         )
-        # The nodes after this step (the follow-up timer) read the SIP saved here.
-        act.process.sip_plan = plan
         require_open(plan)
         coordinator = coordinator or plan.coordinator
         meeting_parties_require(plan, lead_unit=lead_unit, actions=actions, at=at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -390,3 +391,27 @@ def test_a_unit_dropped_from_the_consent_after_answering_no_longer_blocks_the_si
     plan.refresh_from_db()
     assert plan.phase == SipPlan.Phase.MEETING_HELD
     assert open_tasks(plan, SipFlow.wait_for_follow_up).exists()
+
+
+def test_the_follow_up_timer_reads_the_date_the_step_saved_not_a_cached_copy(world):
+    """The timer after the meeting is set from the SIP as stored: a copy of it cached on the
+    process before the step set the date (as a page's activation holds one) must not leave
+    the timer without a date."""
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan)
+    world.summon(plan)
+    due = timezone.localdate() + dt.timedelta(days=60)
+    services.meeting_hold(
+        plan=plan,
+        by=world.sara,
+        attendance="Alla",
+        persons_goals="Mål",
+        actions=action_rows(world),
+        lead_unit=world.social,
+        next_follow_up=due,
+    )
+    process = SipPlan.objects.get(pk=plan.pk).process
+    process.sip_plan.next_follow_up = None  # the copy as it was before the meeting
+    when = SipFlow.instance.follow_up_time(SimpleNamespace(process=process))
+    assert timezone.localtime(when).date() == due
