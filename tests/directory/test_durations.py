@@ -183,7 +183,7 @@ def test_reminders_and_the_follow_up_timer_use_the_reminder_hour(world, table):
     follow_up_on = timezone.localdate() + dt.timedelta(days=40)
     SipPlan.objects.filter(pk=plan.pk).update(next_follow_up=follow_up_on)
     plan.refresh_from_db()
-    activation = SimpleNamespace(process=SimpleNamespace(sip_plan=plan))
+    activation = SimpleNamespace(process=plan.process)
     due = SipFlow.instance.follow_up_time(activation)
     assert timezone.localtime(due) == timezone.localtime(at(follow_up_on, 10))
 
