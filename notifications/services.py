@@ -84,12 +84,22 @@ def event_emit(
             if Event.objects.filter(dedupe_key=dedupe_key).exists():
                 return None
             raise
-    _fan_out(event)
-    transaction.on_commit(_enqueue_delivery)
+    if _fan_out(event):
+        _enqueue_delivery_on_commit()
     return event
 
 
-def _fan_out(event: Event) -> None:
+def _enqueue_delivery_on_commit() -> None:
+    """Wake the worker once the transaction commits: once however many events with e-mails
+    it writes, and not at all for events that send none (in-app notices only). Savepoints
+    nest, so a rollback that drops an earlier wake-up drops this event with it."""
+    connection = transaction.get_connection()
+    if not any(func is _enqueue_delivery for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_enqueue_delivery)
+
+
+def _fan_out(event: Event) -> int:
+    """Write the event's notifications and e-mails; the number of e-mails to send."""
     users: list[User] = []
     addresses: list[str] = []
     if event.recipient_user is not None:
@@ -114,10 +124,11 @@ def _fan_out(event: Event) -> None:
         [Notification(user=user, event=event) for user in dict.fromkeys(users)],
         ignore_conflicts=True,
     )
-    Delivery.objects.bulk_create(
-        [Delivery(event=event, to=address) for address in dict.fromkeys(addresses) if address],
-        ignore_conflicts=True,
-    )
+    deliveries = [
+        Delivery(event=event, to=address) for address in dict.fromkeys(addresses) if address
+    ]
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return len(deliveries)
 
 
 def _enqueue_delivery() -> None:

@@ -7,13 +7,14 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.backends import unit_permission
 from cases.errors import Conflict, ConsentMissing, NotParty
 from cases.history import transit
-from cases.tasks import member, task_activate, task_requeue, task_take_over
+from cases.tasks import task_activate, task_requeue, task_take_over
 from directory.models import Membership, Unit, User
 
 from ..coverage import plan_consent_check
@@ -24,14 +25,20 @@ from .base import now, require_consent, require_open, sip_flow
 from .notices import tell_invitee, tell_lead
 
 
-def require_invitee(invitation: Invitation, by: User) -> None:
-    if invitation.unit_id:
-        allowed = member(by, invitation.unit_id)
-    else:
-        allowed = Membership.objects.filter(
-            user=by, unit__organisation=invitation.organisation_id
-        ).exists()
-    if not allowed:
+def invitee_of(by: User) -> Exists:
+    """Whether ``by`` works in the invited unit, or in a unit of the invited huvudman: an
+    annotation of the kallelse, read with it."""
+    return Exists(
+        Membership.objects.filter(user=by).filter(
+            Q(unit=OuterRef("unit")) | Q(unit__organisation=OuterRef("organisation"))
+        )
+    )
+
+
+def require_invitee(invitation: Invitation) -> None:
+    """The kallelse is to the user's unit (or organisation): it was read with
+    ``invitee_of(by)`` as ``by_invitee``."""
+    if not invitation.by_invitee:
         raise NotParty(_("Kallelsen gäller inte din enhet."), reason="not_invitee")
 
 
@@ -77,10 +84,11 @@ def answering(invitation: Invitation, *, by: User):
         locked = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related(*ANSWERING)
+            .annotate(by_invitee=invitee_of(by))
             .get(pk=invitation.pk)
         )
         require_pending(locked)
-        require_invitee(locked, by)
+        require_invitee(locked)
         require_open(locked.meeting.plan)
         # Found after the checks, which say why it is gone when it is.
         act = task_activate(process=process_id, node=flow.answer, invitation=invitation.pk)

@@ -183,3 +183,37 @@ def test_a_message_that_kills_the_worker_every_time_ends_failed_without_blocking
     poison = Delivery.objects.get(to="poison@example.se")
     assert poison.status == Delivery.Status.FAILED
     assert poison.attempts == MAX_ATTEMPTS + 1
+
+
+def enqueued(callbacks) -> int:
+    """How many of the captured on-commit callbacks wake the delivery worker."""
+    from notifications.services import _enqueue_delivery
+
+    return sum(1 for callback in callbacks if callback is _enqueue_delivery)
+
+
+def test_the_worker_is_woken_once_per_change_and_only_for_e_mail(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as none_to_send:
+        emit_to("")  # an in-app notice only: no address, nothing for the worker
+    with django_capture_on_commit_callbacks() as two_to_send:
+        emit_to("a@example.se", "b@example.se")
+
+    assert enqueued(none_to_send) == 0
+    assert Delivery.objects.count() == 2
+    assert enqueued(two_to_send) == 1
+
+
+def test_an_e_mail_outside_a_rolled_back_savepoint_still_wakes_the_worker(
+    django_capture_on_commit_callbacks,
+):
+    inner, outer = UserFactory(email="inner@example.se"), UserFactory(email="outer@example.se")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            event_emit(kind=SipEvent.FOLLOW_UP_DUE, recipient_user=inner, url="/sip/")
+            raise RuntimeError("this part of the change is undone")
+        event_emit(kind=SipEvent.FOLLOW_UP_DUE, recipient_user=outer, url="/sip/")
+
+    assert list(Delivery.objects.values_list("to", flat=True)) == ["outer@example.se"]
+    assert enqueued(callbacks) == 1
