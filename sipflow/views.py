@@ -440,6 +440,9 @@ class PlanDetailView(TemplateView):
             decision=services.plan_consent_check(plan=plan, at=timezone.now())
             if plan.is_open
             else None,
+            # A chef sees the way on of a stopped SIP, but starting one is a case worker's.
+            may_start=plan.phase == SipPlan.Phase.HALTED
+            and user_starts_cases(user=self.request.user),
             **kwargs,
         )
 

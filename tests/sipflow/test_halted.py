@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from consent.models import Consent
 from consent.services import consent_withdraw
+from directory.models import Membership
 from sipflow.models import SipPlan
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,16 @@ def test_the_stopped_sip_shows_the_way_on(client, world, stopped):
     assert reverse("people:consent_create", kwargs={"person_pk": world.child.pk}) in page
     assert f"{reverse('sip:start:execute')}?continues={stopped.pk}" in page
     assert reverse("sip:close_halted", kwargs={"pk": stopped.pk}) in page
+
+
+def test_a_chef_sees_the_way_on_without_a_start_she_may_not_use(client, world, stopped):
+    chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+    client.force_login(chef)
+    page = client.get(reverse("sip:plan", kwargs={"pk": stopped.pk})).content.decode()
+    assert "Så går du vidare" in page
+    assert f"{reverse('sip:start:execute')}?continues={stopped.pk}" not in page
+    assert "kan en socialsekreterare eller vårdpersonal i enheten starta SIP:en igen" in page
+    assert client.get(reverse("sip:start:execute"), {"continues": stopped.pk}).status_code == 403
 
 
 def test_it_starts_again_with_its_needs_and_the_stopped_one_is_closed(client, world, stopped):
