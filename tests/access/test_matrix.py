@@ -523,15 +523,15 @@ class MissingAnswers:
     """What a user gets for an id no object has (status and page, its address left out), by
     method and URL: asked once a user, for both consents. The case's consent cannot change
     the answer about an object that does not exist; the answer is asked again if the user's
-    unread notifications (the page's header) changed in between."""
+    unread notifications (the page's header) are not as many as when it was asked."""
 
     def __init__(self):
         self.answers: dict[tuple, tuple[int, str]] = {}
 
-    def get(self, user, how: str, send, url: str) -> tuple[int, str]:
+    def get(self, checked, how: str, send, url: str) -> tuple[int, str]:
         """``send(url)`` (``how`` names the request: method and body), or its answer as
         the user last got it."""
-        key = (user.pk, notifications_unread_count(user=user), how, url)
+        key = (checked.user.pk, checked.unread, how, url)
         if key not in self.answers:
             response = send(url)
             self.answers[key] = (response.status_code, page(response, url))
@@ -581,6 +581,7 @@ class Checked:
 
     def __init__(self, client, user, role, place, consent, since, missing):
         self.client, self.user, self.role = client, user, role
+        self.unread = notifications_unread_count(user=user)
         self.who = f"{role}/{place}/{consent}"
         self.since, self.missing = since, missing
 
@@ -601,7 +602,7 @@ def refusal_failures(checked, name, kwargs, response) -> list[str]:
     status = response.status_code
     if status not in (403, 404) or (status != 404 and uses_the_page(name, role)):
         failures.append(f"{who} answered {status}, not 404")
-    missing = checked.missing.get(checked.user, "GET", client.get, missing_url)
+    missing = checked.missing.get(checked, "GET", client.get, missing_url)
     if (status, page(response, url)) != missing:
         failures.append(f"{who} answers {status}, a missing id {missing[0]}")
     entry = checked.refusal_logged(url)
@@ -614,7 +615,7 @@ def refusal_failures(checked, name, kwargs, response) -> list[str]:
         failures.append(f"{who}: POST answered {post.status_code}")
     elif post.status_code != 405:  # a page that takes no POST says so whatever the id
         missing_post = checked.missing.get(
-            checked.user, "POST form", partial(client.post, data={}), missing_url
+            checked, "POST form", partial(client.post, data={}), missing_url
         )
         if (post.status_code, page(post, url)) != missing_post:
             failures.append(
@@ -649,7 +650,7 @@ def api_failures(checked, name, url, kwargs, allowed) -> list[str]:
     if status not in (403, 404) or (status != 404 and uses_the_page(name, role)):
         failures.append(f"{who} answered {status}, not 404")
     missing_url = reverse(name, kwargs=dict.fromkeys(kwargs, MISSING))
-    missing = checked.missing.get(checked.user, how, send, missing_url)
+    missing = checked.missing.get(checked, how, send, missing_url)
     if (status, page(response, url)) != missing:
         failures.append(f"{who} answers {status}, a missing id {missing[0]}")
     entry = checked.refusal_logged(url)
