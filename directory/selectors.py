@@ -66,8 +66,21 @@ CASE_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membe
 STARTER_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF)
 
 
+def user_roles(*, user: User) -> frozenset[str]:
+    """The roles the user holds in any unit, read once and kept on the user object, as
+    Django's ModelBackend keeps a user's permissions: a page asks it for every menu it
+    draws, and a request reads its user anew."""
+    roles = getattr(user, "_sipflow_roles", None)
+    if roles is None:
+        roles = frozenset(
+            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+        )
+        user._sipflow_roles = roles
+    return roles
+
+
 def user_starts_cases(*, user: User) -> bool:
-    return Membership.objects.filter(user=user, role__in=STARTER_ROLES).exists()
+    return not user_roles(user=user).isdisjoint(STARTER_ROLES)
 
 
 def units_under(*, units: Iterable[Unit | int] | QuerySet) -> QuerySet[Unit]:
@@ -116,7 +129,7 @@ def user_case_unit_ids(*, user: User, roles: Sequence[str] = CASE_ROLES) -> Quer
 
 def user_works_with_cases(*, user: User) -> bool:
     """Whether the user holds a role that works with people's cases."""
-    return Membership.objects.filter(user=user, role__in=CASE_ROLES).exists()
+    return not user_roles(user=user).isdisjoint(CASE_ROLES)
 
 
 #: What a name may hold besides letters: "Anna-Karin", "O'Brien", "Ek Lund", "J. Ek".
