@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.registry import OverviewRows, open_cases, overview_rows
+from cases.selectors import case_units_read_once
 from directory.models import Unit, User
 from directory.selectors import STARTER_ROLES
 
@@ -142,11 +143,14 @@ class OverviewReader:
     def __init__(self, *, user: User, units: Sequence[Unit], today: dt.date):
         self.user, self.units, self.today = user, list(units), today
         self._rows: dict[str, list[Any]] = {}
+        #: The user's case units, read once for all the lists (cases.selectors).
+        self._case_units: dict = {}
 
     # --- filtering ---------------------------------------------------------------------
 
     def _filtered_query(self, spec: OverviewRows, filters: ListFilters) -> QuerySet:
-        rows = spec.query(user=self.user, units=self.units, today=self.today)
+        with case_units_read_once(self._case_units):
+            rows = spec.query(user=self.user, units=self.units, today=self.today)
         if filters.unit and spec.unit_field:
             rows = rows.filter(**{spec.unit_field: filters.unit})
         if filters.handler and spec.handler_field:
@@ -163,9 +167,10 @@ class OverviewReader:
 
     def _python_rows(self, spec: OverviewRows) -> list[Any]:
         if spec.code not in self._rows:
-            self._rows[spec.code] = list(
-                spec.rows(user=self.user, units=self.units, today=self.today)
-            )
+            with case_units_read_once(self._case_units):
+                self._rows[spec.code] = list(
+                    spec.rows(user=self.user, units=self.units, today=self.today)
+                )
         return self._rows[spec.code]
 
     def _filtered_rows(self, spec: OverviewRows, filters: ListFilters) -> list[Any]:
@@ -252,9 +257,10 @@ class OverviewReader:
         overdue items in the chef's units: one grouped query per process and per list."""
         open_counts: Counter[int] = Counter()
         for cases in open_cases():
+            with case_units_read_once(self._case_units):
+                query = cases.query(user=self.user, units=self.units, today=self.today)
             grouped = (
-                cases.query(user=self.user, units=self.units, today=self.today)
-                .order_by()
+                query.order_by()
                 .values(cases.handler_field)
                 .annotate(n=Count("pk", distinct=True))
                 .values_list(cases.handler_field, "n")

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
 from cases.registry import CarriedInsats, LinkedCase, case_links
+from cases.selectors import case_visible
 from consent.models import Consent, Purpose
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
@@ -122,6 +123,15 @@ def _visible_plan_ids(*, user: User):
     return plans_visible_to(user=user).order_by().values("pk")
 
 
+def _plan_visible(*, user: User, plan: str = "pk") -> Exists | Q:
+    """The rows whose SIP (at the path ``plan``) the user may see now, as
+    ``plans_visible_to`` decides (every SIP for a superuser), asked of each row: a list
+    ordered by its partial index checks only the rows it reads."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Q()
+    return case_visible(user=user, case_kind=CASE_KIND, case_id=plan)
+
+
 # --- The chef's lists (cases.registry.OverviewRows with a ``query``) ----------------------
 #
 # Each returns the rows unevaluated, of the SIPs the user may see now (the grants' filter, as
@@ -143,7 +153,7 @@ def invitations_unanswered_query(
         Invitation.objects.filter(
             unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
         )
-        .filter(meeting__plan__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .annotate(overview_due=F("meeting__answer_by"))
         .select_related("meeting__plan__person", "unit")
     )
@@ -162,7 +172,7 @@ def _open_led(*, user: User, units) -> QuerySet[SipPlan]:
     return (
         SipPlan.objects.filter(lead_unit__in=units)
         .exclude(phase__in=SipPlan.ENDED)
-        .filter(pk__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user))
         .annotate(overview_handler=_handler())
         .select_related("lead_unit", "person")
     )
@@ -226,7 +236,7 @@ def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan
     return (
         SipPlan.objects.filter(phase=SipPlan.Phase.HALTED)
         .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
-        .filter(pk__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user))
         .exclude(Exists(newer_open))
         .annotate(
             overview_handler=_handler(),
@@ -409,7 +419,7 @@ def invitations_for_units(*, user: User, limit: int = 50) -> list[Invitation]:
             Q(unit__in=memberships.values("unit"))
             | Q(organisation__in=memberships.values("unit__organisation"))
         )
-        .filter(meeting__plan__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .select_related("meeting__plan__person", "unit", "organisation")
         .order_by("meeting__answer_by", "pk")
     )
