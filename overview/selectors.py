@@ -33,6 +33,15 @@ from .statistics.categories import AGE_BANDS, AgeBand
 #: Rows on one list page, and on the start page under each count.
 PAGE_SIZE = 50
 START_PAGE_ROWS = 5
+#: A list counts its rows up to this many; beyond it says "more than" (``COUNT_CAP + 1``
+#: stands for that in a count): a largest kommun's list of thousands costs no more to
+#: count than one of a hundred, and the list itself shows the most overdue first.
+COUNT_CAP = 100
+
+
+def count_text(count: int) -> str:
+    """A list's count as the pages show it: ``100+`` past ``COUNT_CAP``."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
 @dataclass(frozen=True)
@@ -89,10 +98,23 @@ class ListRow:
 
 @dataclass(frozen=True)
 class ListPage:
+    """A page of a list, and the list's count: at most ``COUNT_CAP + 1``, which stands for
+    "more than ``COUNT_CAP``" (``more``)."""
+
     spec: OverviewRows
     rows: list[ListRow]
     count: int
     next_cursor: Cursor | None = None
+
+    cap = COUNT_CAP
+
+    @property
+    def more(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
 
     @property
     def persons(self) -> Sequence[Any]:
@@ -205,10 +227,12 @@ class OverviewReader:
     # --- reads -------------------------------------------------------------------------
 
     def count(self, spec: OverviewRows, filters: ListFilters = ListFilters()) -> int:
-        """How many rows the list holds: one query (none more for a Python list read)."""
+        """How many rows the list holds, up to ``COUNT_CAP + 1`` (more than the cap): one
+        query reading at most that many rows (none more for a Python list read)."""
         if spec.query is not None:
-            return self._filtered_query(spec, filters).count()
-        return len(self._filtered_rows(spec, filters))
+            rows = self._filtered_query(spec, filters).order_by().values("pk")
+            return rows[: COUNT_CAP + 1].count()
+        return min(len(self._filtered_rows(spec, filters)), COUNT_CAP + 1)
 
     def page(
         self,
@@ -225,7 +249,7 @@ class OverviewReader:
         limit = limit or PAGE_SIZE
         if spec.query is not None:
             rows = self._filtered_query(spec, filters)
-            count = rows.count() if counted else 0
+            count = self.count(spec, filters) if counted else 0
             if after is not None:
                 rows = rows.filter(
                     Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
@@ -233,7 +257,7 @@ class OverviewReader:
             found = list(rows.order_by("overview_due", "pk")[: limit + 1])
         else:
             every = self._filtered_rows(spec, filters)
-            count = len(every)
+            count = min(len(every), COUNT_CAP + 1)
             if after is not None:
                 every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
             found = every[: limit + 1]
@@ -249,7 +273,8 @@ class OverviewReader:
         return [self.page(spec, limit=limit or START_PAGE_ROWS) for spec in overview_rows()]
 
     def counts(self) -> dict[str, int]:
-        """Every list's count, by code (the digest)."""
+        """Every list's count, by code (the digest): ``COUNT_CAP + 1`` for more than the
+        cap."""
         return {spec.code: self.count(spec) for spec in overview_rows()}
 
     def workload(self) -> list[WorkloadRow]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
 
@@ -622,11 +623,15 @@ def ending_opens_on(*, placement: Placement) -> dt.date | None:
     return add_months(end, -months)
 
 
-def _placement_visible(user: User) -> Exists | Q:
+def _placement_visible(user: User, case_id: str = "pk") -> IsNull | Q:
     """The placements the user may see (``placements_for_user``'s grants, the health-only
     grant aside), asked of each row: a list checks only the rows it reads."""
     return case_visible(
-        user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES, sources_excluded=[HEALTH_SOURCE]
+        user=user,
+        case_kind=CASE_KIND,
+        case_id=case_id,
+        roles=PLACEMENT_ROLES,
+        sources_excluded=[HEALTH_SOURCE],
     )
 
 
@@ -639,26 +644,66 @@ def _led(*, user: User, units) -> QuerySet[Placement]:
     )
 
 
-def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
-    """Open reviews of the placements of these units that are due (within their notice) or
-    overdue, of the placements the user may see."""
-    horizon = today + dt.timedelta(days=90)  # the notice's largest value
-    reviews = (
+#: The review notice's largest value (directory.durations): no review due later is listed.
+REVIEW_NOTICE_MAX_DAYS = 90
+
+
+def _days_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as the runs of consecutive days they form, (first, last) each."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _reviews_in_notice(*, units: list[Unit], today: dt.date) -> Q:
+    """The reviews of placements of these units that are due on ``today`` (their notice,
+    directory.durations, has begun) or overdue, as one filter: for each organisation the
+    days ahead whose review's notice has begun (the notice in force on the review's date,
+    read once for every organisation: ``review_notice_start``'s answer)."""
+    code = DurationCode.PLACEMENT_REVIEW_NOTICE
+    by_organisation: dict[int, list[int]] = {}
+    for unit in units:
+        by_organisation.setdefault(unit.organisation_id, []).append(unit.pk)
+    rules = organisation_rules(organisations=by_organisation, durations=[code])
+    due = Q(due_on__lte=today)
+    for organisation, unit_ids in by_organisation.items():
+        ahead = [
+            day
+            for n in range(1, REVIEW_NOTICE_MAX_DAYS + 1)
+            if (day := today + dt.timedelta(days=n))
+            - dt.timedelta(days=rules.duration(code=code, organisation=organisation, on=day))
+            <= today
+        ]
+        for first, last in _days_ranges(ahead):
+            due |= Q(placement__placing_unit__in=unit_ids, due_on__range=(first, last))
+    return due
+
+
+def reviews_due_query(*, user: User, units, today: dt.date) -> QuerySet[Review]:
+    """Open reviews of the placements of these units (the person living at the HVB) that
+    are due (within their notice) or overdue, of the placements the user may see, each
+    checked as it is read (``overview_due``: the review's date)."""
+    units = list(units)
+    return (
         Review.objects.filter(
             held_on__isnull=True,
-            due_on__lte=horizon,
-            placement__in=_led(user=user, units=units).filter(phase__in=LIVING_THERE),
+            placement__placing_unit__in=units,
+            placement__phase__in=LIVING_THERE,
         )
+        .filter(_reviews_in_notice(units=units, today=today))
+        .filter(_placement_visible(user, case_id="placement_id"))
+        .annotate(overview_due=F("due_on"))
         .select_related("placement__person", "placement__placing_unit")
-        .order_by("due_on", "pk")
     )
-    rules = organisation_rules(
-        organisations={review.placement.placing_unit.organisation_id for review in reviews},
-        durations=[DurationCode.PLACEMENT_REVIEW_NOTICE],
-    )
-    return [
-        review for review in reviews if review_notice_start(review=review, rules=rules) <= today
-    ]
+
+
+def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
+    """``reviews_due_query``, evaluated: the most overdue first."""
+    return list(reviews_due_query(user=user, units=units, today=today).order_by("due_on", "pk"))
 
 
 @dataclass(frozen=True)
