@@ -106,7 +106,9 @@ class ListPage:
     count: int
     next_cursor: Cursor | None = None
 
-    cap = COUNT_CAP
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
 
     @property
     def more(self) -> bool:
@@ -156,6 +158,11 @@ def _in_band(born: dt.date, band: AgeBand, today: dt.date) -> bool:
     if band.high is None:
         return born <= youngest
     return _years_before(today, band.high + 1) < born <= youngest
+
+
+def _capped_count(rows: QuerySet) -> int:
+    """How many rows, up to ``COUNT_CAP + 1``: one statement that stops reading there."""
+    return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
 class OverviewReader:
@@ -230,8 +237,7 @@ class OverviewReader:
         """How many rows the list holds, up to ``COUNT_CAP + 1`` (more than the cap): one
         query reading at most that many rows (none more for a Python list read)."""
         if spec.query is not None:
-            rows = self._filtered_query(spec, filters).order_by().values("pk")
-            return rows[: COUNT_CAP + 1].count()
+            return _capped_count(self._filtered_query(spec, filters))
         return min(len(self._filtered_rows(spec, filters)), COUNT_CAP + 1)
 
     def page(
@@ -249,7 +255,7 @@ class OverviewReader:
         limit = limit or PAGE_SIZE
         if spec.query is not None:
             rows = self._filtered_query(spec, filters)
-            count = self.count(spec, filters) if counted else 0
+            count = _capped_count(rows) if counted else 0
             if after is not None:
                 rows = rows.filter(
                     Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)

@@ -728,7 +728,17 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
     of the placements the user may see: one query, and the organisations' rules in two."""
-    placements = list(with_visit_dates(_led(user=user, units=units).filter(phase__in=LIVING_THERE)))
+    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    placements = list(
+        _led(user=user, units=units)
+        .filter(phase__in=LIVING_THERE)
+        .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
+            last_visit_on=Subquery(visits.values("visited_on")[:1]),
+            last_private_talk_on=Subquery(
+                visits.filter(private_talk=True).values("visited_on")[:1]
+            ),
+        )
+    )
     rules = placement_rules(placements=placements)
     rows = []
     for placement in placements:
