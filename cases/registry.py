@@ -161,9 +161,10 @@ class OverviewRows:
 
     - ``query(user=, units=, today=)``, where given, returns the same rows unevaluated: a
       QuerySet (of cases the user may see, in these units) annotated with ``overview_due``,
-      the date the row fell or falls due (never null). The overview filters it, counts it,
-      orders it by ``(overview_due, pk)`` (the most days overdue first) and pages it by
-      keyset in SQL, so a page costs the same few queries at any size. Without ``query`` the
+      the date the row fell or falls due (never null). The overview filters it, counts it
+      (up to ``overview.selectors.COUNT_CAP``, beyond which it says "more than"), orders
+      it by ``(overview_due, pk)`` (the most days overdue first) and pages it by keyset in
+      SQL, so a page costs the same few queries at any size. Without ``query`` the
       overview does the same in Python over ``rows()`` (lists bounded by a chef's running
       placements).
     - ``due_field`` is the path to that date on a row (``overview_due`` for a ``query``
