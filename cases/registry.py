@@ -176,6 +176,8 @@ class OverviewRows:
       ``basis_choices``). A path is a Django lookup (``placement__placing_unit_id``) and, on
       a ``rows()`` row, the same attributes one after the other.
     - ``due_label`` names the date in a row ("Uppföljning planerad").
+    - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
+      consent running out): the workload's count of overdue items does not read the list.
 
     ``overview.selectors.OverviewReader`` does the filtering, counting, sorting and paging
     for every consumer above the processes (the start page, the list pages, the digest, the
@@ -202,6 +204,7 @@ class OverviewRows:
     basis_field: str = ""
     basis_choices: Sequence[tuple[str, str]] = ()
     case_url: Callable[[Any], str] | None = None
+    ahead: bool = False
 
 
 def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:

@@ -301,7 +301,7 @@ class OverviewReader:
                     open_counts[handler] += n
         overdue: Counter[int] = Counter()
         for spec in overview_rows():
-            if not spec.handler_field:
+            if not spec.handler_field or spec.ahead:  # nothing in it is ever overdue
                 continue
             if spec.query is not None:
                 grouped = (
