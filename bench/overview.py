@@ -11,18 +11,19 @@ Each size has a database of its own on that server (``sipflow_bench_10k``,
 scale) if empty; a database already filled to that size is reused, so only the first run
 pays for the seeding. The bench never drops them: ``dropdb sipflow_bench_1m`` does.
 
-In each database, for the chef of the largest kommun and the chef of the largest region
-(the worst cases), it renders through Django's test client every page of the overview
-namespace that takes no argument (the start page, each list page, the statistics page for
-this year: region-year for the region chef), runs each overview list's rows and the digest's
-counts as the pages do, and completes bare viewflow human tasks (bench/bare_engine.py) as the
-reference. Before the pages it times the statistics' direct query for the chef's year and
-the tick's snapshot of it (overview.statistics.services), so the statistics page reads the
-snapshot where the direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in
-production. It prints each figure's median and SQL statement count at both sizes, the ratio
-of the large to the small, and each median as a multiple of the bare task's median in the
-same database. Target: the large figure at most 3 times the small; the list pages (the first
-page of an overdue list) at most twice.
+In each database, for the chef of the largest kommun and the chef of the largest region (the
+worst cases), it renders through Django's test client every page of the overview namespace
+that takes no argument (the start page, the workload page, the statistics page for this
+year: region-year for the region chef) and each list's page (its first page and its count),
+reads each list's first page and count and the digest's counts as the pages do, and
+completes bare viewflow human tasks (bench/bare_engine.py) as the reference. Before the
+pages it times the statistics' direct query for the chef's year and the tick's snapshot of
+it (overview.statistics.services), so the statistics page reads the snapshot where the
+direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in production. It prints each
+figure's median and SQL statement count at both sizes, the ratio of the large to the small,
+and each median as a multiple of the bare task's median in the same database. Target: the
+large figure at most 3 times the small; the list pages (the first page of an overdue list,
+``page list`` and ``first page``) at most twice.
 """
 
 from __future__ import annotations
@@ -149,9 +150,10 @@ def is_background(label: str) -> bool:
 
 
 def is_list_page(label: str) -> bool:
-    """A list page of the overview: any page but the start page and the statistics."""
+    """A list page of the overview (``page list <code>``, the first page and the count of
+    one list), or its first page read as the page reads it (``first page <code>``)."""
     page = label.partition(": ")[2]
-    return page.startswith("page ") and page not in ("page index", "page statistics")
+    return page.startswith(("page list ", "first page "))
 
 
 def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Figure:
@@ -175,6 +177,7 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
     from django.utils import timezone
 
     from bench.bare_engine import bare_task_completion
@@ -184,6 +187,7 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
     from overview.digest import overdue_counts
     from overview.models import StatisticsSnapshot
     from overview.scale import country_load
+    from overview.selectors import OverviewReader
     from overview.statistics.periods import default_period
     from overview.statistics.query import statistics_aggregates
     from overview.statistics.selectors import statistics_units
@@ -224,11 +228,20 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
             figures[f"{who}: {label}"] = measure(rounds, page)
             urls[f"{who}: {label}"] = url
         for spec in overview_rows():
-            figures[f"{who}: rows {spec.code}"] = measure(
+            url = reverse("overview:list", kwargs={"code": spec.code})
+
+            def list_page(url=url, client=client):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            figures[f"{who}: page list {spec.code}"] = measure(rounds, list_page)
+            urls[f"{who}: page list {spec.code}"] = url
+            # The list's first page and its count, as the list page reads them.
+            figures[f"{who}: first page {spec.code}"] = measure(
                 rounds,
-                lambda spec=spec, chef=chef, units=units: list(
-                    spec.rows(user=chef, units=units, today=today)
-                ),
+                lambda spec=spec, chef=chef, units=units: OverviewReader(
+                    user=chef, units=units, today=today
+                ).page(spec),
             )
         figures[f"{who}: counts (digest)"] = measure(
             rounds,

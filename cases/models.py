@@ -66,7 +66,21 @@ class AccessGrant(models.Model):
         verbose_name_plural = _("åtkomster")
         indexes = [
             models.Index(fields=["unit", "valid_until"], name="cases_grant_unit_until"),
-            models.Index(fields=["case_kind", "case_id"], name="cases_grant_case"),
+            # A case's grants, with every column the grants' filter asks of them: a list
+            # checks each of its rows against them in the index alone (cases.selectors
+            # ``case_visible``), and a case's own grants are found by its first two.
+            models.Index(
+                fields=[
+                    "case_kind",
+                    "case_id",
+                    "unit",
+                    "valid_until",
+                    "valid_from",
+                    "user",
+                    "source",
+                ],
+                name="cases_grant_case_check",
+            ),
             models.Index(fields=["valid_until"], name="cases_grant_until"),
         ]
 

@@ -161,9 +161,10 @@ class OverviewRows:
 
     - ``query(user=, units=, today=)``, where given, returns the same rows unevaluated: a
       QuerySet (of cases the user may see, in these units) annotated with ``overview_due``,
-      the date the row fell or falls due (never null). The overview filters it, counts it,
-      orders it by ``(overview_due, pk)`` (the most days overdue first) and pages it by
-      keyset in SQL, so a page costs the same few queries at any size. Without ``query`` the
+      the date the row fell or falls due (never null). The overview filters it, counts it
+      (up to ``overview.selectors.COUNT_CAP``, beyond which it says "more than"), orders
+      it by ``(overview_due, pk)`` (the most days overdue first) and pages it by keyset in
+      SQL, so a page costs the same few queries at any size. Without ``query`` the
       overview does the same in Python over ``rows()`` (lists bounded by a chef's running
       placements).
     - ``due_field`` is the path to that date on a row (``overview_due`` for a ``query``
@@ -175,6 +176,8 @@ class OverviewRows:
       ``basis_choices``). A path is a Django lookup (``placement__placing_unit_id``) and, on
       a ``rows()`` row, the same attributes one after the other.
     - ``due_label`` names the date in a row ("Uppföljning planerad").
+    - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
+      consent running out): the workload's count of overdue items does not read the list.
 
     ``overview.selectors.OverviewReader`` does the filtering, counting, sorting and paging
     for every consumer above the processes (the start page, the list pages, the digest, the
@@ -201,6 +204,7 @@ class OverviewRows:
     basis_field: str = ""
     basis_choices: Sequence[tuple[str, str]] = ()
     case_url: Callable[[Any], str] | None = None
+    ahead: bool = False
 
 
 def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:

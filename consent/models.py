@@ -110,6 +110,15 @@ class Consent(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("samtycke")
         verbose_name_plural = _("samtycken")
         ordering = ["-documented_at"]
+        indexes = [
+            # A person's SIP consents in force, the earliest end first (the chef's list of
+            # consents running out, overview).
+            models.Index(
+                fields=["subject", "valid_until"],
+                name="consent_sip_active_until",
+                condition=Q(purpose="sip", status="active"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("valid_from")),

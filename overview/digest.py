@@ -28,7 +28,8 @@ class OverviewEvent(models.TextChoices):
 
 def overdue_counts(*, user: User, units: list[Unit], today: dt.date) -> dict[str, int]:
     """What is late in these units, of the cases the user may see now (the same lists as
-    the start page's), by the lists' codes; no personal data, only counts."""
+    the start page's), by the lists' codes; no personal data, only counts, each up to
+    ``COUNT_CAP + 1`` (more than the cap, overview.selectors)."""
     from .selectors import OverviewReader
 
     return OverviewReader(user=user, units=units, today=today).counts()
@@ -71,10 +72,15 @@ def escalation_digests_send(*, at: dt.datetime | None = None) -> int:
 
 def digest_lead(data: Mapping[str, Any]) -> str:
     """The digest's first line, from the counts its data holds, in the overview's order."""
+    from .selectors import COUNT_CAP
+
     counts = []
     for rows in overview_rows():
         count = _count(data.get(rows.code))
-        if count:
+        if count > COUNT_CAP:  # counted up to the cap (overview.selectors.COUNT_CAP)
+            counted = rows.counted(COUNT_CAP) % {"count": COUNT_CAP}
+            counts.append(gettext("fler än %(counted)s") % {"counted": counted})
+        elif count:
             counts.append(rows.counted(count) % {"count": count})
     if not counts:
         return gettext("Inget är försenat i dina enheter.")

@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.registry import OverviewRows, open_cases, overview_rows
+from cases.selectors import case_units_read_once
 from directory.models import Unit, User
 from directory.selectors import STARTER_ROLES
 
@@ -32,6 +33,15 @@ from .statistics.categories import AGE_BANDS, AgeBand
 #: Rows on one list page, and on the start page under each count.
 PAGE_SIZE = 50
 START_PAGE_ROWS = 5
+#: A list counts its rows up to this many; beyond it says "more than" (``COUNT_CAP + 1``
+#: stands for that in a count): a largest kommun's list of thousands costs no more to
+#: count than one of a hundred, and the list itself shows the most overdue first.
+COUNT_CAP = 100
+
+
+def count_text(count: int) -> str:
+    """A list's count as the pages show it: ``100+`` past ``COUNT_CAP``."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
 @dataclass(frozen=True)
@@ -88,10 +98,25 @@ class ListRow:
 
 @dataclass(frozen=True)
 class ListPage:
+    """A page of a list, and the list's count: at most ``COUNT_CAP + 1``, which stands for
+    "more than ``COUNT_CAP``" (``more``)."""
+
     spec: OverviewRows
     rows: list[ListRow]
     count: int
     next_cursor: Cursor | None = None
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def more(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
 
     @property
     def persons(self) -> Sequence[Any]:
@@ -135,6 +160,11 @@ def _in_band(born: dt.date, band: AgeBand, today: dt.date) -> bool:
     return _years_before(today, band.high + 1) < born <= youngest
 
 
+def _capped_count(rows: QuerySet) -> int:
+    """How many rows, up to ``COUNT_CAP + 1``: one statement that stops reading there."""
+    return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
 class OverviewReader:
     """The chef's lists for one user, units and day. It reads a Python list's rows once,
     however many times a page asks for them."""
@@ -142,11 +172,14 @@ class OverviewReader:
     def __init__(self, *, user: User, units: Sequence[Unit], today: dt.date):
         self.user, self.units, self.today = user, list(units), today
         self._rows: dict[str, list[Any]] = {}
+        #: The user's case units, read once for all the lists (cases.selectors).
+        self._case_units: dict = {}
 
     # --- filtering ---------------------------------------------------------------------
 
     def _filtered_query(self, spec: OverviewRows, filters: ListFilters) -> QuerySet:
-        rows = spec.query(user=self.user, units=self.units, today=self.today)
+        with case_units_read_once(self._case_units):
+            rows = spec.query(user=self.user, units=self.units, today=self.today)
         if filters.unit and spec.unit_field:
             rows = rows.filter(**{spec.unit_field: filters.unit})
         if filters.handler and spec.handler_field:
@@ -163,9 +196,10 @@ class OverviewReader:
 
     def _python_rows(self, spec: OverviewRows) -> list[Any]:
         if spec.code not in self._rows:
-            self._rows[spec.code] = list(
-                spec.rows(user=self.user, units=self.units, today=self.today)
-            )
+            with case_units_read_once(self._case_units):
+                self._rows[spec.code] = list(
+                    spec.rows(user=self.user, units=self.units, today=self.today)
+                )
         return self._rows[spec.code]
 
     def _filtered_rows(self, spec: OverviewRows, filters: ListFilters) -> list[Any]:
@@ -200,10 +234,11 @@ class OverviewReader:
     # --- reads -------------------------------------------------------------------------
 
     def count(self, spec: OverviewRows, filters: ListFilters = ListFilters()) -> int:
-        """How many rows the list holds: one query (none more for a Python list read)."""
+        """How many rows the list holds, up to ``COUNT_CAP + 1`` (more than the cap): one
+        query reading at most that many rows (none more for a Python list read)."""
         if spec.query is not None:
-            return self._filtered_query(spec, filters).count()
-        return len(self._filtered_rows(spec, filters))
+            return _capped_count(self._filtered_query(spec, filters))
+        return min(len(self._filtered_rows(spec, filters)), COUNT_CAP + 1)
 
     def page(
         self,
@@ -220,7 +255,7 @@ class OverviewReader:
         limit = limit or PAGE_SIZE
         if spec.query is not None:
             rows = self._filtered_query(spec, filters)
-            count = rows.count() if counted else 0
+            count = _capped_count(rows) if counted else 0
             if after is not None:
                 rows = rows.filter(
                     Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
@@ -228,7 +263,7 @@ class OverviewReader:
             found = list(rows.order_by("overview_due", "pk")[: limit + 1])
         else:
             every = self._filtered_rows(spec, filters)
-            count = len(every)
+            count = min(len(every), COUNT_CAP + 1)
             if after is not None:
                 every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
             found = every[: limit + 1]
@@ -244,7 +279,8 @@ class OverviewReader:
         return [self.page(spec, limit=limit or START_PAGE_ROWS) for spec in overview_rows()]
 
     def counts(self) -> dict[str, int]:
-        """Every list's count, by code (the digest)."""
+        """Every list's count, by code (the digest): ``COUNT_CAP + 1`` for more than the
+        cap."""
         return {spec.code: self.count(spec) for spec in overview_rows()}
 
     def workload(self) -> list[WorkloadRow]:
@@ -252,9 +288,10 @@ class OverviewReader:
         overdue items in the chef's units: one grouped query per process and per list."""
         open_counts: Counter[int] = Counter()
         for cases in open_cases():
+            with case_units_read_once(self._case_units):
+                query = cases.query(user=self.user, units=self.units, today=self.today)
             grouped = (
-                cases.query(user=self.user, units=self.units, today=self.today)
-                .order_by()
+                query.order_by()
                 .values(cases.handler_field)
                 .annotate(n=Count("pk", distinct=True))
                 .values_list(cases.handler_field, "n")
@@ -264,7 +301,7 @@ class OverviewReader:
                     open_counts[handler] += n
         overdue: Counter[int] = Counter()
         for spec in overview_rows():
-            if not spec.handler_field:
+            if not spec.handler_field or spec.ahead:  # nothing in it is ever overdue
                 continue
             if spec.query is not None:
                 grouped = (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from cases.registry import WaitingRows, overview_list, waiting_rows
+from cases.selectors import case_units_read_once
 from directory.selectors import user_managed_units, user_memberships
 
 from .forms import ListFilterForm
@@ -40,7 +41,8 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         managed = _managed(user)
-        waiting = [Section(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
+        with case_units_read_once():  # the user's case units, read once for every list
+            waiting = [Section(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
         late, workload = [], []
         if managed:
             reader = OverviewReader(user=user, units=managed, today=today)

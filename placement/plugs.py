@@ -144,7 +144,7 @@ def placement_plugs_register() -> None:
             empty=_("Inget övervägande är försenat eller nära."),
             template="placement/overview/review_due.html",
             rows=selectors.reviews_due,
-            due_field="due_on",
+            query=selectors.reviews_due_query,
             due_label=_("Övervägande senast"),
             **_OF_PLACEMENT,
             counted=lambda n: ngettext(

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
 
-from cases.selectors import grants_in_force, visible_case_ids
+from cases.selectors import case_visible, grants_in_force, visible_case_ids
 from consent.policy import Decision
 from directory.durations import DurationCode, add_calendar, add_months
 from directory.models import Membership, Person, Unit, User
@@ -622,9 +623,15 @@ def ending_opens_on(*, placement: Placement) -> dt.date | None:
     return add_months(end, -months)
 
 
-def _visible(user: User):
-    return visible_case_ids(user=user, case_kind=CASE_KIND, roles=PLACEMENT_ROLES).exclude(
-        source=HEALTH_SOURCE
+def _placement_visible(user: User, case_id: str = "pk") -> IsNull | Q:
+    """The placements the user may see (``placements_for_user``'s grants, the health-only
+    grant aside), asked of each row: a list checks only the rows it reads."""
+    return case_visible(
+        user=user,
+        case_kind=CASE_KIND,
+        case_id=case_id,
+        roles=PLACEMENT_ROLES,
+        sources_excluded=[HEALTH_SOURCE],
     )
 
 
@@ -632,31 +639,71 @@ def _led(*, user: User, units) -> QuerySet[Placement]:
     """Running placements of these units that the user may see (one SQL filter)."""
     return (
         Placement.objects.filter(placing_unit__in=units, phase__in=RUNNING)
-        .filter(pk__in=_visible(user))
+        .filter(_placement_visible(user))
         .select_related("person", "placing_unit", "hvb_unit")
     )
 
 
-def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
-    """Open reviews of the placements of these units that are due (within their notice) or
-    overdue, of the placements the user may see."""
-    horizon = today + dt.timedelta(days=90)  # the notice's largest value
-    reviews = (
+#: The review notice's largest value (directory.durations): no review due later is listed.
+REVIEW_NOTICE_MAX_DAYS = 90
+
+
+def _days_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as the runs of consecutive days they form, (first, last) each."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _reviews_in_notice(*, units: list[Unit], today: dt.date) -> Q:
+    """The reviews of placements of these units that are due on ``today`` (their notice,
+    directory.durations, has begun) or overdue, as one filter: for each organisation the
+    days ahead whose review's notice has begun (the notice in force on the review's date,
+    read once for every organisation: ``review_notice_start``'s answer)."""
+    code = DurationCode.PLACEMENT_REVIEW_NOTICE
+    by_organisation: dict[int, list[int]] = {}
+    for unit in units:
+        by_organisation.setdefault(unit.organisation_id, []).append(unit.pk)
+    rules = organisation_rules(organisations=by_organisation, durations=[code])
+    due = Q(due_on__lte=today)
+    for organisation, unit_ids in by_organisation.items():
+        ahead = [
+            day
+            for n in range(1, REVIEW_NOTICE_MAX_DAYS + 1)
+            if (day := today + dt.timedelta(days=n))
+            - dt.timedelta(days=rules.duration(code=code, organisation=organisation, on=day))
+            <= today
+        ]
+        for first, last in _days_ranges(ahead):
+            due |= Q(placement__placing_unit__in=unit_ids, due_on__range=(first, last))
+    return due
+
+
+def reviews_due_query(*, user: User, units, today: dt.date) -> QuerySet[Review]:
+    """Open reviews of the placements of these units (the person living at the HVB) that
+    are due (within their notice) or overdue, of the placements the user may see, each
+    checked as it is read (``overview_due``: the review's date)."""
+    units = list(units)
+    return (
         Review.objects.filter(
             held_on__isnull=True,
-            due_on__lte=horizon,
-            placement__in=_led(user=user, units=units).filter(phase__in=LIVING_THERE),
+            placement__placing_unit__in=units,
+            placement__phase__in=LIVING_THERE,
         )
+        .filter(_reviews_in_notice(units=units, today=today))
+        .filter(_placement_visible(user, case_id="placement_id"))
+        .annotate(overview_due=F("due_on"))
         .select_related("placement__person", "placement__placing_unit")
-        .order_by("due_on", "pk")
     )
-    rules = organisation_rules(
-        organisations={review.placement.placing_unit.organisation_id for review in reviews},
-        durations=[DurationCode.PLACEMENT_REVIEW_NOTICE],
-    )
-    return [
-        review for review in reviews if review_notice_start(review=review, rules=rules) <= today
-    ]
+
+
+def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
+    """``reviews_due_query``, evaluated: the most overdue first."""
+    return list(reviews_due_query(user=user, units=units, today=today).order_by("due_on", "pk"))
 
 
 @dataclass(frozen=True)
@@ -681,7 +728,17 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
     of the placements the user may see: one query, and the organisations' rules in two."""
-    placements = list(with_visit_dates(_led(user=user, units=units).filter(phase__in=LIVING_THERE)))
+    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    placements = list(
+        _led(user=user, units=units)
+        .filter(phase__in=LIVING_THERE)
+        .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
+            last_visit_on=Subquery(visits.values("visited_on")[:1]),
+            last_private_talk_on=Subquery(
+                visits.filter(private_talk=True).values("visited_on")[:1]
+            ),
+        )
+    )
     rules = placement_rules(placements=placements)
     rows = []
     for placement in placements:
@@ -912,5 +969,5 @@ def placements_open_query(*, user: User, units, today: dt.date) -> QuerySet[Plac
     return (
         Placement.objects.filter(placing_unit__in=units)
         .exclude(phase__in=Placement.ENDED)
-        .filter(pk__in=_visible(user))
+        .filter(_placement_visible(user))
     )

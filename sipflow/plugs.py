@@ -149,6 +149,7 @@ def sip_plugs_register() -> None:
             rows=overview_rows_from_query(selectors.consents_expiring_query),
             query=selectors.consents_expiring_query,
             due_label=_("Samtycket gäller till och med"),
+            ahead=True,  # due on the consent's last day, today or later
             counted=lambda n: ngettext(
                 "%(count)d samtycke går snart ut", "%(count)d samtycken går snart ut", n
             ),

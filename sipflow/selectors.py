@@ -20,9 +20,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import IsNull
 from django.shortcuts import get_object_or_404
 
 from cases.registry import CarriedInsats, LinkedCase, case_links
+from cases.selectors import case_visible
 from consent.models import Consent, Purpose
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
@@ -122,6 +124,15 @@ def _visible_plan_ids(*, user: User):
     return plans_visible_to(user=user).order_by().values("pk")
 
 
+def _plan_visible(*, user: User, plan: str = "pk") -> IsNull | Q:
+    """The rows whose SIP (at the path ``plan``) the user may see now, as
+    ``plans_visible_to`` decides (every SIP for a superuser), asked of each row: a list
+    ordered by its partial index checks only the rows it reads."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Q()
+    return case_visible(user=user, case_kind=CASE_KIND, case_id=plan)
+
+
 # --- The chef's lists (cases.registry.OverviewRows with a ``query``) ----------------------
 #
 # Each returns the rows unevaluated, of the SIPs the user may see now (the grants' filter, as
@@ -143,7 +154,7 @@ def invitations_unanswered_query(
         Invitation.objects.filter(
             unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
         )
-        .filter(meeting__plan__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .annotate(overview_due=F("meeting__answer_by"))
         .select_related("meeting__plan__person", "unit")
     )
@@ -162,7 +173,7 @@ def _open_led(*, user: User, units) -> QuerySet[SipPlan]:
     return (
         SipPlan.objects.filter(lead_unit__in=units)
         .exclude(phase__in=SipPlan.ENDED)
-        .filter(pk__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user))
         .annotate(overview_handler=_handler())
         .select_related("lead_unit", "person")
     )
@@ -226,7 +237,7 @@ def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan
     return (
         SipPlan.objects.filter(phase=SipPlan.Phase.HALTED)
         .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
-        .filter(pk__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user))
         .exclude(Exists(newer_open))
         .annotate(
             overview_handler=_handler(),
@@ -244,21 +255,21 @@ def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[Si
     reminder's days (directory.durations ``CONSENT_EXPIRY_REMINDER``): due on the last day
     of the earliest such consent still in force."""
     days = duration_for(code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, on=today)
+    in_force = Consent.objects.filter(
+        purpose=Purpose.SIP, status=Consent.Status.ACTIVE, valid_from__lte=today
+    )
     ending = (
-        Consent.objects.filter(
-            subject=OuterRef("person"),
-            purpose=Purpose.SIP,
-            status=Consent.Status.ACTIVE,
-            valid_from__lte=today,
-            valid_until__gte=today,
-        )
+        in_force.filter(subject=OuterRef("person"), valid_until__gte=today)
         .order_by("valid_until")
         .values("valid_until")
     )
+    # The earliest such consent ends by the horizon exactly where one does: the SIPs of
+    # the persons with one (the index ``consent_sip_active_until``), then their date.
+    horizon = today + dt.timedelta(days=days)
     return (
         _open_led(user=user, units=units)
+        .filter(person__in=in_force.filter(valid_until__range=(today, horizon)).values("subject"))
         .annotate(overview_due=Subquery(ending[:1], output_field=DateField()))
-        .filter(overview_due__isnull=False, overview_due__lte=today + dt.timedelta(days=days))
     )
 
 
@@ -269,9 +280,14 @@ def plans_open_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
 
 def _own_plans(*, user: User) -> QuerySet[SipPlan]:
     """The SIPs that are the user's to drive, of those she may see: she is the
-    huvudansvarig person, or started it and nobody coordinates it yet."""
-    return plans_visible_to(user=user).filter(
-        Q(coordinator=user) | Q(coordinator__isnull=True, started_by=user)
+    huvudansvarig person, or started it and nobody coordinates it yet (each checked as
+    ``plans_visible_to`` does, row by row: her own few, not every grant of her units)."""
+    if not user.is_authenticated or not user.is_active:
+        return SipPlan.objects.none()
+    return (
+        SipPlan.objects.filter(Q(coordinator=user) | Q(coordinator__isnull=True, started_by=user))
+        .filter(_plan_visible(user=user))
+        .select_related("person", "lead_unit", "started_unit")
     )
 
 
@@ -409,7 +425,7 @@ def invitations_for_units(*, user: User, limit: int = 50) -> list[Invitation]:
             Q(unit__in=memberships.values("unit"))
             | Q(organisation__in=memberships.values("unit__organisation"))
         )
-        .filter(meeting__plan__in=_visible_plan_ids(user=user))
+        .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .select_related("meeting__plan__person", "unit", "organisation")
         .order_by("meeting__answer_by", "pk")
     )

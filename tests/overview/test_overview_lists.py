@@ -22,6 +22,7 @@ from directory.models import Membership, Organisation, Person, Unit
 from directory.selectors import duration_for, units_under, user_managed_units
 from directory.services import guardianship_create
 from overview import selectors as overview_selectors
+from overview.digest import digest_lead
 from overview.selectors import Cursor, ListFilters, OverviewReader
 from sipflow import services
 from sipflow.access import plan_access
@@ -379,6 +380,30 @@ def test_a_list_is_sorted_by_days_overdue_and_paged_by_keyset(seven_overdue, mon
     with CaptureQueriesContext(connection) as queries:
         reader(chef).page(spec, limit=2, after=Cursor(due=TODAY, key=0))
     assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
+
+
+def test_a_count_stops_at_the_cap_and_says_more_than_it(seven_overdue, client, monkeypatch):
+    chef, _second, _olle, plans = seven_overdue
+    spec = overview_list("overdue_follow_ups")
+    monkeypatch.setattr(overview_selectors, "COUNT_CAP", 5)
+    page = reader(chef).page(spec, limit=3)
+    assert page.count == 6 and page.more and page.count_text == "5+"
+    assert [item.row for item in page.rows] == plans[:3]  # the rows are not capped
+    assert reader(chef).counts()["overdue_follow_ups"] == 6
+    # The count reads no further than the cap: one statement, with its LIMIT.
+    with CaptureQueriesContext(connection) as queries:
+        reader(chef).count(spec)
+    assert "LIMIT 6" in queries.captured_queries[-1]["sql"]
+    client.force_login(chef)
+    listed = client.get(reverse("overview:list", kwargs={"code": spec.code})).content.decode()
+    assert "Fler än 5 ärenden" in listed
+    start = client.get(reverse("overview:index")).content.decode()
+    assert "Försenade uppföljningar (5+)" in start
+    lead = digest_lead({"overdue_follow_ups": 6, "sip_halted": 2})
+    assert "fler än 5 försenade uppföljningar" in lead and "2 stoppade SIP" in lead
+    monkeypatch.setattr(overview_selectors, "COUNT_CAP", 7)
+    page = reader(chef).page(spec, limit=3)
+    assert page.count == 7 and not page.more and page.count_text == "7"
 
 
 def test_filters_by_unit_handlaggare_and_age_group(seven_overdue):
