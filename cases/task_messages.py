@@ -49,7 +49,9 @@ def task_message(*, action: str, task) -> str:
 def tasks_message(*, action: str, count: int) -> str:
     """The sentence for a bulk action of the Inkorg on ``count`` tasks."""
     if action == "assign":
-        text = ngettext("Du har tagit %(count)s uppgift.", "Du har tagit %(count)s uppgifter.", count)
+        text = ngettext(
+            "Du har tagit %(count)s uppgift.", "Du har tagit %(count)s uppgifter.", count
+        )
     else:
         text = ngettext(
             "Du har lämnat tillbaka %(count)s uppgift.",

@@ -188,9 +188,7 @@ class _BulkAssign(_BulkMessage, CaseProcessesMixin, _ScopedActions, BulkAssignTa
     action = "assign"
 
 
-class _BulkUnassign(
-    _BulkMessage, CaseProcessesMixin, _ScopedActions, BulkUnassignTasksActionView
-):
+class _BulkUnassign(_BulkMessage, CaseProcessesMixin, _ScopedActions, BulkUnassignTasksActionView):
     action = "unassign"
 
 

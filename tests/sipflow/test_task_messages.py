@@ -51,7 +51,7 @@ def test_taking_and_giving_back_a_step_says_what_she_did(client, world):
 
 
 def test_the_inkorg_bulk_actions_say_what_she_did(client, world):
-    plan, task = answer_task(world)
+    _plan, task = answer_task(world)
     client.force_login(world.vera)
     taken = client.post(reverse("sip:tasks_assign"), {"pk": [task.pk], "_confirm": "1"})
     assert Task.objects.get(pk=task.pk).owner_id == world.vera.pk, taken
@@ -67,6 +67,6 @@ def test_every_node_of_both_processes_uses_the_swedish_action_views():
 
     for flow_class in (SipFlow, PlacementFlow):
         for node in flow_class.instance.nodes():
-            for attribute, (theirs, ours) in SWEDISH_VIEWS.items():
+            for attribute, (theirs, _ours) in SWEDISH_VIEWS.items():
                 view_class = getattr(node, attribute, None)
                 assert view_class is not theirs, (flow_class, node, attribute)
