@@ -99,6 +99,13 @@ ANIMATIONS_DONE = """() => Promise.race([
 ])"""
 
 
+#: The lists that stack into cards on a phone (.sf-stack) and still scroll sideways.
+STACKS_SCROLLED = """() => [...document.querySelectorAll('.sf-stack')]
+  .filter(table => table.scrollWidth > table.clientWidth + 1
+    || table.getBoundingClientRect().right > document.documentElement.clientWidth)
+  .map(table => table.getAttribute('aria-label') || table.className)"""
+
+
 class Visit:
     """What a journey does on each page it reaches: check it with axe-core and keep its
     screenshots."""
@@ -134,8 +141,15 @@ class Visit:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE:
             self.overflow.append(f"{stem}: {width} px wide at {PHONE} px")
+        scrolled = page.evaluate(STACKS_SCROLLED)
         page.screenshot(path=self.folder / f"{stem}-{PHONE}.png", full_page=True)
         page.set_viewport_size({"width": DESKTOP, "height": height})
+        # A social worker on a phone reads the page without scrolling it sideways, and a
+        # list's rows (person, phase, next date) without scrolling the list.
+        assert width <= PHONE, f"{name} ({page.url}) is {width} px wide at {PHONE} px"
+        assert not scrolled, (
+            f"{name} ({page.url}): a list scrolls sideways at {PHONE} px: {scrolled}"
+        )
 
     def write_report(self) -> None:
         (self.folder / "overflow.txt").write_text(

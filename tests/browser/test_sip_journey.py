@@ -179,6 +179,11 @@ def test_sip_journey(log_in, visit, clock):
     sara.goto(plan_url)
     expect(sara.get_by_text("Sömnutredning på BUP").first).to_be_visible()
     visit(sara, "the SIP with its plan")
+    sara.goto("/sip/")
+    expect(sara.get_by_role("link", name=re.compile(str(child)))).to_be_visible()
+    visit(sara, "the SIP list")
+    sara.goto("/sip/inbox/")
+    visit(sara, "the socialsekreterare's inkorg")
 
     # -- The clock moves past the follow-up date: the chef sees it overdue ---------------
     clock.to(follow_up_day + dt.timedelta(days=3))
