@@ -18,6 +18,7 @@ from django.utils import timezone
 from consent.events import ConsentEvent
 from consent.models import Consent
 from consent.services import consent_sweep, consent_withdraw
+from directory.models import Membership, Organisation, Unit
 from notifications.models import Notification
 from notifications.workdays import add_working_days
 from sipflow import services
@@ -25,6 +26,7 @@ from sipflow.events import SipEvent
 from sipflow.models import SipPlan
 from sipflow.reminders import answer_due_soon_remind
 from sipflow.services.follow_ups import follow_up_announce
+from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,148 @@ def test_a_consent_running_out_and_run_out_opens_for_its_recipients(client, worl
         at=timezone.make_aware(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(9)))
     )
     opened_by_every_recipient(client, ConsentEvent.CONSENT_EXPIRED)
+
+
+# --- Placement ---------------------------------------------------------------------------
+
+
+def test_a_placements_notices_open_for_the_handlaggare_and_the_chefs(client, pworld):
+    from placement import services as placement_services
+    from placement.events import PlacementEvent
+    from tests.placement.test_under import at, placed_sol, withdraw_youths_consent
+
+    placed_sol(pworld, acute=True)
+    region_chef = MembershipFactory(unit=pworld.sip.bup, role=Membership.Role.MANAGER).user
+    assert placement_services.cost_allocations_remind(at=at(dt.date(2026, 10, 17)))
+    assert all(opened_by_every_recipient(client, PlacementEvent.COST_ALLOCATION_DUE))
+    assert placement_services.cost_allocations_remind(at=at(dt.date(2026, 11, 1)))
+    opened_by_every_recipient(client, PlacementEvent.COST_ALLOCATION_OVERDUE)
+    assert Notification.objects.filter(
+        user=region_chef, event__kind=PlacementEvent.COST_ALLOCATION_OVERDUE
+    ).exists()
+
+    assert placement_services.reviews_remind(at=at(dt.date(2027, 1, 29)))
+    assert all(opened_by_every_recipient(client, PlacementEvent.REVIEW_DUE))
+
+    withdraw_youths_consent(pworld)
+    assert all(opened_by_every_recipient(client, PlacementEvent.CONSENT_ENDED))
+
+
+def test_a_handover_between_regions_opens_for_both_regions_chefs(client, pworld):
+    from placement import services as placement_services
+    from placement.events import PlacementEvent
+    from tests.placement.test_under import START, placed_sol
+
+    placed_sol(pworld)
+    region = OrganisationFactory(name="Region Gävleborg", kind=Organisation.Kind.REGION)
+    gavle = OrganisationFactory(
+        name="Gävle kommun", kind=Organisation.Kind.MUNICIPALITY, region=region
+    )
+    clinic = UnitFactory(organisation=region, name="BUP Gävle", kind=Unit.Kind.CHILD_PSYCHIATRY)
+    MembershipFactory(unit=clinic, role=Membership.Role.MANAGER)
+    MembershipFactory(unit=pworld.sip.bup, role=Membership.Role.MANAGER)
+    (handover,) = placement_services.person_registration_move(
+        person=pworld.youth, municipality=gavle, by=pworld.sara, on=START
+    )
+    assert all(opened_by_every_recipient(client, PlacementEvent.HANDOVER_TO_SEND))
+    placement_services.region_handover_send(
+        handover=handover, by=pworld.vera, note="Pågående BUP-kontakt varannan vecka."
+    )
+    assert all(opened_by_every_recipient(client, PlacementEvent.HANDOVER_STARTED))
+
+
+# --- Avvikelser --------------------------------------------------------------------------
+
+
+def test_an_avvikelses_notices_open_for_its_parties_and_handlers(client, world):
+    from deviations import services as deviation_services
+    from deviations.events import DeviationEvent
+    from deviations.models import Deviation
+    from tests.deviations.helpers import report
+    from tests.deviations.test_services import with_handlers
+
+    chefs = {
+        "social": MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user,
+        "bup": MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user,
+    }
+    deviation = report(world)
+    assert all(opened_by_every_recipient(client, DeviationEvent.REPORTED))
+    deviation_services.allocation_propose(
+        deviation=deviation,
+        by=world.sara,
+        responsibilities="Socialtjänsten kallar på nytt inom en vecka.",
+        until=timezone.localdate() + dt.timedelta(days=7),
+    )
+    assert all(opened_by_every_recipient(client, DeviationEvent.ALLOCATION_PROPOSED))
+    deviation_services.allocation_agree(deviation=deviation, by=world.vera)
+    deviation = Deviation.objects.get(pk=deviation.pk)
+    with_handlers(world, deviation, chefs)
+    assert all(opened_by_every_recipient(client, DeviationEvent.HANDLER_NAMED))
+    deviation_services.measures_record(
+        deviation=deviation, by=chefs["social"], measures="Kallelser går till brevlådan."
+    )
+    assert all(opened_by_every_recipient(client, DeviationEvent.SIGN_OFF_ASKED))
+    deviation_services.measures_sign_off(deviation=deviation, by=chefs["social"])
+    deviation_services.measures_sign_off(deviation=deviation, by=chefs["bup"])
+    assert all(opened_by_every_recipient(client, DeviationEvent.CLOSED))
+
+
+def test_an_avvikelses_reminder_and_tvist_open_for_its_parties(client, world):
+    from deviations import services as deviation_services
+    from deviations.events import DeviationEvent
+    from tests.deviations.helpers import at, report
+
+    reported = timezone.localdate() - dt.timedelta(days=3)
+    deviation = report(world, at=at(reported, 15))
+    assert deviation_services.allocation_reminders_send(at=at(reported + dt.timedelta(days=1), 8))
+    assert all(opened_by_every_recipient(client, DeviationEvent.ALLOCATION_REMINDER))
+    chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+    deviation_services.allocation_agree(deviation=deviation, by=world.sara)
+    deviation_services.dispute_raise(deviation=deviation, by=chef, matter="Vem betalar?")
+    assert all(opened_by_every_recipient(client, DeviationEvent.DISPUTE))
+
+
+def test_the_chefs_digest_opens_her_overview(client, world):
+    from overview.digest import OverviewEvent, escalation_digests_send
+    from sipflow.models import Meeting
+
+    plan = summoned(world)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Meeting.objects.filter(plan=plan).update(answer_by=yesterday)
+    MembershipFactory(unit=world.social, role=Membership.Role.MANAGER)
+    MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER)
+    today = timezone.localdate()
+    assert escalation_digests_send(at=timezone.make_aware(dt.datetime.combine(today, dt.time(9))))
+    assert all(opened_by_every_recipient(client, OverviewEvent.ESCALATION))
+
+
+def test_every_kind_of_notice_is_opened_above():
+    """A new kind of notice gets its test here: its link must open for its recipients."""
+    import inspect
+    import sys
+
+    from notifications.kinds import event_kinds
+
+    source = inspect.getsource(sys.modules[__name__])
+    untested = []
+    for kind in event_kinds():
+        member = next(
+            (
+                name
+                for enum in _event_enums()
+                for name, member in enum.__members__.items()
+                if member.value == kind.code
+            ),
+            None,
+        )
+        if member is None or f"Event.{member})" not in source:
+            untested.append(kind.code)
+    assert not untested, f"no test opens these notices: {untested}"
+
+
+def _event_enums():
+    from deviations.events import DeviationEvent
+    from overview.digest import OverviewEvent
+    from placement.events import PlacementEvent
+
+    return (ConsentEvent, SipEvent, PlacementEvent, DeviationEvent, OverviewEvent)
