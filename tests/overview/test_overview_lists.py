@@ -196,6 +196,7 @@ def test_a_halted_sip_reads_as_stopped_since_its_day_never_as_late(world, client
         assert reverse("sip:plan", kwargs={"pk": plan.pk}) in page
         assert f"Stoppad sedan {timezone.localdate(withdrawn):%Y-%m-%d} (12 dagar)" in page, url
         assert "dagar försenad" not in page and "dag försenad" not in page, url
+        assert "flest dagar försenat" not in page, url
 
 
 def test_a_consent_running_out_within_the_reminder_days_is_listed(world):
