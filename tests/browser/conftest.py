@@ -99,10 +99,12 @@ ANIMATIONS_DONE = """() => Promise.race([
 ])"""
 
 
-#: The lists that stack into cards on a phone (.sf-stack) and still scroll sideways.
-STACKS_SCROLLED = """() => [...document.querySelectorAll('.sf-stack')]
+#: The tables that scroll sideways within the page: a list must be read on a phone without
+#: it (its rows stack into cards, .sf-stack). The statistics' cross tables alone scroll, their
+#: row headers beside their figures.
+LISTS_SCROLLED = """() => [...document.querySelectorAll('table:not(.stat-table)')]
   .filter(table => table.scrollWidth > table.clientWidth + 1
-    || table.getBoundingClientRect().right > document.documentElement.clientWidth)
+    || table.getBoundingClientRect().width > document.documentElement.clientWidth)
   .map(table => table.getAttribute('aria-label') || table.className)"""
 
 
@@ -141,7 +143,7 @@ class Visit:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE:
             self.overflow.append(f"{stem}: {width} px wide at {PHONE} px")
-        scrolled = page.evaluate(STACKS_SCROLLED)
+        scrolled = page.evaluate(LISTS_SCROLLED)
         page.screenshot(path=self.folder / f"{stem}-{PHONE}.png", full_page=True)
         page.set_viewport_size({"width": DESKTOP, "height": height})
         # A social worker on a phone reads the page without scrolling it sideways, and a
