@@ -186,6 +186,7 @@ def test_sip_journey(log_in, visit, clock):
     # -- The clock moves past the follow-up date: the chef sees it overdue ---------------
     clock.to(follow_up_day + dt.timedelta(days=3))
     tick()
+    sara = log_in(world.sara)  # her session ran out while the clock moved
     sara.goto("/sip/inbox/")
     expect(sara.get_by_text("Följ upp planen").first).to_be_visible()
     visit(sara, "the socialsekreterare's inkorg with the follow-up due")
