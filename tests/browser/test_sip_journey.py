@@ -188,7 +188,7 @@ def test_sip_journey(log_in, visit, clock):
     tick()
     sara = log_in(world.sara)  # her session ran out while the clock moved
     sara.goto("/sip/inbox/")
-    expect(sara.get_by_text("Följ upp planen").first).to_be_visible()
+    expect(sara.locator("table").get_by_text("Följ upp planen").first).to_be_visible()
     visit(sara, "the socialsekreterare's inkorg with the follow-up due")
     carl = log_in(pworld.carl)
     visit(carl, "start page of the chef")
