@@ -20,6 +20,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from consent.services import consent_sweep
+
+        from .task_messages import task_action_views_in_swedish
+
+        task_action_views_in_swedish()
         from consent.signals import consent_withdrawing
 
         from .registry import PeriodicJob, register_periodic_job

@@ -178,6 +178,9 @@ class OverviewRows:
     - ``due_label`` names the date in a row ("Uppföljning planerad").
     - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
       consent running out): the workload's count of overdue items does not read the list.
+    - ``since_label``, where given, says that the date is when a state began, not a deadline
+      (a SIP stopped, a handover started): a row then reads "Stoppad sedan 2026-10-01 (12
+      dagar)", never "12 dagar försenad".
 
     ``overview.selectors.OverviewReader`` does the filtering, counting, sorting and paging
     for every consumer above the processes (the start page, the list pages, the digest, the
@@ -198,6 +201,7 @@ class OverviewRows:
     due_field: str = "overview_due"
     key_field: str = "pk"
     due_label: str = ""
+    since_label: str = ""
     unit_field: str = ""
     handler_field: str = ""
     person_field: str = ""

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from viewflow.utils import viewprop
 from viewflow.workflow import STATUS
 from viewflow.workflow.flow import FlowAppViewset
@@ -29,6 +31,7 @@ from viewflow.workflow.flow.views import (
 )
 
 from .labels import filters_in_swedish
+from .task_messages import tasks_message
 from .tasks import inbox_tasks
 
 
@@ -166,12 +169,27 @@ class _ScopedActions:
         return super().get_queryset()
 
 
-class _BulkAssign(CaseProcessesMixin, _ScopedActions, BulkAssignTasksActionView):
-    pass
+class _BulkMessage:
+    """The Inkorg's bulk actions say what the user did, in Swedish (viewflow's "Tasks was
+    assigned")."""
+
+    action = ""
+
+    def get(self, request, *args, **kwargs):
+        messages.info(request, gettext("Du valde inga uppgifter."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def message_user(self):
+        count = self.get_queryset().count()  # the tasks chosen, by their pks
+        messages.success(self.request, tasks_message(action=self.action, count=count))
 
 
-class _BulkUnassign(CaseProcessesMixin, _ScopedActions, BulkUnassignTasksActionView):
-    pass
+class _BulkAssign(_BulkMessage, CaseProcessesMixin, _ScopedActions, BulkAssignTasksActionView):
+    action = "assign"
+
+
+class _BulkUnassign(_BulkMessage, CaseProcessesMixin, _ScopedActions, BulkUnassignTasksActionView):
+    action = "unassign"
 
 
 #: FlowAppViewset's keyword for each scoped view.

@@ -10,6 +10,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from .models import (
     Purpose,
     RecordedView,
 )
+from .selectors import consent_for_user
 from .signals import consent_ended, consent_registered, consent_withdrawing
 
 log = logging.getLogger(__name__)
@@ -88,17 +90,42 @@ def _require_documenter(user: User, *, subject: Person, purpose: str) -> None:
         )
 
 
+def _consent_url(consent: Consent) -> str:
+    return reverse("people:consent_detail", kwargs={"pk": consent.pk})
+
+
+def _url_for_unit(consent: Consent, unit: Unit) -> str:
+    """The consent's page for a unit of the person's own kommun, whose staff see everything
+    about the person; no link for any other unit. The staff of a region (or another kommun)
+    see the person only through a case their unit is part of, and only its SIP consents:
+    a consent registered before any SIP, or withdrawn, would open "Sidan finns inte"."""
+    if unit.organisation_id == consent.subject.registered_municipality_id:
+        return _consent_url(consent)
+    return ""
+
+
+def _url_for_user(consent: Consent, user: User | None) -> str:
+    """The consent's page if ``user`` may open it now, else no link."""
+    if user is None:
+        return ""
+    try:
+        consent_for_user(user=user, pk=consent.pk)
+    except Http404:
+        return ""
+    return _consent_url(consent)
+
+
 def _tell_named_units(*, consent: Consent, kind: str) -> None:
     """Tell every unit the consent names, and every unit of an organisation it names as a
-    whole, except the units it excludes. No personal data in ``data``."""
-    url = reverse("people:consent_detail", kwargs={"pk": consent.pk})
+    whole, except the units it excludes, each with a link only where its staff may open
+    the consent. No personal data in ``data``."""
     data = {"purpose": consent.get_purpose_display()}
     for unit in units_reached(
         units=consent.units.all(),
         organisations=consent.organisations.all(),
         excluded=consent.excluded_units.all(),
     ):
-        event_emit(kind=kind, recipient_unit=unit, url=url, data=data)
+        event_emit(kind=kind, recipient_unit=unit, url=_url_for_unit(consent, unit), data=data)
 
 
 @transaction.atomic
@@ -259,9 +286,13 @@ def _announce_ended(*, consent: Consent, reason: str, at: dt.datetime) -> None:
 
 def _tell_consent_ended(*, consent: Consent, kind: str) -> None:
     """Tell the case worker and every unit the consent named. No personal data in ``data``."""
-    url = reverse("people:consent_detail", kwargs={"pk": consent.pk})
     data = {"purpose": consent.get_purpose_display()}
-    event_emit(kind=kind, recipient_user=consent.documented_by, url=url, data=data)
+    event_emit(
+        kind=kind,
+        recipient_user=consent.documented_by,
+        url=_url_for_user(consent, consent.documented_by),
+        data=data,
+    )
     _tell_named_units(consent=consent, kind=kind)
 
 
@@ -313,7 +344,7 @@ def consent_sweep(*, at: dt.datetime | None = None) -> SweepResult:
             event = event_emit(
                 kind=ConsentEvent.CONSENT_EXPIRING,
                 recipient_user=consent.documented_by,
-                url=reverse("people:consent_detail", kwargs={"pk": consent.pk}),
+                url=_url_for_user(consent, consent.documented_by),
                 data={
                     "purpose": consent.get_purpose_display(),
                     "valid_until": consent.valid_until.isoformat(),

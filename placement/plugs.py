@@ -130,6 +130,7 @@ def placement_plugs_register() -> None:
             rows=selectors.consents_ended,
             query=selectors.consents_ended_query,
             due_label=_("Samtycket upphörde"),
+            since_label=_("Samtycket upphörde"),
             **_ON_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d placering utan samtycke", "%(count)d placeringar utan samtycke", n
@@ -199,6 +200,7 @@ def placement_plugs_register() -> None:
             rows=selectors.handovers_open,
             query=selectors.handovers_open_query,
             due_label=_("Överlämningen påbörjades"),
+            since_label=_("Påbörjad"),
             **{
                 **_OF_PLACEMENT,
                 "case_url": lambda row: reverse(

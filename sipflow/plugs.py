@@ -119,6 +119,7 @@ def sip_plugs_register() -> None:
             rows=overview_rows_from_query(selectors.follow_ups_unplanned_query),
             query=selectors.follow_ups_unplanned_query,
             due_label=_("Planen skrevs"),
+            since_label=_("Planen skrevs"),
             counted=lambda n: ngettext(
                 "%(count)d SIP utan nästa uppföljning", "%(count)d SIP utan nästa uppföljning", n
             ),
@@ -135,6 +136,7 @@ def sip_plugs_register() -> None:
             rows=overview_rows_from_query(selectors.plans_halted_query),
             query=selectors.plans_halted_query,
             due_label=_("Stoppades"),
+            since_label=_("Stoppad sedan"),
             counted=lambda n: ngettext("%(count)d stoppad SIP", "%(count)d stoppade SIP", n),
             order=22,
             **{**common, "unit_field": "started_unit_id"},

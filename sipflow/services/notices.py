@@ -21,13 +21,15 @@ def invitation_url(invitation: Invitation) -> str:
     return reverse("sip:invitation", kwargs={"pk": invitation.pk})
 
 
-def tell_invitee(invitation: Invitation, *, kind: str) -> None:
-    """Each unit the kallelse reaches (for a huvudman: its units) is told."""
+def tell_invitee(invitation: Invitation, *, kind: str, link: bool = True) -> None:
+    """Each unit the kallelse reaches (for a huvudman: its units) is told, with a link to
+    the kallelse unless ``link`` is false (a cancelled kallelse: its SIP is no longer the
+    unit's to see, and the page would answer "Sidan finns inte")."""
     for unit in invitation_recipient_units(invitation=invitation):
         event_emit(
             kind=kind,
             recipient_unit=unit,
-            url=invitation_url(invitation),
+            url=invitation_url(invitation) if link else "",
             data=meeting_data(invitation.meeting),
         )
 

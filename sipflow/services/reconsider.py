@@ -168,7 +168,7 @@ def invitation_cancel(plan: SipPlan, invitation: Invitation, *, at: dt.datetime,
     ):
         with task.activation() as act:
             act.cancel()
-    tell_invitee(invitation, kind=SipEvent.INVITATION_CANCELLED)
+    tell_invitee(invitation, kind=SipEvent.INVITATION_CANCELLED, link=False)
 
 
 def lead_without_consent(plan: SipPlan, *, at: dt.datetime) -> Unit | User | None:

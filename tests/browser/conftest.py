@@ -99,6 +99,15 @@ ANIMATIONS_DONE = """() => Promise.race([
 ])"""
 
 
+#: The tables that scroll sideways within the page: a list must be read on a phone without
+#: it (its rows stack into cards, .sf-stack). The statistics' cross tables alone scroll, their
+#: row headers beside their figures.
+LISTS_SCROLLED = """() => [...document.querySelectorAll('table:not(.stat-table)')]
+  .filter(table => table.scrollWidth > table.clientWidth + 1
+    || table.getBoundingClientRect().width > document.documentElement.clientWidth)
+  .map(table => table.getAttribute('aria-label') || table.className)"""
+
+
 class Visit:
     """What a journey does on each page it reaches: check it with axe-core and keep its
     screenshots."""
@@ -134,8 +143,15 @@ class Visit:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE:
             self.overflow.append(f"{stem}: {width} px wide at {PHONE} px")
+        scrolled = page.evaluate(LISTS_SCROLLED)
         page.screenshot(path=self.folder / f"{stem}-{PHONE}.png", full_page=True)
         page.set_viewport_size({"width": DESKTOP, "height": height})
+        # A social worker on a phone reads the page without scrolling it sideways, and a
+        # list's rows (person, phase, next date) without scrolling the list.
+        assert width <= PHONE, f"{name} ({page.url}) is {width} px wide at {PHONE} px"
+        assert not scrolled, (
+            f"{name} ({page.url}): a list scrolls sideways at {PHONE} px: {scrolled}"
+        )
 
     def write_report(self) -> None:
         (self.folder / "overflow.txt").write_text(

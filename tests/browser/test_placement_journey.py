@@ -77,6 +77,9 @@ def test_placement_journey(log_in, visit):
     submit(sara, re.compile("Spara"))
     placement.refresh_from_db()
     assert placement.phase == Placement.Phase.PLACED
+    sara.goto("/placement/")
+    expect(sara.get_by_role("link", name=str(youth))).to_be_visible()
+    visit(sara, "the placement list with the placed youth")
 
     # -- The HVB's staff see the youth placed with them, and nothing else --------------------
     hugo = log_in(pworld.hugo)

@@ -179,10 +179,17 @@ def test_sip_journey(log_in, visit, clock):
     sara.goto(plan_url)
     expect(sara.get_by_text("Sömnutredning på BUP").first).to_be_visible()
     visit(sara, "the SIP with its plan")
+    sara.goto("/sip/")
+    expect(sara.get_by_role("link", name=re.compile(str(child)))).to_be_visible()
+    visit(sara, "the SIP list")
 
     # -- The clock moves past the follow-up date: the chef sees it overdue ---------------
     clock.to(follow_up_day + dt.timedelta(days=3))
     tick()
+    sara = log_in(world.sara)  # her session ran out while the clock moved
+    sara.goto("/sip/inbox/")
+    expect(sara.locator("table").get_by_text("Följ upp planen").first).to_be_visible()
+    visit(sara, "the socialsekreterare's inkorg with the follow-up due")
     carl = log_in(pworld.carl)
     visit(carl, "start page of the chef")
     follow(carl, re.compile(str(child)))

@@ -177,6 +177,29 @@ def test_a_sip_halted_when_its_consent_was_withdrawn_is_listed_until_a_new_one_o
     assert rows(chef, "sip_halted") == []
 
 
+def test_a_halted_sip_reads_as_stopped_since_its_day_never_as_late(world, client):
+    """A halt waits for a new consent: it is not lateness. The row says since when it is
+    stopped and for how long, on the list page and the start page alike."""
+    chef = chef_of(world.social)
+    plan = held(world)
+    withdrawn = timezone.now() - dt.timedelta(days=12)
+    consent_withdraw(
+        consent=Consent.objects.filter(subject=world.child, given_by=world.mother).get(),
+        withdrawn_by=world.mother,
+        form=Consent.Form.WRITTEN,
+        documented_by=world.sara,
+        at=withdrawn,
+    )
+    services.sip_reconsider(plan=plan, at=withdrawn)
+    client.force_login(chef)
+    for url in (reverse("overview:list", kwargs={"code": "sip_halted"}), reverse("overview:index")):
+        page = client.get(url).content.decode()
+        assert reverse("sip:plan", kwargs={"pk": plan.pk}) in page
+        assert f"Stoppad sedan {timezone.localdate(withdrawn):%Y-%m-%d} (12 dagar)" in page, url
+        assert "dagar försenad" not in page and "dag försenad" not in page, url
+        assert "flest dagar försenat" not in page, url
+
+
 def test_a_consent_running_out_within_the_reminder_days_is_listed(world):
     chef = chef_of(world.social)
     plan = summoned(world)
