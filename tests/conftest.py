@@ -65,22 +65,8 @@ def information_categories(request):
     seed.create(apps, None)
 
 
-#: The suite's longest tests (minutes each): run first, so that the workers share them and
-#: the short tests fill in around them, instead of one worker ending the run with them.
-LONGEST_FIRST = ("tests/access/test_matrix.py::test_access_matrix", "tests/browser/")
-
-
-def _longest_first(item) -> int:
-    ranks = (rank for rank, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix))
-    return next(ranks, len(LONGEST_FIRST))
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """The longest tests first (``LONGEST_FIRST``): sorted before pytest-django sorts its
-    kinds of test (a stable sort, which keeps this order within each kind).
-
-    And: a transactional test empties every table when it ends. Restored with the migrations'
+    """A transactional test empties every table when it ends. Restored with the migrations'
     data (serialized_rollback) it leaves the next test the database it expects; without, the
     content types it recreates get new ids and every later restore collides with them. So
     every transactional test restores: one that does not is refused here, by name."""
@@ -95,4 +81,3 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "Transactional tests must also set serialized_rollback=True: " + ", ".join(careless)
         )
-    items.sort(key=_longest_first)
