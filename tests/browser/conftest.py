@@ -140,6 +140,10 @@ class Visit:
         height = page.viewport_size["height"]
         page.screenshot(path=self.folder / f"{stem}-{DESKTOP}.png", full_page=True)
         page.set_viewport_size({"width": PHONE, "height": 844})
+        # Measured once the page has laid itself out again at the phone's width (two frames).
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE:
             self.overflow.append(f"{stem}: {width} px wide at {PHONE} px")
