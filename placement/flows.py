@@ -22,7 +22,7 @@ from viewflow.workflow import flow, lock
 from cases.backends import organisation_permission, unit_permission
 from cases.nodes import If, UnitView
 from directory.models import Membership, Organisation
-from directory.selectors import user_starts_cases, user_works_with_cases
+from directory.selectors import user_roles, user_starts_cases, user_works_with_cases
 
 from . import views
 from .models import CostAllocation, LegalStep, Placement, PlacementProcess, Review
@@ -322,8 +322,7 @@ class PlacementFlow(flow.Flow):
     def has_view_permission(self, user, obj=None):
         """Staff who work with cases, and HVB staff (their HVB's placements)."""
         return user.is_authenticated and (
-            user_works_with_cases(user=user)
-            or Membership.objects.filter(user=user, role=Membership.Role.HVB_STAFF).exists()
+            user_works_with_cases(user=user) or Membership.Role.HVB_STAFF in user_roles(user=user)
         )
 
     def has_manage_permission(self, user, obj=None):
