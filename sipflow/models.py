@@ -352,7 +352,14 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(
                 fields=["unit", "meeting"], name="invitation_pending", condition=Q(status="pending")
-            )
+            ),
+            # Kallelser to a whole organisation (huvudman) waiting for an answer: the chef's
+            # unanswered list (sipflow.selectors.invitations_unanswered_query).
+            models.Index(
+                fields=["organisation", "meeting"],
+                name="invitation_pending_org",
+                condition=Q(status="pending", unit__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

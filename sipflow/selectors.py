@@ -145,18 +145,34 @@ def _handler():
     return Coalesce("coordinator_id", "started_by_id")
 
 
+def _top_organisations(units: QuerySet[Unit] | list[Unit]) -> QuerySet | list[int]:
+    """The organisations of which these units include a top unit (one under no other): a
+    kallelse sent to the whole organisation is on the list of the chef at its top. A list
+    of units answers from the units themselves; a QuerySet, as a subquery."""
+    if isinstance(units, QuerySet):
+        return units.filter(parent__isnull=True).order_by().values("organisation_id")
+    return sorted({unit.organisation_id for unit in units if unit.parent_id is None})
+
+
 def invitations_unanswered_query(
     *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
 ) -> QuerySet[Invitation]:
     """Kallelser to these units (a region chef's units among them: what her units left
-    unanswered) still unanswered after their answer-by date, of the SIPs the user may see."""
+    unanswered), or to the whole organisation of one of its top units (a kallelse to a
+    huvudman is every unit's to answer, and the chef at the organisation's top answers for
+    it: ``_top_organisations``), still unanswered after their answer-by date, of the SIPs
+    the user may see."""
+    invitee = Q(unit__in=units)
+    organisations = _top_organisations(units)
+    if not isinstance(organisations, list) or organisations:
+        invitee |= Q(unit__isnull=True, organisation__in=organisations)
     return (
         Invitation.objects.filter(
-            unit__in=units, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
+            invitee, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
         )
         .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .annotate(overview_due=F("meeting__answer_by"))
-        .select_related("meeting__plan__person", "unit")
+        .select_related("meeting__plan__person", "unit", "organisation")
     )
 
 

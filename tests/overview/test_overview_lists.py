@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +137,36 @@ def test_a_kallelse_is_unanswered_after_its_answer_by_date_per_invited_unit(worl
     # Answered: off the list.
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera")
     assert rows(region_chef, "unanswered", today=answer_by + dt.timedelta(days=1)) == []
+
+
+def test_a_kallelse_to_a_whole_organisation_is_on_the_list_of_the_chef_at_its_top(world):
+    """A kallelse to the huvudman (the person unknown to the region) is every unit's to
+    answer: the chef of a top unit of the region sees it late, a chef of a unit under
+    another does not, nor a chef in the kommun."""
+    world.consent_all(units=[world.social])
+    world.guardians_consent(organisations=[world.region])
+    plan = world.start()
+    world.prepare(plan, units=[], organisations=[world.region])
+    to_region = world.summon(plan).invitations.get()
+    late = to_region.meeting.answer_by + dt.timedelta(days=1)
+    top_chef = chef_of(world.bup)  # BUP Falun is under no other unit
+    clinic = UnitFactory(organisation=world.region, name="BUP mottagning Borlänge", parent=world.bup)
+    clinic_chef = chef_of(clinic)
+    kommun_chef = chef_of(world.social)
+    assert rows(top_chef, "unanswered", today=to_region.meeting.answer_by) == []
+    assert rows(top_chef, "unanswered", today=late) == [to_region]
+    assert rows(clinic_chef, "unanswered", today=late) == []
+    assert rows(kommun_chef, "unanswered", today=late) == []
+    # Its row names the organisation, as the whole organisation's.
+    page = reader(top_chef, late).page(overview_list("unanswered"))
+    shown = render_to_string(page.spec.template, {"row": page.rows[0].row})
+    assert "Region Dalarna (hela organisationen)" in shown
+    # The counts on top count it too.
+    assert reader(top_chef, late).counts()["unanswered"] == 1
+    # Forwarded to a unit, it is that unit's: still late, now under the unit's name.
+    services.invitation_forward(invitation=to_region, by=world.petra, to_unit=world.primary)
+    assert rows(top_chef, "unanswered", today=late) == []
+    assert rows(chef_of(world.primary), "unanswered", today=late) == [to_region]
 
 
 def test_a_sip_with_a_plan_and_no_next_follow_up_date_is_listed(world):
