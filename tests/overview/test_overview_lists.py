@@ -150,7 +150,7 @@ def test_a_kallelse_to_a_whole_organisation_is_on_the_list_of_the_chef_at_its_to
     to_region = world.summon(plan).invitations.get()
     late = to_region.meeting.answer_by + dt.timedelta(days=1)
     top_chef = chef_of(world.bup)  # BUP Falun is under no other unit
-    clinic = UnitFactory(organisation=world.region, name="BUP mottagning Borlänge", parent=world.bup)
+    clinic = UnitFactory(organisation=world.region, name="BUP Borlänge", parent=world.bup)
     clinic_chef = chef_of(clinic)
     kommun_chef = chef_of(world.social)
     assert rows(top_chef, "unanswered", today=to_region.meeting.answer_by) == []
