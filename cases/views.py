@@ -143,10 +143,15 @@ class _ScopedQueryset:
 
 class _TaskList(CaseProcessesMixin, _ScopedQueryset, DashboardTaskListView):
     columns = ("task_id", "task_title", "process_summary", "created", "owner")
+    empty_text = gettext_lazy("Inga öppna uppgifter i de ärenden du kan se.")
 
 
 class _Inbox(CaseProcessesMixin, FlowInboxListView):
     """The tasks assigned to the user and those waiting in the user's units' queues."""
+
+    empty_text = gettext_lazy(
+        "Du har inga uppgifter just nu. Nya kallelser och steg att göra hamnar här."
+    )
 
     @viewprop
     def queryset(self):
@@ -156,11 +161,12 @@ class _Inbox(CaseProcessesMixin, FlowInboxListView):
 
 
 class _Queue(CaseProcessesMixin, _ScopedQueryset, FlowQueueListView):
-    pass
+    empty_text = gettext_lazy("Ingen uppgift väntar i dina enheters kö.")
 
 
 class _Archive(CaseProcessesMixin, _ScopedQueryset, FlowArchiveListView):
     columns = ("task_id", "task_title", "created", "finished", "process_summary")
+    empty_text = gettext_lazy("Du har inte avslutat några uppgifter ännu.")
 
 
 class _ScopedActions:

@@ -41,6 +41,17 @@ def test_the_kallelse_waits_in_the_inbox_of_the_units_staff(client, world, summo
     assert reverse("sip:invitation", kwargs={"pk": to_primary.pk}) not in page
 
 
+def test_an_empty_inbox_says_so_in_swedish_instead_of_an_empty_table(client, world):
+    client.force_login(world.vera)
+    page = client.get(reverse("sip:inbox")).content.decode()
+    assert "Du har inga uppgifter just nu." in page
+    assert "0–0 av 0" not in page
+    assert "vf-list__table" not in page
+    # The queue and the archive too, each in its own words.
+    assert "Ingen uppgift väntar" in client.get(reverse("sip:queue")).content.decode()
+    assert "inte avslutat några" in client.get(reverse("sip:archive")).content.decode()
+
+
 def test_the_kallelse_says_who_sent_it_and_whom_it_is_about(client, world, summoned):
     _plan, meeting = summoned
     to_bup = meeting.invitations.get(unit=world.bup)
