@@ -36,6 +36,9 @@ def deviation_plugs_register() -> None:
             rows=selectors.allocations_pending,
             query=selectors.allocations_pending_query,
             due_label=_("Rapporterad"),
+            # The date is when it was reported, not a deadline: "Rapporterad <date> (N
+            # dagar)", never "N dagar försenad".
+            since_label=_("Rapporterad"),
             case_url=lambda row: reverse("deviations:detail", kwargs={"pk": row.pk}),
             counted=lambda n: ngettext(
                 "%(count)d avvikelse utan överenskommen ansvarsfördelning",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.registry import overview_rows, periodic_jobs
 from deviations import services
 from deviations.events import DeviationEvent
+from deviations.models import Deviation
 from deviations.rules import HandlerRole
 from directory.durations import DurationCode
 from directory.models import DurationOverride, Membership
@@ -101,6 +102,16 @@ def test_it_is_red_on_both_chefs_overviews_until_agreed(client, world, chefs, fa
     escalation_digests_send(at=at(today, 8))
     digest = Event.objects.get(kind=OverviewEvent.ESCALATION, recipient_user=chefs["social"])
     assert digest.data["deviation_allocations_pending"] == 1
+
+    # The list counts the days since the report, which is no deadline: never "försenad".
+    reported = today - dt.timedelta(days=3)
+    Deviation.objects.filter(pk=deviation.pk).update(reported_at=at(reported, 10))
+    client.force_login(chefs["bup"])
+    listed = client.get(
+        reverse("overview:list", kwargs={"code": "deviation_allocations_pending"})
+    ).content.decode()
+    assert f"Rapporterad {reported:%Y-%m-%d} (3 dagar)" in listed
+    assert "försenad" not in listed
 
     services.allocation_agree(deviation=deviation, by=world.sara)
     assert spec.rows(user=chefs["bup"], units=[world.bup], today=today) == []
