@@ -48,6 +48,46 @@ def audit_checkpoint_path(settings, tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (``seed_demo``), seeded once for the tests of a module that asks for it
+    (through ``demo``), inside a transaction rolled back when the module ends. Each test
+    runs in a savepoint of its own within it (pytest-django's ``db``), so what one test
+    changes ends with it and the next finds the demo as seeded. Seeding runs the real
+    services for two dozen SIPs and the placements: seeded for each test, it was a tenth of
+    the suite's time."""
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.placement_world import seed_templates
+
+    checkpoints = tmp_path_factory.getbasetemp() / "checkpoints" / f"{uuid.uuid4().hex}.log"
+    with django_db_blocker.unblock(), override_settings(AUDIT_CHECKPOINT_PATH=checkpoints):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # What migrations seed, which a transactional test before may have flushed.
+            importlib.import_module("consent.migrations.0002_information_categories").create(
+                apps, None
+            )
+            seed_templates()
+            call_command("seed_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The demo data, seeded once per module (``demo_data``); this test's changes are rolled
+    back when it ends."""
+
+
 @pytest.fixture
 def make_person(db):
     return person_born

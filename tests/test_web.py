@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from directory.demo import DEMO_PASSWORD
 from directory.models import Person, User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo")
 
 
 def test_the_login_page_is_in_swedish(client):

@@ -20,8 +20,7 @@ from directory.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_tells_the_story_and_seeding_twice_adds_nothing():
-    call_command("seed_demo")
+def test_the_demo_tells_the_story_and_seeding_twice_adds_nothing(demo):
     count = Deviation.objects.count()
     call_command("seed_demo")
     assert Deviation.objects.count() == count == 10

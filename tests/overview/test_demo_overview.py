@@ -4,7 +4,6 @@ on his overview and real figures in his statistics."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,8 +16,7 @@ from overview.statistics.selectors import statistics_report
 pytestmark = pytest.mark.django_db
 
 
-def test_carl_sees_overdue_items_and_statistics_from_the_demo(client):
-    call_command("seed_demo")
+def test_carl_sees_overdue_items_and_statistics_from_the_demo(demo, client):
     carl = User.objects.get(username="carl")
     today = timezone.localdate()
     units = list(user_managed_units(user=carl))

@@ -16,14 +16,11 @@ from placement.selectors import (
     placements_in_users_hvb,
     placements_of_caseworker,
 )
-from tests.placement_world import seed_templates
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
-    seed_templates()  # a transactional test may have flushed the migration's templates
-    call_command("seed_demo")
+def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless(demo):
     first = {p.person.first_name: p for p in Placement.objects.select_related("person")}
     call_command("seed_demo")
     assert Placement.objects.count() == len(first) == 5
@@ -59,7 +56,7 @@ def test_seed_demo_makes_placements_in_each_phase_and_twice_is_harmless():
     assert request.placement == first["Ella"]
 
 
-def test_the_demo_shows_a_placements_sip_where_consent_allows_it():
+def test_the_demo_shows_a_placements_sip_where_consent_allows_it(demo):
     """Oskar's SIP, initiated from his placement, has its follow-up in Sara's inbox with the
     insatser that went on after the placement; Maja may initiate one, Liam (LVU, no consent
     to a SIP) may not."""
@@ -69,7 +66,6 @@ def test_the_demo_shows_a_placements_sip_where_consent_allows_it():
     from sipflow.flows import SipFlow
     from sipflow.selectors import plan_carried
 
-    call_command("seed_demo")
     sara = User.objects.get(username="sara")
     placements = {p.person.first_name: p for p in Placement.objects.select_related("person")}
     oskar = placements["Oskar"]
