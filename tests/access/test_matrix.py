@@ -498,18 +498,27 @@ def uses_the_page(name: str, role: str) -> bool:
 MISSING = 2**31 - 1
 
 
-@pytest.mark.parametrize("place", PLACES)
-def test_access_matrix(world, place):
-    """Every case URL as every role of one place sees it, with the SIP's consent active and
-    then withdrawn. One place a test, so that the matrix spreads over the suite's workers;
-    both consents on one world, built once: the withdrawal is the only change between them."""
+#: Each role at each place, and the HVB's own staff at the placement's HVB.
+ROLE_PLACES = [
+    *((role, place) for place in PLACES if place != "hvb" for role in ROLES),
+    (Membership.Role.HVB_STAFF, "hvb"),
+]
+
+
+@pytest.mark.parametrize(("role", "place"), ROLE_PLACES)
+def test_access_matrix(world, role, place):
+    """Every case URL as one role of one place sees it, with the SIP's consent active and
+    then withdrawn. One role and place a test, so that the matrix spreads evenly over the
+    suite's workers; both consents on one world, built once: the withdrawal is the only
+    change between them."""
     case = build_case(world)
-    clients = {role: pair for (role, where), pair in staff(world, case).items() if where == place}
+    clients = {role: staff(world, case)[(role, place)]}
     urls = [(name, kwargs_for(name, kwargs, case)) for name, kwargs in case_urls()]
     missing = MissingAnswers()
     history = SipPlan.objects.get(pk=case["plan"].pk).history
     written = history.count()
-    failures = matrix_failures(world, case, clients, urls, place, "active", missing)
+    refused: set[tuple[str, str]] = set()
+    failures = matrix_failures(world, case, clients, urls, place, "active", missing, refused)
     unchanged = [history.count() == written]  # looking writes nothing in the SIP's history
     consent_withdraw(
         consent=case["consents"][0],
@@ -518,7 +527,9 @@ def test_access_matrix(world, place):
         documented_by=world.sara,
     )
     written = history.count()
-    failures += matrix_failures(world, case, clients, urls, place, "withdrawn", missing)
+    failures += matrix_failures(
+        world, case, clients, urls, place, "withdrawn", missing, refused, posted=refused.copy()
+    )
     unchanged.append(history.count() == written)
     assert failures == []
     assert unchanged == [True, True]
@@ -543,8 +554,14 @@ class MissingAnswers:
         return self.answers[key]
 
 
-def matrix_failures(world, case, clients, urls, place, consent, missing) -> list[str]:
-    """The matrix of one place under one consent: what each role's client gets."""
+def matrix_failures(
+    world, case, clients, urls, place, consent, missing, refused, posted=frozenset()
+) -> list[str]:
+    """The matrix of one place under one consent: what each role's client gets. The pages
+    refused to a role are added to ``refused`` (role, URL name). A page in ``posted`` was
+    refused to that role under the consent before, POST included: its refusal is asked
+    again (the withdrawal must not open it), its POST not, which only repeats the same
+    refusal of a request that never reaches the case."""
     secrets = [world.child.personal_identity_number, "Alva Ek"]
     # The refusals of this consent's pass are those logged after this point.
     since = AccessLogEntry.objects.order_by("pk").values_list("pk", flat=True).last() or 0
@@ -577,7 +594,10 @@ def matrix_failures(world, case, clients, urls, place, consent, missing) -> list
                 if status != 200:
                     failures.append(f"{who} refused ({status})")
             elif not allowed:
-                failures += refusal_failures(checked, name, kwargs, response)
+                refused.add((role, name))
+                failures += refusal_failures(
+                    checked, name, kwargs, response, post=(role, name) not in posted
+                )
     return failures
 
 
@@ -596,7 +616,7 @@ class Checked:
         return entries.order_by("pk").last()
 
 
-def refusal_failures(checked, name, kwargs, response) -> list[str]:
+def refusal_failures(checked, name, kwargs, response, *, post: bool = True) -> list[str]:
     """A refused case page answers exactly as one that does not exist (a guessed id teaches
     nothing), with 404 unless the role may not use the page at all, and the attempt is in
     the access log, marked refused, with the person it was about."""
@@ -615,6 +635,8 @@ def refusal_failures(checked, name, kwargs, response) -> list[str]:
         failures.append(f"{who} refused without a refused entry in the access log")
     elif name != "people:sample_detail" and entry.person_id is None:
         failures.append(f"{who} logged the refusal without its person")
+    if not post:
+        return failures
     post = client.post(url, {})
     if post.status_code not in (403, 404, 405):
         failures.append(f"{who}: POST answered {post.status_code}")
