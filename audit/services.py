@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Membership, Person, Unit, User
+from directory.selectors import user_memberships
 
 from .chain import CHAIN_LOCK_KEY, GENESIS_HASH, entry_digest
 from .models import AccessLogEntry, SampleReview
@@ -96,10 +97,9 @@ def access_log_record_persons(
     if not persons:
         raise ValueError("log at least one entry: pass [None] for no person")
     if unit is None and user is not None:
-        membership = (
-            Membership.objects.filter(user=user).select_related("unit").order_by("pk").first()
-        )
-        unit = membership.unit if membership else None
+        # The user's memberships as the request read them already (the page's menus).
+        memberships = user_memberships(user=user)
+        unit = memberships[0].unit if memberships else None
     entries = [
         AccessLogEntry(
             at=at,

@@ -54,10 +54,6 @@ def units_reached(
     return [unit for unit in dict.fromkeys(reached) if unit.pk not in skip]
 
 
-def user_memberships(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("unit__organisation")
-
-
 #: Roles that work with people's cases. HVB staff see only their placements (later issue).
 CASE_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membership.Role.MANAGER)
 
@@ -66,17 +62,23 @@ CASE_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF, Membe
 STARTER_ROLES = (Membership.Role.SOCIAL_WORKER, Membership.Role.HEALTH_STAFF)
 
 
-def user_roles(*, user: User) -> frozenset[str]:
-    """The roles the user holds in any unit, read once and kept on the user object, as
-    Django's ModelBackend keeps a user's permissions: a page asks it for every menu it
-    draws, and a request reads its user anew."""
-    roles = getattr(user, "_sipflow_roles", None)
-    if roles is None:
-        roles = frozenset(
-            Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+def user_memberships(*, user: User) -> list[Membership]:
+    """The user's memberships with their units, oldest first, read once and kept on the user
+    object, as Django's ModelBackend keeps a user's permissions: a page asks for the roles
+    for every menu it draws and the access log for the user's first unit, and a request
+    reads its user anew."""
+    memberships = getattr(user, "_sipflow_memberships", None)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user).select_related("unit__organisation").order_by("pk")
         )
-        user._sipflow_roles = roles
-    return roles
+        user._sipflow_memberships = memberships
+    return memberships
+
+
+def user_roles(*, user: User) -> frozenset[str]:
+    """The roles the user holds in any unit (``user_memberships``, read once)."""
+    return frozenset(membership.role for membership in user_memberships(user=user))
 
 
 def user_starts_cases(*, user: User) -> bool:

@@ -53,7 +53,10 @@ class OverviewView(TemplateView):
             person for section in waiting for person in section.spec.persons(section.rows)
         ] + [person for page in late for person in page.persons]
         return super().get_context_data(
-            memberships=user_memberships(user=user),
+            memberships=sorted(
+                user_memberships(user=user),
+                key=lambda membership: (membership.unit.name, membership.role),
+            ),
             managed_units=managed,
             waiting=waiting,
             late=late,
