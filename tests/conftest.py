@@ -105,11 +105,34 @@ def information_categories(request):
     seed.create(apps, None)
 
 
+#: The suite's longest database tests (a minute or more each): run first, so that the two
+#: workers share them and the short tests fill in around them, instead of one worker ending
+#: the run with one of them. The real-browser tests are transactional, which pytest-django
+#: runs after every other database test whatever the order here.
+LONGEST_FIRST = (
+    "tests/access/test_matrix.py::test_access_matrix",
+    "tests/access/test_bad_input.py::test_no_input_reaches_a_server_error",
+    "tests/access/test_query_counts.py::test_every_page_costs_the_same_at_two_sizes",
+    "tests/api/test_schemathesis.py",
+    "tests/sipflow/test_grants.py::test_the_grants_and_the_policy_agree",
+)
+
+
+def _longest_first(item) -> int:
+    ranks = (rank for rank, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix))
+    return next(ranks, len(LONGEST_FIRST))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """A transactional test empties every table when it ends. Restored with the migrations'
-    data (serialized_rollback) it leaves the next test the database it expects; without, the
-    content types it recreates get new ids and every later restore collides with them. So
-    every transactional test restores: one that does not is refused here, by name."""
+    """The longest tests first (``LONGEST_FIRST``): sorted before pytest-django sorts its
+    kinds of test (a stable sort, which keeps this order within each kind).
+
+    And: a transactional test empties every table when it ends. Restored with the
+    migrations' data (serialized_rollback) it leaves the next test the database it expects;
+    without, the content types it recreates get new ids and every later restore collides
+    with them. So every transactional test restores: one that does not is refused here, by
+    name."""
     careless = [
         item.nodeid
         for item in items
@@ -121,3 +144,4 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "Transactional tests must also set serialized_rollback=True: " + ", ".join(careless)
         )
+    items.sort(key=_longest_first)
