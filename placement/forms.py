@@ -231,6 +231,24 @@ class HandoverConfirmForm(forms.Form):
         label=_("Regionen har tagit över hälso- och sjukvården"), required=False
     )
 
+    def __init__(self, *args, health_units=None, **kwargs):
+        """``health_units``: where a hälsoundersökning is still asked of the old region, the
+        confirming user's units in the new region, one of which takes it over."""
+        super().__init__(*args, **kwargs)
+        if health_units is not None:
+            units = list(health_units)
+            self.fields["health_unit"] = forms.ModelChoiceField(
+                label=_("Enhet som tar över begäran om hälsoundersökning"),
+                help_text=_(
+                    "Den gamla regionen har inte gjort hälsoundersökningen ännu. Den enhet ni "
+                    "väljer ser begäran och dokumenterar utfallet."
+                ),
+                queryset=health_units,
+                initial=units[0] if len(units) == 1 else None,
+                empty_label=None if len(units) == 1 else _("Välj enhet"),
+                error_messages={"required": _("Välj vilken enhet som tar över begäran.")},
+            )
+
     def clean_confirm(self) -> bool:
         if not self.cleaned_data["confirm"]:
             raise ValidationError(_("Kryssa i att regionen har tagit över."))

@@ -971,3 +971,20 @@ def placements_open_query(*, user: User, units, today: dt.date) -> QuerySet[Plac
         .exclude(phase__in=Placement.ENDED)
         .filter(_placement_visible(user))
     )
+
+
+def handover_health_units(*, handover: RegionHandover, user: User) -> QuerySet[Unit]:
+    """The units of the new region where ``user`` works with cases: the one that confirms
+    the handover chooses among them who takes over a hälsoundersökning still asked of the
+    old region."""
+    return Unit.objects.filter(
+        organisation=handover.to_region_id, memberships__user=user, memberships__role__in=CASE_ROLES
+    ).distinct()
+
+
+def handover_open_health_requests(*, handover: RegionHandover) -> QuerySet[HealthExamRequest]:
+    """The placed child's hälsoundersökningar still asked of a unit of the old region: the
+    care the new region takes over with the handover."""
+    return handover.placement.health_exam_requests.exclude(
+        outcome__in=HealthExamRequest.FINAL
+    ).filter(region_unit__organisation=handover.from_region_id)

@@ -530,6 +530,18 @@ class HandoverView(PlacementFormMixin, FormView):
     def get_form_class(self):
         return forms.HandoverSendForm if self.step == "send" else forms.HandoverConfirmForm
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        handover = self.found[0]
+        if (
+            self.step == "confirm"
+            and selectors.handover_open_health_requests(handover=handover).exists()
+        ):
+            kwargs["health_units"] = selectors.handover_health_units(
+                handover=handover, user=self.request.user
+            )
+        return kwargs
+
     @property
     def success_message(self) -> str:
         if self.step == "send":
@@ -546,7 +558,11 @@ class HandoverView(PlacementFormMixin, FormView):
             return services.region_handover_send(
                 handover=handover, by=self.request.user, **form.cleaned_data
             )
-        return services.region_handover_confirm(handover=handover, by=self.request.user)
+        return services.region_handover_confirm(
+            handover=handover,
+            by=self.request.user,
+            health_unit=form.cleaned_data.get("health_unit"),
+        )
 
     def get_success_url(self, result=None) -> str:
         return self.request.path

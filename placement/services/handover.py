@@ -18,14 +18,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.errors import InvalidState, NotParty
-from directory.models import Membership, Organisation, Person, User
+from directory.models import Membership, Organisation, Person, Unit, User
 from directory.selectors import CASE_ROLES
 from notifications.services import event_emit
 
 from ..access import is_region_staff
 from ..events import PlacementEvent
+from ..grants import grants_sync_placement
 from ..models import Placement, RegionHandover
-from ..selectors import RUNNING, region_chefs
+from ..selectors import (
+    RUNNING,
+    handover_health_units,
+    handover_open_health_requests,
+    region_chefs,
+)
 from .base import history, locked, now
 
 
@@ -153,10 +159,19 @@ def region_handover_send(
 
 @transaction.atomic
 def region_handover_confirm(
-    *, handover: RegionHandover, by: User, at: dt.datetime | None = None
+    *,
+    handover: RegionHandover,
+    by: User,
+    health_unit: Unit | None = None,
+    at: dt.datetime | None = None,
 ) -> RegionHandover:
     """The new region confirms that it has taken over, after the old region has handed
-    over: only its own staff (a case role in one of its units). Then the handover is done."""
+    over: only its own staff (a case role in one of its units). Then the handover is done.
+
+    A hälsoundersökning still asked of the old region goes with the care: to
+    ``health_unit``, one of the confirming user's units in the new region (the only one,
+    when she has one), which then sees the request and answers it; the old region's unit no
+    longer does."""
     at = now(at)
     placement = locked(handover.placement)
     handover = RegionHandover.objects.select_for_update().get(pk=handover.pk)
@@ -176,6 +191,9 @@ def region_handover_confirm(
             % {"from_region": handover.from_region},
             reason="not_handed_over",
         )
+    requests = list(handover_open_health_requests(handover=handover).select_related("region_unit"))
+    if requests:
+        health_unit = _health_unit(handover, by=by, chosen=health_unit)
     handover.confirmed_at, handover.confirmed_by = at, by
     handover.save(update_fields=["confirmed_at", "confirmed_by"])
     history(
@@ -186,4 +204,41 @@ def region_handover_confirm(
         to_region=handover.to_region,
         from_region=handover.from_region,
     )
+    for request in requests:
+        previous = request.region_unit
+        request.region_unit = health_unit
+        request.save(update_fields=["region_unit"])
+        history(
+            placement,
+            what=gettext_noop(
+                "Begäran om hälsoundersökning flyttad från %(from_unit)s till %(to_unit)s "
+                "med överlämningen."
+            ),
+            at=at,
+            by=by,
+            from_unit=previous.name,
+            to_unit=health_unit.name,
+        )
+    if requests:
+        # The old region's unit loses the request's grant, the new one gets it.
+        grants_sync_placement(placement=placement, at=at)
     return handover
+
+
+def _health_unit(handover: RegionHandover, *, by: User, chosen: Unit | None) -> Unit:
+    """The unit of the new region that takes over the open hälsoundersökningar: the one
+    chosen, which must be one of the user's there, or her only one."""
+    units = list(handover_health_units(handover=handover, user=by))
+    if chosen is None and len(units) == 1:
+        return units[0]
+    if chosen is None or chosen.pk not in {unit.pk for unit in units}:
+        raise ValidationError(
+            {
+                "health_unit": _(
+                    "Välj vilken av era enheter i %(region)s som tar över begäran om "
+                    "hälsoundersökning."
+                )
+                % {"region": handover.to_region}
+            }
+        )
+    return chosen

@@ -8,6 +8,7 @@ a cost allocation see their own step only)."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -199,6 +200,62 @@ def test_the_placing_unit_registers_the_move_and_the_handover_opens(pworld):
     pworld.youth.refresh_from_db()
     assert pworld.youth.registered_municipality == gavle
     assert client_for(pworld.vera).get(url("registration_move", placement.pk)).status_code == 404
+
+
+def test_a_hälsoundersökning_still_asked_of_the_old_region_goes_with_the_handover(pworld):
+    """RULES §3: the new region takes over the care without a break. The child's
+    hälsoundersökning, asked of BUP Falun and not yet done, moves to the unit of the new
+    region that the confirming nurse chooses among her own: that unit sees it and answers
+    it, BUP Falun no longer does."""
+    placement = placed(pworld)
+    request = request_exam(pworld, placement)
+    handover, nurse = moved(pworld, placement)
+    services.region_handover_send(handover=handover, by=pworld.vera, note=NOTE)
+    # A nurse of the new region with two units there chooses which one takes it over.
+    adult = UnitFactory(organisation=handover.to_region, name="Vuxenpsykiatrin Gävle")
+    Membership.objects.create(user=nurse, unit=adult, role=Membership.Role.HEALTH_STAFF)
+    (clinic,) = Unit.objects.filter(name="BUP Gävle")
+    page_url = url("handover", placement.pk)
+    new_region = client_for(nurse)
+    shown = new_region.get(page_url).content.decode()
+    assert "Enhet som tar över begäran om hälsoundersökning" in shown
+    # Her own units of the new region are offered, the old region's none.
+    assert f'value="{adult.pk}"' in shown and f'value="{pworld.sip.bup.pk}"' not in shown
+    unchosen = new_region.post(page_url, {"confirm": "on"})
+    assert unchosen.status_code == 422
+    assert "Välj vilken enhet som tar över begäran." in unchosen.content.decode()
+    handover.refresh_from_db()
+    assert handover.open  # nothing changed
+    # A unit that is not hers in the new region is refused in the service too.
+    with pytest.raises(ValidationError) as refused:
+        services.region_handover_confirm(handover=handover, by=nurse, health_unit=pworld.sip.bup)
+    assert "health_unit" in refused.value.message_dict
+
+    assert new_region.post(page_url, {"confirm": "on", "health_unit": clinic.pk}).status_code == 302
+    request.refresh_from_db()
+    assert request.region_unit == clinic
+    texts = [entry.text for entry in placement.history.order_by("pk")]
+    assert (
+        "Begäran om hälsoundersökning flyttad från BUP Falun till BUP Gävle med "
+        "överlämningen." in texts
+    )
+    # BUP Gävle has it to answer; BUP Falun no longer sees it.
+    request_url = url("health_request", request.pk)
+    assert request_url in start_page(nurse)
+    assert client_for(pworld.vera).get(request_url).status_code == 404
+    assert request_url not in start_page(pworld.vera)
+    today = timezone.localdate().isoformat()
+    assert new_region.post(request_url, {"outcome": "done", "on": today}).status_code == 302
+
+
+def test_a_nurse_with_one_unit_in_the_new_region_takes_the_request_over_to_it(pworld):
+    placement = placed(pworld)
+    request = request_exam(pworld, placement)
+    handover, nurse = moved(pworld, placement)
+    services.region_handover_send(handover=handover, by=pworld.vera, note=NOTE)
+    services.region_handover_confirm(handover=handover, by=nurse)
+    request.refresh_from_db()
+    assert request.region_unit.name == "BUP Gävle"
 
 
 def test_only_the_new_regions_staff_confirm(pworld):
