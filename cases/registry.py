@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 # --- Case URLs: what a request is about -----------------------------------------------------
@@ -174,7 +174,10 @@ class OverviewRows:
       row belongs to), ``handler_field`` (the handläggare's user id), ``person_field`` (the
       Person, for the age group) and ``basis_field`` (the legal basis, one of
       ``basis_choices``). A path is a Django lookup (``placement__placing_unit_id``) and, on
-      a ``rows()`` row, the same attributes one after the other.
+      a ``rows()`` row, the same attributes one after the other. ``unit_filter(unit)``,
+      where given, is the filter for one of the chef's units instead (a ``query`` list's Q:
+      the unanswered kallelser include those sent to the unit's whole organisation when it
+      is a top unit).
     - ``due_label`` names the date in a row ("Uppföljning planerad").
     - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
       consent running out): the workload's count of overdue items does not read the list.
@@ -203,6 +206,7 @@ class OverviewRows:
     due_label: str = ""
     since_label: str = ""
     unit_field: str = ""
+    unit_filter: Callable[[Any], Q] | None = None
     handler_field: str = ""
     person_field: str = ""
     basis_field: str = ""

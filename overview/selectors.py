@@ -181,7 +181,11 @@ class OverviewReader:
         with case_units_read_once(self._case_units):
             rows = spec.query(user=self.user, units=self.units, today=self.today)
         if filters.unit and spec.unit_field:
-            rows = rows.filter(**{spec.unit_field: filters.unit})
+            unit = next((unit for unit in self.units if unit.pk == filters.unit), None)
+            if unit is not None and spec.unit_filter is not None:
+                rows = rows.filter(spec.unit_filter(unit))
+            else:
+                rows = rows.filter(**{spec.unit_field: filters.unit})
         if filters.handler and spec.handler_field:
             rows = rows.filter(**{spec.handler_field: filters.handler})
         if filters.basis and spec.basis_field:

@@ -85,6 +85,7 @@ def sip_plugs_register() -> None:
             query=selectors.invitations_unanswered_query,
             due_label=_("Sista svarsdag"),
             unit_field="unit_id",
+            unit_filter=selectors.invitations_unanswered_unit_filter,
             person_field="meeting__plan__person",
             case_url=lambda row: reverse("sip:invitation", kwargs={"pk": row.pk}),
             counted=lambda n: ngettext(

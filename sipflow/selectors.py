@@ -176,6 +176,14 @@ def invitations_unanswered_query(
     )
 
 
+def invitations_unanswered_unit_filter(unit: Unit) -> Q:
+    """The unanswered list narrowed to one of the chef's units: its kallelser, and for a top
+    unit those sent to its whole organisation (``invitations_unanswered_query``)."""
+    if unit.parent_id is None:
+        return Q(unit=unit.pk) | Q(unit__isnull=True, organisation=unit.organisation_id)
+    return Q(unit=unit.pk)
+
+
 def invitations_unanswered(
     *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
 ) -> list[Invitation]:

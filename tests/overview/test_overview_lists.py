@@ -161,8 +161,11 @@ def test_a_kallelse_to_a_whole_organisation_is_on_the_list_of_the_chef_at_its_to
     page = reader(top_chef, late).page(overview_list("unanswered"))
     shown = render_to_string(page.spec.template, {"row": page.rows[0].row})
     assert "Region Dalarna (hela organisationen)" in shown
-    # The counts on top count it too.
+    # The counts on top count it too, and so does the list narrowed to her top unit.
     assert reader(top_chef, late).counts()["unanswered"] == 1
+    assert rows(top_chef, "unanswered", today=late, unit=world.bup.pk) == [to_region]
+    both = chef_of(world.bup, clinic)  # chef of the top unit and of the one under it
+    assert rows(both, "unanswered", today=late, unit=clinic.pk) == []
     # Forwarded to a unit, it is that unit's: still late, now under the unit's name.
     services.invitation_forward(invitation=to_region, by=world.petra, to_unit=world.primary)
     assert rows(top_chef, "unanswered", today=late) == []
