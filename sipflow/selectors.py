@@ -154,6 +154,15 @@ def _top_organisations(units: QuerySet[Unit] | list[Unit]) -> QuerySet | list[in
     return sorted({unit.organisation_id for unit in units if unit.parent_id is None})
 
 
+def _invited(units: QuerySet[Unit] | list[Unit]) -> Q:
+    """Kallelser to these units, or to the whole organisation of one of their top units."""
+    invitee = Q(unit__in=units)
+    organisations = _top_organisations(units)
+    if not isinstance(organisations, list) or organisations:
+        invitee |= Q(unit__isnull=True, organisation__in=organisations)
+    return invitee
+
+
 def invitations_unanswered_query(
     *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
 ) -> QuerySet[Invitation]:
@@ -162,13 +171,9 @@ def invitations_unanswered_query(
     huvudman is every unit's to answer, and the chef at the organisation's top answers for
     it: ``_top_organisations``), still unanswered after their answer-by date, of the SIPs
     the user may see."""
-    invitee = Q(unit__in=units)
-    organisations = _top_organisations(units)
-    if not isinstance(organisations, list) or organisations:
-        invitee |= Q(unit__isnull=True, organisation__in=organisations)
     return (
         Invitation.objects.filter(
-            invitee, status=Invitation.Status.PENDING, meeting__answer_by__lt=today
+            _invited(units), status=Invitation.Status.PENDING, meeting__answer_by__lt=today
         )
         .filter(_plan_visible(user=user, plan="meeting__plan_id"))
         .annotate(overview_due=F("meeting__answer_by"))
@@ -179,9 +184,7 @@ def invitations_unanswered_query(
 def invitations_unanswered_unit_filter(unit: Unit) -> Q:
     """The unanswered list narrowed to one of the chef's units: its kallelser, and for a top
     unit those sent to its whole organisation (``invitations_unanswered_query``)."""
-    if unit.parent_id is None:
-        return Q(unit=unit.pk) | Q(unit__isnull=True, organisation=unit.organisation_id)
-    return Q(unit=unit.pk)
+    return _invited([unit])
 
 
 def invitations_unanswered(

@@ -58,7 +58,6 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
     the suite's time."""
     import io
 
-    from django.apps import apps
     from django.core.management import call_command
     from django.db import transaction
     from django.test import override_settings
@@ -71,9 +70,7 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         try:
             # What migrations seed, which a transactional test before may have flushed.
-            importlib.import_module("consent.migrations.0002_information_categories").create(
-                apps, None
-            )
+            seed_information_categories()
             seed_templates()
             call_command("seed_demo", stdout=io.StringIO())
             yield
@@ -99,6 +96,11 @@ def information_categories(request):
     database is reused between runs, so every database test puts them back first."""
     if request.node.get_closest_marker("django_db") is None:
         return
+    seed_information_categories()
+
+
+def seed_information_categories() -> None:
+    """The information categories the migration ``consent 0002`` seeds, put back."""
     from django.apps import apps
 
     seed = importlib.import_module("consent.migrations.0002_information_categories")

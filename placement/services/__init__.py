@@ -5,11 +5,7 @@ from .cost_reminders import cost_allocations_remind
 from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
 from .ending import ending_plans_open, placement_close, placement_end, placement_ending_plan
-from .handover import (
-    person_registration_move,
-    region_handover_confirm,
-    region_handover_send,
-)
+from .handover import person_registration_move, region_handover_confirm, region_handover_send
 from .health import (
     dental_home_set,
     health_exam_record,
