@@ -21,6 +21,54 @@ def years_ago(years: int, *, today: dt.date = TODAY, days: int = 0) -> dt.date:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """A reused test database (``--reuse-db``) that holds a run's data is dropped, and then
+    made anew: a run stopped in a transactional test (Ctrl-C, a machine shut down) leaves its
+    rows committed, and every later run would collide with them. Runs after pytest-django
+    has given each xdist worker its database name."""
+    from django.conf import settings
+
+    drop_test_database_left_with_data(settings.DATABASES["default"])
+
+
+#: Tables that hold nothing until a test writes: a row in one, before any test has run, is
+#: a row an earlier, stopped run left.
+RUN_DATA_TABLES = ("directory_organisation", "directory_user")
+
+
+def drop_test_database_left_with_data(settings_dict: dict) -> bool:
+    """Drop the test database of ``settings_dict`` if it exists and holds rows in
+    ``RUN_DATA_TABLES``; True if it did."""
+    import psycopg
+    from psycopg import sql
+
+    name = settings_dict["TEST"].get("NAME") or f"test_{settings_dict['NAME']}"
+    connect = {
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+        "user": settings_dict["USER"] or None,
+        "password": settings_dict["PASSWORD"] or None,
+        "autocommit": True,
+    }
+    try:
+        with psycopg.connect(dbname=name, **connect) as conn:
+            left = any(
+                conn.execute(
+                    sql.SQL("SELECT EXISTS (SELECT FROM {})").format(sql.Identifier(table))
+                ).fetchone()[0]
+                for table in RUN_DATA_TABLES
+                if conn.execute("SELECT to_regclass(%s) IS NOT NULL", [table]).fetchone()[0]
+            )
+    except psycopg.OperationalError:
+        return False  # no such database yet: pytest-django creates it
+    if not left:
+        return False
+    with psycopg.connect(dbname="postgres", **connect) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    return True
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database is migrated as the role of DATABASE_URL, its owner; migrate then
     grants the runtime role (settings.DATABASE_RUNTIME_ROLE) its rights. Every test then runs
