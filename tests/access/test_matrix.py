@@ -225,15 +225,49 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
             **{NAMESPACE + name: case["deviation"] for name in DEVIATION_URLS},
         }
         return {"pk": by_name[name].pk} if name in by_name else None
-    process_id = (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
+    process_id = process_of(name, case)
     if kwarg_names == ("process_pk",):
         return {"process_pk": process_id}
     if kwarg_names == ("process_pk", "task_pk"):
-        node = name.split(":")[1]
-        tasks = Task.objects.filter(process=process_id)
-        task = tasks.filter(flow_task__endswith=f".{node}").first() or tasks.first()
+        task = step_task(name, case) or Task.objects.filter(process=process_id).first()
         return {"process_pk": process_id, "task_pk": task.pk}
     return None
+
+
+def process_of(name: str, case) -> int:
+    """The process of the case a process or task URL is about."""
+    return (case["placement"] if name.startswith("placement:") else case["plan"]).process_id
+
+
+def step_task(name: str, case) -> Task | None:
+    """The case's task of the step a task URL names (``sip:prepare:detail``: the prepare
+    task), or None where the case has not reached that step."""
+    node = name.split(":")[1]
+    tasks = Task.objects.filter(process=process_of(name, case), flow_task__endswith=f".{node}")
+    return tasks.order_by("pk").first()
+
+
+def is_task_url(kwarg_names: tuple[str, ...]) -> bool:
+    return kwarg_names == ("process_pk", "task_pk")
+
+
+def matrix_urls(case) -> list[tuple[str, dict]]:
+    """The URLs the matrix asks, with the case objects they are about: every case URL,
+    except that of the task pages of the steps the case has not reached, one for each
+    process and action stands for all. Those pages are asked with a task of another step,
+    which the case-access middleware refuses to everyone, before any access check, the same
+    way for every step (``test_a_step_the_case_has_not_reached_is_refused_to_everyone``
+    asks each of them): a quarter of the matrix's requests, which would each ask the same
+    line again."""
+    urls, stood_in = [], set()
+    for name, kwarg_names in case_urls():
+        if is_task_url(kwarg_names) and step_task(name, case) is None:
+            process_action = (name.split(":")[0], name.split(":")[-1])
+            if process_action in stood_in:
+                continue
+            stood_in.add(process_action)
+        urls.append((name, kwargs_for(name, kwarg_names, case)))
+    return urls
 
 
 #: The API's URLs about one SIP and one kallelse (api.urls).
@@ -513,7 +547,7 @@ def test_access_matrix(world, role, place):
     change between them."""
     case = build_case(world)
     clients = {role: staff(world, case)[(role, place)]}
-    urls = [(name, kwargs_for(name, kwargs, case)) for name, kwargs in case_urls()]
+    urls = matrix_urls(case)
     missing = MissingAnswers()
     history = SipPlan.objects.get(pk=case["plan"].pk).history
     written = history.count()
@@ -533,6 +567,28 @@ def test_access_matrix(world, role, place):
     unchanged.append(history.count() == written)
     assert failures == []
     assert unchanged == [True, True]
+
+
+def test_a_step_the_case_has_not_reached_is_refused_to_everyone(world):
+    """Every task page of a step the case has not reached, asked with a task of another
+    step, is 404 even to the handläggare who owns the case: the matrix asks one of them per
+    process and action (``matrix_urls``). The same pages of the steps it has reached show
+    her their task."""
+    case = build_case(world)
+    client, _user = logged_in(world.sara)
+    shown, refused = [], []
+    for name, kwarg_names in case_urls():
+        if not is_task_url(kwarg_names):
+            continue
+        kwargs = kwargs_for(name, kwarg_names, case)
+        status = client.get(reverse(name, kwargs=kwargs)).status_code
+        if step_task(name, case) is None:
+            refused.append(status)
+        elif name.endswith(":detail"):
+            shown.append(status)
+    assert len(refused) > 100
+    assert set(refused) == {404}
+    assert shown and set(shown) == {200}
 
 
 class MissingAnswers:
