@@ -5,7 +5,8 @@ each walk every page they can reach from the start page and the journeys' cases 
 followed, redirects too), and on none of them may viewflow's or Django's own English show
 ("Done", "Process #2", "Assign", "have no rights", a date range "Past 7 days"…), nor a seed
 file's name or line number ("004 ≈L683-690"): users see the law and the agreement by name and
-section (RULES.md). The chart of each process is read too ("ja"/"nej", not "yes"/"no").
+section (RULES.md). Every page's title names the page, in Swedish. The chart of each
+process is read too ("ja"/"nej", not "yes"/"no").
 """
 
 from __future__ import annotations
@@ -120,12 +121,25 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + labels)
 
 
+TITLE = re.compile(r"<title>\s*(.*?)\s*</title>", re.S)
+#: A page's title names the page before the site (WCAG 2.1 2.4.2, Page Titled), as "Inkorg"
+#: then a dash and "sipflow": never the site's name alone or viewflow's default.
+NAMED_TITLE = re.compile(r"^\S.* – sipflow$")
+
+
 def english_on(page: str) -> list[str]:
     text = visible_text(page)
     return sorted(
         {*ENGLISH_WORDS.findall(text), *TITLE_CASE_NODE.findall(text)}
         | {match.group(0) for match in SEED_REFERENCE.finditer(text)}
     )
+
+
+def unnamed_title(page: str) -> list[str]:
+    """The page's title, where it does not name the page (``NAMED_TITLE``)."""
+    title = TITLE.search(page)
+    title = html.unescape(title.group(1)) if title else ""
+    return [] if NAMED_TITLE.match(title) else [f"<title>{title}</title>"]
 
 
 def pattern(path: str) -> str:
@@ -153,7 +167,7 @@ def walk(client: Client, starts: list[str]) -> dict[str, list[str]]:
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
         page = response.content.decode()
-        found[path] = english_on(page)
+        found[path] = english_on(page) + unnamed_title(page)
         for href in re.findall(r'href="(/[^"#?]*)', page):
             if href not in seen:
                 queue.append(html.unescape(href))
@@ -322,6 +336,8 @@ def test_the_word_list_catches_what_users_saw():
     ]
     options = '<vf-field-select optgroups="[{&quot;label&quot;: &quot;Past 7 days&quot;}]">'
     assert english_on(options) == ["Past 7 days"]
+    assert unnamed_title("<title>sipflow</title>") == ["<title>sipflow</title>"]
+    assert unnamed_title("<title>Inkorg – sipflow</title>") == []
     swedish = (
         "<td>Klar</td> <a>Processkarta</a> Status: Pågår. Nej, planen följs upp. "
         '<img alt="Processkarta"> Start 2026-12-01 Föräldrabalken 6 kap 13 a §'
