@@ -566,7 +566,8 @@ class SipSeeder:
                 (
                     "person started_by started_unit started_at origin social_needs "
                     "health_needs coordination_reason informed_about_sip lead_unit "
-                    "coordinator next_follow_up phase halted_reason close_reason closed_at"
+                    "coordinator next_follow_up phase halted_reason close_reason closed_at "
+                    "consent_ends_on"
                 ),
             )
         )
@@ -807,6 +808,7 @@ class SipSeeder:
             halted,
             close_reason,
             closed_at,
+            consent_until if consent_from <= today <= consent_until else None,
         )
         self.consents.add(
             person,

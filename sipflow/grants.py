@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.models import AccessGrant
@@ -159,9 +159,27 @@ def grants_sync_sip(*, plan: SipPlan, at: dt.datetime | None = None) -> None:
     plan = (
         SipPlan.objects.select_for_update(of=("self",))
         .select_related("person", "started_unit", "lead_unit", "coordinator")
+        .annotate(consent_ends_now=consent_ends(on=timezone.localdate(at)))
         .get(pk=plan.pk)
     )
     grants_replace(case_kind=CASE_KIND, case_id=plan.pk, rows=sip_grants(plan=plan, at=at))
+    if plan.consent_ends_on != plan.consent_ends_now:
+        SipPlan.objects.filter(pk=plan.pk).update(consent_ends_on=plan.consent_ends_now)
+        plan.consent_ends_on = plan.consent_ends_now
+
+
+def consent_ends(*, on: dt.date) -> Subquery:
+    """For a SIP (a subquery on its person): the last day of the earliest of the person's
+    consents to SIP in force on ``on`` (active, begun, not ended), or NULL.
+    ``SipPlan.consent_ends_on`` holds it as of the day the grants were last derived."""
+    in_force = Consent.objects.filter(
+        subject=OuterRef("person"),
+        purpose=Purpose.SIP,
+        status=Consent.Status.ACTIVE,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    )
+    return Subquery(in_force.order_by("valid_until").values("valid_until")[:1])
 
 
 def grants_sync_person(
@@ -180,10 +198,11 @@ def grants_sync_person(
 
 
 def sip_grants_resync_due(*, at: dt.datetime | None = None) -> int:
-    """For the tick: re-derive the grants of every SIP with a grant that has ended, and of
-    the SIPs of persons with a SIP consent registered ahead of its start that starts today or
-    started yesterday. Each SIP in its own transaction. Returns how
-    many SIPs were re-derived."""
+    """For the tick: re-derive the grants of every SIP with a grant that has ended, of the
+    SIPs of persons with a SIP consent registered ahead of its start that starts today or
+    started yesterday, and of the open SIPs whose earliest consent has run out
+    (``consent_ends_on`` past). Each SIP in its own transaction. Returns how many SIPs were
+    re-derived."""
     at = at or timezone.now()
     today = timezone.localdate(at)
     ended = AccessGrant.objects.filter(case_kind=CASE_KIND, valid_until__lt=today).values("case_id")
@@ -194,7 +213,9 @@ def sip_grants_resync_due(*, at: dt.datetime | None = None) -> int:
         valid_from__lte=today,
         documented_at__date__lt=F("valid_from"),
     ).values("subject_id")
-    due = SipPlan.objects.filter(Q(pk__in=ended) | Q(person__in=starting))
+    # A consent run out yesterday or before: the SIP's earliest consent is now another.
+    run_out = Q(consent_ends_on__lt=today) & ~Q(phase__in=SipPlan.ENDED)
+    due = SipPlan.objects.filter(Q(pk__in=ended) | Q(person__in=starting) | run_out)
     count = 0
     for plan in due.order_by("pk"):
         grants_sync_sip(plan=plan, at=at)

@@ -122,6 +122,12 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     )
     close_note = models.TextField(_("kommentar till avslut"), blank=True)
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    #: The last day of the earliest of the person's consents to SIP in force (samtycke,
+    #: consent.Consent), as of the day the SIP's grants were last derived: written by
+    #: ``grants_sync_sip`` in the transaction of every consent registered, withdrawn or run
+    #: out, and by the tick on the day one starts or ends. What the chef's list of consents
+    #: running out reads, in due order, from its index.
+    consent_ends_on = models.DateField(_("samtycket upphör"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("SIP")
@@ -145,6 +151,12 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
                 condition=Q(next_follow_up__isnull=True, phase__in=["meeting_held", "follow_up"]),
             ),
             models.Index(fields=["started_unit"], name="sip_halted", condition=Q(phase="halted")),
+            # The chef's SIP consents running out: one unit's open SIPs by the consent's end.
+            models.Index(
+                fields=["lead_unit", "consent_ends_on"],
+                name="sip_open_consent_ends",
+                condition=Q(consent_ends_on__isnull=False) & ~Q(phase__in=["closed", "halted"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    DateField,
     DateTimeField,
     Exists,
     F,
@@ -25,7 +24,6 @@ from django.shortcuts import get_object_or_404
 
 from cases.registry import CarriedInsats, LinkedCase, case_links
 from cases.selectors import case_visible
-from consent.models import Consent, Purpose
 from directory.durations import DurationCode
 from directory.models import Membership, Person, Unit, User
 from directory.selectors import (
@@ -280,23 +278,14 @@ def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan
 def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """Open SIPs led by these units whose person's consent to SIP runs out within the
     reminder's days (directory.durations ``CONSENT_EXPIRY_REMINDER``): due on the last day
-    of the earliest such consent still in force."""
+    of the earliest such consent still in force, which the SIP holds
+    (``SipPlan.consent_ends_on``, the index ``sip_open_consent_ends``)."""
     days = duration_for(code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, on=today)
-    in_force = Consent.objects.filter(
-        purpose=Purpose.SIP, status=Consent.Status.ACTIVE, valid_from__lte=today
-    )
-    ending = (
-        in_force.filter(subject=OuterRef("person"), valid_until__gte=today)
-        .order_by("valid_until")
-        .values("valid_until")
-    )
-    # The earliest such consent ends by the horizon exactly where one does: the SIPs of
-    # the persons with one (the index ``consent_sip_active_until``), then their date.
     horizon = today + dt.timedelta(days=days)
     return (
         _open_led(user=user, units=units)
-        .filter(person__in=in_force.filter(valid_until__range=(today, horizon)).values("subject"))
-        .annotate(overview_due=Subquery(ending[:1], output_field=DateField()))
+        .filter(consent_ends_on__range=(today, horizon))
+        .annotate(overview_due=F("consent_ends_on"))
     )
 
 

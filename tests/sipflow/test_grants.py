@@ -22,7 +22,7 @@ from consent.services import consent_register, consent_sweep, consent_withdraw
 from directory.models import Membership
 from sipflow import services
 from sipflow.access import plan_access, plans_visible_to
-from sipflow.grants import CASE_KIND, sip_grants_resync_due
+from sipflow.grants import CASE_KIND, consent_ends, sip_grants_resync_due
 from sipflow.models import Invitation, SipPlan
 from tests.factories import MembershipFactory
 
@@ -237,7 +237,8 @@ def test_the_grants_and_the_policy_agree(
     The grants end on the earliest end of the consents in force, so after a consent runs
     out an access that another consent still carries waits for the tick's re-derivation
     (``sip_grants_resync_due``): after each step the grants show no more than the policy
-    allows, and after the tick has run at that date exactly as much."""
+    allows, and after the tick has run at that date exactly as much, and every open SIP
+    holds the end of its earliest consent in force (``SipPlan.consent_ends_on``)."""
     with rolled_back():
         unit = {name: getattr(world, name) for name in UNITS}
         person = {"mother": world.mother, "father": world.father}
@@ -282,6 +283,9 @@ def test_the_grants_and_the_policy_agree(
                     assert seen == allowed, (user.username, steps)
                 else:
                     assert seen <= allowed, (user.username, steps)
+            if exact:  # the consent's end the chef's list reads, as the consents say now
+                stored = SipPlan.objects.annotate(now=consent_ends(on=timezone.localdate(clock)))
+                assert all(p.consent_ends_on == p.now for p in stored if p.is_open), steps
 
         check(exact=True)
         for step in steps:
@@ -344,3 +348,31 @@ def test_the_grants_and_the_policy_agree(
             check(exact=False)
             sip_grants_resync_due(at=clock)
             check(exact=True)
+
+
+def test_the_sip_holds_the_end_of_its_earliest_consent_in_force(
+    world, django_capture_on_commit_callbacks
+):
+    """``SipPlan.consent_ends_on``, which the chef's list of consents running out reads:
+    written with the grants when a consent is registered, by the reconsideration after a
+    withdrawal, and by the tick the day after the earliest has run out, when the next one's
+    end takes its place."""
+    today = timezone.localdate()
+    world.consent_all()  # a year
+    plan = world.start()
+    year = Consent.objects.filter(subject=world.child).order_by("valid_until").first()
+    assert SipPlan.objects.get(pk=plan.pk).consent_ends_on == year.valid_until
+    short = world.guardians_consent(units=[world.primary], valid_until=today + dt.timedelta(days=3))
+    assert SipPlan.objects.get(pk=plan.pk).consent_ends_on == short[0].valid_until
+    later = timezone.now() + dt.timedelta(days=4)
+    assert sip_grants_resync_due(at=later) == 1
+    assert SipPlan.objects.get(pk=plan.pk).consent_ends_on == year.valid_until
+    for consent in Consent.objects.filter(subject=world.child, status=Consent.Status.ACTIVE):
+        with django_capture_on_commit_callbacks(execute=True):
+            consent_withdraw(
+                consent=consent,
+                withdrawn_by=consent.given_by,
+                form=Consent.Form.WRITTEN,
+                documented_by=world.sara,
+            )
+    assert SipPlan.objects.get(pk=plan.pk).consent_ends_on is None
