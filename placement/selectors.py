@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases.selectors import case_visible, grants_in_force, visible_case_ids
 from consent.policy import Decision
 from directory.durations import DurationCode, add_calendar, add_months
+from directory.identity_numbers import age_on
 from directory.models import Membership, Person, Unit, User
 from directory.rules import AGE_OF_MAJORITY
 from directory.selectors import (
@@ -210,7 +211,29 @@ def visit_clock(
     talk (enskilt samtal) at least every six months after the last one, or after the start."""
     if placement.start_date is None or placement.phase not in LIVING_THERE:
         return VisitClock(next_visit=None, private_talk=None)
-    organisation, start = _organisation_id(placement), placement.start_date
+    return _visit_clock(
+        organisation=_organisation_id(placement),
+        start=placement.start_date,
+        born=placement.person.date_of_birth,
+        on=on,
+        rules=rules,
+        last_visit=last_visit,
+        last_private_talk=last_private_talk,
+    )
+
+
+def _visit_clock(
+    *,
+    organisation: int,
+    start: dt.date,
+    born: dt.date,
+    on: dt.date,
+    rules: OrganisationRules,
+    last_visit: dt.date | None,
+    last_private_talk: dt.date | None,
+) -> VisitClock:
+    """``visit_clock`` of a placement living at its HVB, from the values it reads: its
+    placing organisation, its start, the person's date of birth."""
     base = last_visit or start
     next_visit = rules.end(
         code=DurationCode.PLACEMENT_FOLLOW_UP_VISIT, organisation=organisation, start=base
@@ -235,7 +258,7 @@ def visit_clock(
         if monthly <= first_year_ends:
             next_visit = min(next_visit, monthly)
     private_talk = None
-    if placement.person.age_on(on) < AGE_OF_MAJORITY and rules.switched_on(
+    if age_on(born, on) < AGE_OF_MAJORITY and rules.switched_on(
         code=SwitchCode.PRIVATE_TALK, organisation=organisation, on=on
     ):
         private_talk = _after(
@@ -727,31 +750,51 @@ class VisitDueRow:
 def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
-    of the placements the user may see: one query, and the organisations' rules in two."""
+    of the placements the user may see. The clock runs on the few values it reads of every
+    such placement (a kommun has thousands), one query; only the late ones are read as
+    placements, in a second; the organisations' rules in two."""
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
-    placements = list(
-        _led(user=user, units=units)
-        .filter(phase__in=LIVING_THERE)
+    living = (
+        Placement.objects.filter(placing_unit__in=units, phase__in=LIVING_THERE)
+        .filter(_placement_visible(user))
+        .exclude(start_date=None)
         .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
             last_visit_on=Subquery(visits.values("visited_on")[:1]),
             last_private_talk_on=Subquery(
                 visits.filter(private_talk=True).values("visited_on")[:1]
             ),
         )
+        .values_list(
+            "pk",
+            "placing_unit__organisation_id",
+            "start_date",
+            "person__date_of_birth",
+            "last_visit_on",
+            "last_private_talk_on",
+        )
     )
-    rules = placement_rules(placements=placements)
-    rows = []
-    for placement in placements:
-        clock = visit_clock(
-            placement=placement,
+    living = list(living)
+    rules = organisation_rules(
+        organisations={organisation for _pk, organisation, *_rest in living},
+        durations=VISIT_DURATIONS,
+        switches=VISIT_SWITCHES,
+    )
+    late: dict[int, list[dt.date | None]] = {}
+    for pk, organisation, start, born, last_visit, last_private_talk in living:
+        clock = _visit_clock(
+            organisation=organisation,
+            start=start,
+            born=born,
             on=today,
             rules=rules,
-            last_visit=placement.last_visit_on,
-            last_private_talk=placement.last_private_talk_on,
+            last_visit=last_visit,
+            last_private_talk=last_private_talk,
         )
-        late = [day if day and day < today else None for day in clock]
-        if any(late):
-            rows.append(VisitDueRow(placement, *late))
+        days = [day if day and day < today else None for day in clock]
+        if any(days):
+            late[pk] = days
+    placements = _led(user=user, units=units).filter(pk__in=list(late)) if late else []
+    rows = [VisitDueRow(placement, *late[placement.pk]) for placement in placements]
     return sorted(rows, key=lambda row: (row.overdue_since, row.placement.pk))
 
 
