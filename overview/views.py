@@ -33,8 +33,10 @@ def _managed(user) -> list:
 class OverviewView(TemplateView):
     """The start page: who you are, the work waiting for your units (each process's
     waiting lists), and for a chef what is late in the units they lead and the units under
-    them: every list's count on top, its most overdue rows below, and the workload per
-    handläggare, of the cases the user may see now."""
+    them: every list's count on top and its most overdue rows below, of the cases the user
+    may see now. The workload per handläggare is a page of its own (``WorkloadView``), linked
+    from here: it counts every open case of the units, which at national scale cost the start
+    page more than all its lists together."""
 
     template_name = "overview/index.html"
 
@@ -43,11 +45,9 @@ class OverviewView(TemplateView):
         managed = _managed(user)
         with case_units_read_once():  # the user's case units, read once for every list
             waiting = [Section(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
-        late, workload = [], []
+        late = []
         if managed:
-            reader = OverviewReader(user=user, units=managed, today=today)
-            late = reader.summary()
-            workload = reader.workload()
+            late = OverviewReader(user=user, units=managed, today=today).summary()
         # The lists name their people: the access log records each one.
         self.request.case_persons = [
             person for section in waiting for person in section.spec.persons(section.rows)
@@ -61,7 +61,6 @@ class OverviewView(TemplateView):
             waiting=waiting,
             late=late,
             late_total=sum(page.count for page in late),
-            workload=workload,
             rows={
                 **{section.spec.code: section.rows for section in waiting},
                 **{page.spec.code: [row.row for row in page.rows] for page in late},

@@ -525,6 +525,10 @@ def test_the_workload_counts_open_cases_and_overdue_items_per_handlaggare(seven_
     client.force_login(chef)
     page = client.get(reverse("overview:workload")).content.decode()
     assert "Arbetsbelastning per handläggare" in page
+    # A page of its own, linked from the start page, which does not count every open case.
+    start = client.get(reverse("overview:index")).content.decode()
+    assert reverse("overview:workload") in start
+    assert "Arbetsbelastning per handläggare" not in start
 
 
 def test_the_start_page_counts_every_list_and_says_when_nothing_is_late(world, client):
