@@ -234,7 +234,7 @@ def test_a_halted_sip_reads_as_stopped_since_its_day_never_as_late(world, client
         assert "flest dagar försenat" not in page, url
 
 
-def test_a_consent_running_out_within_the_reminder_days_is_listed(world):
+def test_a_consent_running_out_within_the_reminder_days_is_listed(world, client):
     chef = chef_of(world.social)
     plan = summoned(world)
     until = Consent.objects.filter(subject=world.child).order_by("valid_until").first()
@@ -245,6 +245,11 @@ def test_a_consent_running_out_within_the_reminder_days_is_listed(world):
     page = reader(chef, on_time).page(overview_list("sip_consents_expiring"))
     assert [item.row for item in page.rows] == [plan]
     assert (page.rows[0].due, page.rows[0].days_left) == (until.valid_until, days)
+    # Nothing on it is late yet: the page says what comes first, not what is most overdue.
+    client.force_login(chef)
+    listed = client.get(reverse("overview:list", kwargs={"code": "sip_consents_expiring"}))
+    assert "det som infaller först överst" in listed.content.decode()
+    assert "flest dagar försenat" not in listed.content.decode()
     # Past its end the consent no longer holds: the SIP is not listed as "running out".
     after = until.valid_until + dt.timedelta(days=1)
     assert rows(chef, "sip_consents_expiring", today=after) == []
