@@ -128,10 +128,13 @@ VISIT_SWITCHES = (SwitchCode.CONTACT_MONTHLY_FIRST_YEAR, SwitchCode.PRIVATE_TALK
 def placement_rules(*, placements: Iterable[Placement]) -> OrganisationRules:
     """The placing organisations' own visit interval and their choice of the proposals the
     clocks read, for any number of placements in at most two queries."""
+    return _visit_rules({_organisation_id(placement) for placement in placements})
+
+
+def _visit_rules(organisations: Iterable[int]) -> OrganisationRules:
+    """``placement_rules`` of these placing organisations (their ids)."""
     return organisation_rules(
-        organisations={_organisation_id(placement) for placement in placements},
-        durations=VISIT_DURATIONS,
-        switches=VISIT_SWITCHES,
+        organisations=organisations, durations=VISIT_DURATIONS, switches=VISIT_SWITCHES
     )
 
 
@@ -754,9 +757,9 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     such placement (a kommun has thousands), one query; only the late ones are read as
     placements, in a second; the organisations' rules in two."""
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
-    living = (
-        Placement.objects.filter(placing_unit__in=units, phase__in=LIVING_THERE)
-        .filter(_placement_visible(user))
+    living = list(
+        _led(user=user, units=units)  # its joins left out by ``values_list``
+        .filter(phase__in=LIVING_THERE)
         .exclude(start_date=None)
         .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
             last_visit_on=Subquery(visits.values("visited_on")[:1]),
@@ -773,12 +776,7 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
             "last_private_talk_on",
         )
     )
-    living = list(living)
-    rules = organisation_rules(
-        organisations={organisation for _pk, organisation, *_rest in living},
-        durations=VISIT_DURATIONS,
-        switches=VISIT_SWITCHES,
-    )
+    rules = _visit_rules({organisation for _pk, organisation, *_rest in living})
     late: dict[int, list[dt.date | None]] = {}
     for pk, organisation, start, born, last_visit, last_private_talk in living:
         clock = _visit_clock(
