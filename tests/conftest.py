@@ -36,6 +36,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
 RUN_DATA_TABLES = ("directory_organisation", "directory_user")
 
 
+def server_connection(settings_dict: dict) -> dict:
+    """psycopg's connection arguments for the server of ``settings_dict``, in autocommit (a
+    database is named at each connect)."""
+    return {
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+        "user": settings_dict["USER"] or None,
+        "password": settings_dict["PASSWORD"] or None,
+        "autocommit": True,
+    }
+
+
 def drop_test_database_left_with_data(settings_dict: dict) -> bool:
     """Drop the test database of ``settings_dict`` if it exists and holds rows in
     ``RUN_DATA_TABLES``; True if it did."""
@@ -43,13 +55,7 @@ def drop_test_database_left_with_data(settings_dict: dict) -> bool:
     from psycopg import sql
 
     name = settings_dict["TEST"].get("NAME") or f"test_{settings_dict['NAME']}"
-    connect = {
-        "host": settings_dict["HOST"] or None,
-        "port": settings_dict["PORT"] or None,
-        "user": settings_dict["USER"] or None,
-        "password": settings_dict["PASSWORD"] or None,
-        "autocommit": True,
-    }
+    connect = server_connection(settings_dict)
     try:
         with psycopg.connect(dbname=name, **connect) as conn:
             left = any(

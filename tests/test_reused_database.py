@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from psycopg import sql
 
-from tests.conftest import drop_test_database_left_with_data
+from tests.conftest import drop_test_database_left_with_data, server_connection
 
 
 @pytest.fixture
@@ -18,24 +18,23 @@ def scratch():
     base = settings.DATABASES["default"]
     name = f"test_sipflow_scratch_{uuid.uuid4().hex[:8]}"
     settings_dict = {**base, "NAME": "scratch", "TEST": {"NAME": name}}
-    connect = {"host": base["HOST"] or None, "port": base["PORT"] or None}
-    connect["user"] = base["USER"] or None
-    with psycopg.connect(dbname="postgres", autocommit=True, **connect) as conn:
+    connect = server_connection(base)
+    with psycopg.connect(dbname="postgres", **connect) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(dbname=name, autocommit=True, **connect) as conn:
+    with psycopg.connect(dbname=name, **connect) as conn:
         conn.execute("CREATE TABLE directory_organisation (id integer)")
 
     def rows(statement: str) -> None:
-        with psycopg.connect(dbname=name, autocommit=True, **connect) as conn:
+        with psycopg.connect(dbname=name, **connect) as conn:
             conn.execute(statement)
 
     def exists() -> bool:
-        with psycopg.connect(dbname="postgres", autocommit=True, **connect) as conn:
+        with psycopg.connect(dbname="postgres", **connect) as conn:
             query = "SELECT EXISTS (SELECT FROM pg_database WHERE datname = %s)"
             return conn.execute(query, [name]).fetchone()[0]
 
     yield settings_dict, rows, exists
-    with psycopg.connect(dbname="postgres", autocommit=True, **connect) as conn:
+    with psycopg.connect(dbname="postgres", **connect) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
