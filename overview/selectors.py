@@ -264,7 +264,15 @@ class OverviewReader:
                 rows = rows.filter(
                     Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
                 )
-            found = list(rows.order_by("overview_due", "pk")[: limit + 1])
+            # The page's keys first, then its rows with what they show (the person, the
+            # units): joined for the page's few rows only, never for every row of the list
+            # (one statement either way).
+            keys = rows.order_by("overview_due", "pk").values("pk")[: limit + 1]
+            found = list(
+                self._filtered_query(spec, filters)
+                .filter(pk__in=keys)
+                .order_by("overview_due", "pk")
+            )
         else:
             every = self._filtered_rows(spec, filters)
             count = min(len(every), COUNT_CAP + 1)
