@@ -66,6 +66,7 @@ v1_patterns = [
         for step, view in deviations.STEP_VIEWS.items()
     ],
     api_path("overview/", overview.OverviewView, "overview"),
+    api_path("overview/<str:code>/", overview.OverviewListView, "overview-list"),
     api_path("statistics/", overview.StatisticsView, "statistics"),
 ]
 

@@ -11,6 +11,7 @@ from dataclasses import fields, is_dataclass
 from html import unescape
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -20,8 +21,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.response import Response
 
-from cases.registry import overview_rows, waiting_rows
+from cases.registry import overview_list, waiting_rows
 from directory.selectors import user_managed_units
+from overview.forms import ListFilterForm
+from overview.selectors import COUNT_CAP, PAGE_SIZE, ListPage, OverviewReader, list_filterable
 from overview.statistics.periods import default_period, period_parse
 from overview.statistics.selectors import statistics_report, statistics_units
 
@@ -48,13 +51,30 @@ class OverviewListSerializer(serializers.Serializer):
     rows = OverviewRowSerializer(many=True)
 
 
+class OverviewLateListSerializer(OverviewListSerializer):
+    count = serializers.IntegerField(
+        help_text=_("Antal rader, räknade upp till %(cap)d + 1: fler än %(cap)d ger %(more)d.")
+        % {"cap": COUNT_CAP, "more": COUNT_CAP + 1}
+    )
+    more = serializers.BooleanField(help_text=_("Fler rader än %(cap)d.") % {"cap": COUNT_CAP})
+    next = serializers.CharField(
+        allow_null=True,
+        help_text=_("Nästa sida börjar efter den här markören (after); null på sista sidan."),
+    )
+    url = serializers.CharField(help_text=_("Listans egen adress, med filter och sidor."))
+
+
 class OverviewSerializer(serializers.Serializer):
     managed_units = serializers.ListField(
         child=serializers.IntegerField(), help_text=_("Enheterna du är chef för.")
     )
     waiting = OverviewListSerializer(many=True, help_text=_("Det som väntar på dina enheter."))
-    late = OverviewListSerializer(
-        many=True, help_text=_("För chefer: det som är sent i enheterna du leder.")
+    late = OverviewLateListSerializer(
+        many=True,
+        help_text=_(
+            "För chefer: det som är sent i enheterna du leder, varje lista med sitt antal och "
+            "sina första rader (flest dagar försenat först), som på startsidan."
+        ),
     )
 
 
@@ -93,6 +113,20 @@ def _section(spec, rows) -> dict:
     }
 
 
+def _late_section(page: ListPage) -> dict:
+    """A chef's list as one page of it: its count (capped), its rows and the next page's
+    cursor."""
+    from django.urls import reverse
+
+    return {
+        **_section(page.spec, [row.row for row in page.rows]),
+        "count": page.count,
+        "more": page.more,
+        "next": str(page.next_cursor) if page.next_cursor else None,
+        "url": reverse("api:v1:overview-list", kwargs={"code": page.spec.code}),
+    }
+
+
 class OverviewView(ApiView):
     @extend_schema(
         tags=[TAG],
@@ -108,23 +142,102 @@ class OverviewView(ApiView):
         user, today = request.user, timezone.localdate()
         managed = list(user_managed_units(user=user))
         waiting = [(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
-        late = (
-            [
-                (spec, list(spec.rows(user=user, units=managed, today=today)))
-                for spec in overview_rows()
-            ]
-            if managed
-            else []
-        )
+        # Each list's count and first rows, as the start page shows them: never every row
+        # (the largest kommun's lists hold thousands at national scale).
+        late = OverviewReader(user=user, units=managed, today=today).summary() if managed else []
         logged_persons(
-            request, [person for spec, rows in waiting + late for person in spec.persons(rows)]
+            request,
+            [person for spec, rows in waiting for person in spec.persons(rows)]
+            + [person for page in late for person in page.persons],
         )
         body = {
             "managed_units": [unit.pk for unit in managed],
             "waiting": [_section(spec, rows) for spec, rows in waiting],
-            "late": [_section(spec, rows) for spec, rows in late],
+            "late": [_late_section(page) for page in late],
         }
         return Response(OverviewSerializer(body).data)
+
+
+class OverviewListFilterSerializer(serializers.Serializer):
+    after = serializers.CharField(max_length=40, required=False)
+    unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    handler = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    age = serializers.CharField(max_length=10, required=False)
+    basis = serializers.CharField(max_length=20, required=False)
+
+
+#: The list page's form fields (overview.forms.ListFilterForm) by the API's parameter names.
+FILTER_FIELDS = {
+    "after": "efter",
+    "unit": "enhet",
+    "handler": "handlaggare",
+    "age": "alder",
+    "basis": "lagrum",
+}
+
+
+class OverviewListView(ApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="overview_list_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "after", str, description=_("Markören next från föregående sida; första sidan utan")
+            ),
+            OpenApiParameter("unit", int, description=_("En av dina enheter")),
+            OpenApiParameter("handler", int, description=_("En handläggare i dina enheter")),
+            OpenApiParameter("age", str, description=_("Åldersgrupp: 0-12, 13-17, 18-20 …")),
+            OpenApiParameter("basis", str, description=_("Lagrum: SoL, LVU eller LVM")),
+        ],
+        responses={200: OverviewLateListSerializer},
+        description=_(
+            "För chefer: en av översiktens listor (koden från översikten), %(size)d rader i "
+            "taget, flest dagar försenat först, med samma filter som listans sida. Bara ärenden "
+            "du får se nu; åtkomstloggen får varje person som visas."
+        )
+        % {"size": PAGE_SIZE},
+    )
+    def get(self, request, code: str):
+        spec = overview_list(code)
+        if spec is None:
+            raise Http404
+        units = list(
+            user_managed_units(user=request.user).select_related("organisation").order_by("name")
+        )
+        if not units:
+            raise PermissionDenied(_("Översiktens listor är för chefer."))
+        given = OverviewListFilterSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        wanted = dict(given.validated_data)
+        reader = OverviewReader(user=request.user, units=units, today=timezone.localdate())
+        filterable = list_filterable(spec)
+        form = ListFilterForm(
+            {FILTER_FIELDS[name]: str(value) for name, value in wanted.items()},
+            units=units,
+            handlers=list(reader.handlers()) if filterable.handler else [],
+            filterable=filterable,
+        )
+        errors: dict[str, list[str]] = {}
+        if filterable.unit and "enhet" not in form.fields and "unit" in wanted:
+            # A chef of one unit: the page offers no choice, the API takes that unit.
+            chosen = wanted.pop("unit")
+            if chosen != units[0].pk:
+                errors["unit"] = [_("Välj en av enheterna du är chef för.")]
+        for name in wanted:
+            if FILTER_FIELDS[name] not in form.fields:
+                errors[name] = [_("Listan kan inte filtreras på det här.")]
+        if not errors and not form.is_valid():
+            errors = {
+                name: list(form.errors[field])
+                for name, field in FILTER_FIELDS.items()
+                if field in form.errors
+            }
+        if errors:
+            raise BadRequest(errors)
+        filters, after = form.chosen()
+        page = reader.page(spec, filters=filters, after=after)
+        logged_persons(request, list(page.persons))
+        return Response(OverviewLateListSerializer(_late_section(page)).data)
 
 
 # --- Statistik (ISU) -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from api.models import ApiToken
 from api.services import api_token_issue
 from tests.factories import MembershipFactory
+from tests.overview.test_overview_lists import seven_overdue  # noqa: F401
 from tests.sipflow_world import world  # noqa: F401
 
 ADMIN_USERNAME = "api-admin"

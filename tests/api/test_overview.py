@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AccessLogEntry
 from cases import registry
 from directory.models import Membership
+from overview import selectors as overview_selectors
 from sipflow.models import Invitation
 from tests.api.helpers import problem, summoned, url
 from tests.factories import MembershipFactory
@@ -118,3 +119,57 @@ def test_statistics_for_chefs_only_with_the_pages_suppression(world, api_as):
     problem(chef.get(url("statistics"), {"period": "2026-13"}), 400, "validation_error")
     problem(chef.get(url("statistics"), {"period": "nonsense"}), 400, "validation_error")
     problem(chef.get(url("statistics"), {"unit": world.bup.pk}), 400, "validation_error")
+
+
+# --- The chef's lists, a page at a time -------------------------------------------------------
+
+
+def test_each_late_list_gives_its_count_first_rows_and_the_next_page(
+    seven_overdue, api_as, monkeypatch
+):
+    chef, _second, _olle, plans = seven_overdue
+    client = api_as(chef)
+    body = client.get(url("overview")).json()
+    section = next(s for s in body["late"] if s["code"] == "overdue_follow_ups")
+    ids = [plan.pk for plan in plans]
+    # As the start page: the count and the five most overdue, never every row.
+    assert (section["count"], section["more"]) == (7, False)
+    assert [row["object_id"] for row in section["rows"]] == ids[:5]
+    assert section["url"] == url("overview-list", code="overdue_follow_ups")
+    following = client.get(section["url"], {"after": section["next"]}).json()
+    assert [row["object_id"] for row in following["rows"]] == ids[5:]
+    assert following["next"] is None and following["count"] == 7
+    logged = AccessLogEntry.objects.filter(path=section["url"], user=chef)
+    assert set(logged.values_list("person", flat=True)) == {plan.person_id for plan in plans[5:]}
+    # A list page holds PAGE_SIZE rows and says where the next starts.
+    monkeypatch.setattr(overview_selectors, "PAGE_SIZE", 3)
+    first = client.get(section["url"]).json()
+    assert [row["object_id"] for row in first["rows"]] == ids[:3]
+    second = client.get(section["url"], {"after": first["next"]}).json()
+    assert [row["object_id"] for row in second["rows"]] == ids[3:6]
+    # The count stops at the cap, as on the pages.
+    monkeypatch.setattr(overview_selectors, "COUNT_CAP", 5)
+    capped = client.get(section["url"]).json()
+    assert (capped["count"], capped["more"]) == (6, True)
+
+
+def test_a_list_filters_as_its_page_and_refuses_what_it_cannot(seven_overdue, api_as, world):
+    chef, second, olle, plans = seven_overdue
+    client = api_as(chef)
+    path = url("overview-list", code="overdue_follow_ups")
+    mine = client.get(path, {"handler": olle.pk}).json()
+    assert [row["object_id"] for row in mine["rows"]] == [plans[5].pk, plans[6].pk]
+    assert client.get(path, {"unit": second.pk}).json()["rows"] == mine["rows"]
+    assert client.get(path, {"age": "0-12"}).json()["rows"] == []
+    for wrong, field in (
+        ({"after": "igår"}, "after"),
+        ({"handler": 999999}, "handler"),
+        ({"unit": world.bup.pk}, "unit"),
+        ({"age": "100-"}, "age"),
+        ({"basis": "LVM"}, "basis"),  # a SIP list has no legal basis
+        ({"unit": "en"}, "unit"),
+    ):
+        body = problem(client.get(path, wrong), 400, "validation_error")
+        assert field in body["fields"], (wrong, body)
+    problem(client.get(url("overview-list", code="finns-inte")), 404, "not_found")
+    problem(api_as(world.sara).get(path), 403, "permission_denied")
