@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -234,6 +234,10 @@ class OrganisationRules:
     switches: Mapping[tuple[int, str], Sequence[tuple[dt.date, bool]]]
     #: The codes read: asking for another is a mistake, not "off" or "the table's value".
     read: frozenset[str] = frozenset()
+    #: The answers of ``row`` and ``duration`` given so far, by their arguments: a list asks
+    #: the same few for each of its thousands of cases (the rows and choices above never
+    #: change; the settings a row reads do not change within one read).
+    _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _require_read(self, code: str, organisation) -> None:
         if _pk(organisation) is not None and code not in self.read:
@@ -254,6 +258,12 @@ class OrganisationRules:
         """The rule table's row for ``code`` in force for the organisation on ``on``: a
         proposal the organisation has switched on that replaces it, else its own row (a
         proposal's own row only where switched on)."""
+        key = ("row", code, _pk(organisation), on)
+        if key not in self._answers:
+            self._answers[key] = self._row(code=code, organisation=organisation, on=on)
+        return self._answers[key]
+
+    def _row(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> Duration:
 
         def switched(row: Duration) -> bool:
             return bool(row.switch) and self.switched_on(
@@ -270,6 +280,12 @@ class OrganisationRules:
 
     def duration(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> int:
         """The value in force (see ``duration_for``)."""
+        key = ("duration", code, _pk(organisation), on)
+        if key not in self._answers:
+            self._answers[key] = self._duration(code=code, organisation=organisation, on=on)
+        return self._answers[key]
+
+    def _duration(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> int:
         row = self.row(code=code, organisation=organisation, on=on)
         if row.overridable:
             self._require_read(row.code, organisation)

@@ -755,12 +755,16 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
     of the placements the user may see. The clock runs on the few values it reads of every
     such placement (a kommun has thousands), one query; only the late ones are read as
-    placements, in a second; the organisations' rules in two."""
+    placements, in a second, which alone asks the grants (of each row it reads: nothing of
+    a placement the user may not see leaves this function); the organisations' rules in
+    two."""
+    units = list(units)
+    organisation_of = {unit.pk: unit.organisation_id for unit in units}
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
     living = list(
-        _led(user=user, units=units)  # its joins left out by ``values_list``
-        .filter(phase__in=LIVING_THERE)
-        .exclude(start_date=None)
+        Placement.objects.filter(
+            placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
+        )
         .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
             last_visit_on=Subquery(visits.values("visited_on")[:1]),
             last_private_talk_on=Subquery(
@@ -769,18 +773,18 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
         )
         .values_list(
             "pk",
-            "placing_unit__organisation_id",
+            "placing_unit_id",
             "start_date",
             "person__date_of_birth",
             "last_visit_on",
             "last_private_talk_on",
         )
     )
-    rules = _visit_rules({organisation for _pk, organisation, *_rest in living})
+    rules = _visit_rules(set(organisation_of.values()))
     late: dict[int, list[dt.date | None]] = {}
-    for pk, organisation, start, born, last_visit, last_private_talk in living:
+    for pk, unit, start, born, last_visit, last_private_talk in living:
         clock = _visit_clock(
-            organisation=organisation,
+            organisation=organisation_of[unit],
             start=start,
             born=born,
             on=today,
@@ -791,7 +795,15 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
         days = [day if day and day < today else None for day in clock]
         if any(days):
             late[pk] = days
-    placements = _led(user=user, units=units).filter(pk__in=list(late)) if late else []
+    if not late:
+        return []
+    # Only what a row shows besides the placement: its person and HVB.
+    placements = (
+        _led(user=user, units=units)
+        .select_related(None)
+        .select_related("person", "hvb_unit")
+        .filter(pk__in=list(late))
+    )
     rows = [VisitDueRow(placement, *late[placement.pk]) for placement in placements]
     return sorted(rows, key=lambda row: (row.overdue_since, row.placement.pk))
 

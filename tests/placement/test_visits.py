@@ -15,11 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.errors import InvalidState, NotParty
+from cases.models import AccessGrant
 from directory.durations import DurationCode
 from directory.models import DurationOverride
 from directory.switches import SwitchCode
 from overview.digest import overdue_counts
 from placement import selectors
+from placement.grants import CASE_KIND
 from placement.models import FollowUpVisit
 from placement.rules import LegalBasis
 from tests.placement.kommuner import (
@@ -213,6 +215,22 @@ def test_overdue_visits_are_on_the_chefs_overview_of_their_own_units(pworld, two
     assert selectors.visits_overdue(user=here.chef, units=units, today=dt.date(2027, 8, 1)) == []
     page = client_for(here.chef).get(reverse("overview:index")).content.decode()
     assert "Uppföljningsbesök som är försenade" in page
+
+
+def test_an_overdue_visit_is_listed_only_while_the_chef_may_see_the_placement(pworld, two, clock):
+    """The clock runs on every placement of the units; only the grants decide what is shown."""
+    here, mine, _there, _theirs = two
+    late = dt.date(2027, 5, 1)
+    assert [
+        row.placement
+        for row in selectors.visits_overdue(user=here.chef, units=[here.unit], today=late)
+    ] == [mine]
+    AccessGrant.objects.filter(case_kind=CASE_KIND, case_id=mine.pk).delete()
+    assert selectors.visits_overdue(user=here.chef, units=[here.unit], today=late) == []
+    assert (
+        overdue_counts(user=here.chef, units=[here.unit], today=late)["placement_visits_overdue"]
+        == 0
+    )
 
 
 def test_the_overview_row_and_the_pages_show_the_visit_clock(pworld, two, clock):
