@@ -220,16 +220,18 @@ def placement_plugs_register() -> None:
             title=_("Uppföljningsbesök som är försenade"),
             empty=_("Inget uppföljningsbesök är försenat."),
             template="placement/overview/visit_overdue.html",
-            rows=selectors.visits_overdue,
+            rows=selectors.visits_overdue_rows,
+            load=selectors.visits_overdue_load,
             due_field="overdue_since",
-            key_field="placement__pk",
+            key_field="placement_id",
             due_label=_("Besöket skulle ha gjorts"),
-            **{
-                **_OF_PLACEMENT,
-                "case_url": lambda row: reverse(
-                    "placement:placement", kwargs={"pk": row.placement.pk}
-                ),
-            },
+            unit_field="placing_unit_id",
+            handler_field="caseworker_id",
+            person_field="person",
+            born_field="born",
+            basis_field="legal_basis",
+            basis_choices=LegalBasis.choices,
+            case_url=lambda row: reverse("placement:placement", kwargs={"pk": row.placement_id}),
             counted=lambda n: ngettext(
                 "%(count)d försenat uppföljningsbesök", "%(count)d försenade uppföljningsbesök", n
             ),

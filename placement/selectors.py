@@ -5,7 +5,7 @@ organisation, and the placements a user may see."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -732,32 +732,40 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
     return list(reviews_due_query(user=user, units=units, today=today).order_by("due_on", "pk"))
 
 
-@dataclass(frozen=True)
+@dataclass
 class VisitDueRow:
     """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
-    with the child (``private_talk_late``) is overdue."""
+    with the child (``private_talk_late``) is overdue: what the chef's list sorts and
+    filters by, and the placement itself once read (``visits_overdue_load``)."""
 
-    placement: Placement
+    placement_id: int
+    placing_unit_id: int
+    caseworker_id: int | None
+    legal_basis: str
+    born: dt.date
     visit_late: dt.date | None
     private_talk_late: dt.date | None
+    placement: Placement | None = None
 
     @property
-    def person(self) -> Person:
-        return self.placement.person
+    def person(self) -> Person | None:
+        return self.placement.person if self.placement is not None else None
 
     @property
     def overdue_since(self) -> dt.date:
         return min(day for day in (self.visit_late, self.private_talk_late) if day)
 
 
-def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
+def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
-    of the placements the user may see. The clock runs on the few values it reads of every
-    such placement (a kommun has thousands), one query; only the late ones are read as
-    placements, in a second, which alone asks the grants (of each row it reads: nothing of
-    a placement the user may not see leaves this function); the organisations' rules in
-    two."""
+    of the placements the user may see, the longest overdue first, without the placements
+    themselves (``visits_overdue_load`` reads those of the rows shown).
+
+    The clock runs on the few values it reads of every such placement (a kommun has
+    thousands), in one query that does not ask the grants; the late ones are then asked, of
+    each row, in a second (nothing of a placement the user may not see leaves this
+    function); the organisations' rules in two."""
     units = list(units)
     organisation_of = {unit.pk: unit.organisation_id for unit in units}
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
@@ -781,7 +789,7 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
         )
     )
     rules = _visit_rules(set(organisation_of.values()))
-    late: dict[int, list[dt.date | None]] = {}
+    late: dict[int, tuple[int, dt.date, list[dt.date | None]]] = {}
     for pk, unit, start, born, last_visit, last_private_talk in living:
         clock = _visit_clock(
             organisation=organisation_of[unit],
@@ -794,18 +802,38 @@ def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
         )
         days = [day if day and day < today else None for day in clock]
         if any(days):
-            late[pk] = days
+            late[pk] = (unit, born, days)
     if not late:
         return []
-    # Only what a row shows besides the placement: its person and HVB.
-    placements = (
+    visible = (
         _led(user=user, units=units)
-        .select_related(None)
-        .select_related("person", "hvb_unit")
         .filter(pk__in=list(late))
+        .values_list("pk", "caseworker_id", "legal_basis")
     )
-    rows = [VisitDueRow(placement, *late[placement.pk]) for placement in placements]
-    return sorted(rows, key=lambda row: (row.overdue_since, row.placement.pk))
+    rows = [
+        VisitDueRow(pk, late[pk][0], caseworker, basis, late[pk][1], *late[pk][2])
+        for pk, caseworker, basis in visible
+    ]
+    return sorted(rows, key=lambda row: (row.overdue_since, row.placement_id))
+
+
+def visits_overdue_load(rows: Sequence[VisitDueRow]) -> None:
+    """Read the placements of these rows, with what a row shows (the person, the HVB), in
+    one query: the rows of one page, not every late one of a large kommun."""
+    unread = [row.placement_id for row in rows if row.placement is None]
+    if not unread:
+        return
+    placements = Placement.objects.select_related("person", "hvb_unit").in_bulk(unread)
+    for row in rows:
+        if row.placement is None:
+            row.placement = placements[row.placement_id]
+
+
+def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
+    """``visits_overdue_rows`` with every row's placement read."""
+    rows = visits_overdue_rows(user=user, units=units, today=today)
+    visits_overdue_load(rows)
+    return rows
 
 
 def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:

@@ -84,6 +84,7 @@ LIST_URLS = {
     "api:v1:deviations",
     "api:v1:deviation-statistics",
     "api:v1:overview",
+    "api:v1:overview-list",
     "api:v1:statistics",
 }
 #: Case pages an allowed user must actually get (200).
@@ -179,6 +180,8 @@ def kwargs_for(name: str, kwarg_names: tuple[str, ...], case) -> dict | None:
         return {"object_id": obj.pk}
     if kwarg_names == ("person_pk",):
         return {"person_pk": case["person"].pk}
+    if kwarg_names == ("code",):  # one of the chef's lists: the kallelser unanswered
+        return {"code": "unanswered"}
     if kwarg_names == ("pk",) and name.startswith("deviations:"):
         return {"pk": case["deviation"].pk}
     if kwarg_names == ("pk",):
@@ -630,7 +633,7 @@ def matrix_failures(
             # A message an earlier page left ("No objects selected") shows once, on whichever
             # page comes next: drop it, so that pages compare as they are.
             client.cookies.pop("messages", None)
-            if name.startswith("api:") and kwargs:
+            if name.startswith("api:") and kwargs and name not in LIST_URLS:
                 failures += api_failures(checked, name, url, kwargs, allowed)
                 continue
             response = client.get(url, {"q": "Alva"} if name == "people:index" else None)
