@@ -11,6 +11,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from deviations import services
 from deviations.export import deviation_export, export_csv
@@ -47,7 +48,8 @@ def test_the_export_has_the_incident_systems_fields(world, chefs):
     assert data["title"] == HVB_TITLE
     assert data["reference"] == deviation.reference
     assert data["occurred_on"] == deviation.occurred_on.isoformat()
-    assert data["reported_on"] == deviation.reported_at.date().isoformat()
+    # The day in Sweden: an hour after midnight there it is still yesterday in UTC.
+    assert data["reported_on"] == timezone.localdate(deviation.reported_at).isoformat()
     assert [(o["organisation"], o["unit"], o["handler_role"]) for o in data["organisations"]] == [
         ("Region Dalarna", "BUP Falun", None),
         ("Ludvika kommun", "Barn och familj Ludvika", "Socialt ansvarig socionom (SAS)"),
