@@ -255,21 +255,18 @@ class OverviewReader:
         next page."""
         limit = limit or PAGE_SIZE
         if spec.query is not None:
-            rows = self._filtered_query(spec, filters)
-            count = _capped_count(rows) if counted else 0
+            listed = self._filtered_query(spec, filters)
+            count = _capped_count(listed) if counted else 0
+            following_rows = listed
             if after is not None:
-                rows = rows.filter(
+                following_rows = listed.filter(
                     Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
                 )
             # The page's keys first, then its rows with what they show (the person, the
             # units): joined for the page's few rows only, never for every row of the list
             # (one statement either way).
-            keys = rows.order_by("overview_due", "pk").values("pk")[: limit + 1]
-            found = list(
-                self._filtered_query(spec, filters)
-                .filter(pk__in=keys)
-                .order_by("overview_due", "pk")
-            )
+            keys = following_rows.order_by("overview_due", "pk").values("pk")[: limit + 1]
+            found = list(listed.filter(pk__in=keys).order_by("overview_due", "pk"))
         else:
             every = self._filtered_rows(spec, filters)
             count = min(len(every), COUNT_CAP + 1)
