@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Unit, User
 
-from .selectors import Cursor, Filterable, ListFilters
+from .selectors import Cursor, Filterable, ListFilters, OverviewReader, list_filterable
 from .statistics.categories import AGE_BANDS
 
 
@@ -47,6 +47,18 @@ class ListFilterForm(forms.Form):
             self.fields["lagrum"].choices = [("", everything), *filterable.basis]
         else:
             del self.fields["lagrum"]
+
+    @classmethod
+    def for_list(cls, data, *, reader: OverviewReader, spec) -> ListFilterForm:
+        """The form of the list ``spec`` as ``reader``'s chef sees it: her units, and the
+        handläggare of them where the list has one."""
+        filterable = list_filterable(spec)
+        return cls(
+            data,
+            units=reader.units,
+            handlers=list(reader.handlers()) if filterable.handler else [],
+            filterable=filterable,
+        )
 
     def clean_efter(self) -> Cursor | None:
         text = self.cleaned_data["efter"]

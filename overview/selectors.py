@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.registry import OverviewRows, open_cases, overview_rows
 from cases.selectors import case_units_read_once
 from directory.models import Unit, User
-from directory.selectors import STARTER_ROLES
+from directory.selectors import STARTER_ROLES, user_managed_units
 
 from .statistics.categories import AGE_BANDS, AgeBand
 
@@ -163,6 +163,13 @@ def _in_band(born: dt.date, band: AgeBand, today: dt.date) -> bool:
 def _capped_count(rows: QuerySet) -> int:
     """How many rows, up to ``COUNT_CAP + 1``: one statement that stops reading there."""
     return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
+def overview_units(*, user: User) -> list[Unit]:
+    """The units whose lists the user sees as their chef (directory.selectors
+    ``user_managed_units``), with their organisation, by name: the unit filter offers them
+    in this order."""
+    return list(user_managed_units(user=user).select_related("organisation").order_by("name"))
 
 
 class OverviewReader:

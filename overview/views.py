@@ -12,10 +12,10 @@ from django.views.generic import TemplateView
 
 from cases.registry import WaitingRows, overview_list, waiting_rows
 from cases.selectors import case_units_read_once
-from directory.selectors import user_managed_units, user_memberships
+from directory.selectors import user_memberships
 
 from .forms import ListFilterForm
-from .selectors import OverviewReader, list_filterable
+from .selectors import OverviewReader, overview_units
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,6 @@ class Section:
 
     spec: WaitingRows
     rows: list[Any]
-
-
-def _managed(user) -> list:
-    return list(user_managed_units(user=user).select_related("organisation").order_by("name"))
 
 
 class OverviewView(TemplateView):
@@ -42,7 +38,7 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
-        managed = _managed(user)
+        managed = overview_units(user=user)
         with case_units_read_once():  # the user's case units, read once for every list
             waiting = [Section(spec, list(spec.rows(user=user))) for spec in waiting_rows()]
         late = []
@@ -81,7 +77,7 @@ class OverviewListView(TemplateView):
         self.spec = overview_list(kwargs["code"])
         if self.spec is None:
             raise Http404
-        self.units = _managed(request.user)
+        self.units = overview_units(user=request.user)
         if not self.units:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -89,13 +85,7 @@ class OverviewListView(TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         reader = OverviewReader(user=self.request.user, units=self.units, today=today)
-        filterable = list_filterable(self.spec)
-        form = ListFilterForm(
-            self.request.GET or None,
-            units=self.units,
-            handlers=list(reader.handlers()) if filterable.handler else [],
-            filterable=filterable,
-        )
+        form = ListFilterForm.for_list(self.request.GET or None, reader=reader, spec=self.spec)
         filters, after = form.chosen()
         page = reader.page(self.spec, filters=filters, after=after)
         self.request.case_persons = list(page.persons)
@@ -118,7 +108,7 @@ class WorkloadView(TemplateView):
     template_name = "overview/workload.html"
 
     def get_context_data(self, **kwargs):
-        units = _managed(self.request.user)
+        units = overview_units(user=self.request.user)
         if not units:
             raise PermissionDenied
         reader = OverviewReader(user=self.request.user, units=units, today=timezone.localdate())

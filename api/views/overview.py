@@ -13,6 +13,7 @@ from html import unescape
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 from cases.registry import overview_list, waiting_rows
 from directory.selectors import user_managed_units
 from overview.forms import ListFilterForm
-from overview.selectors import COUNT_CAP, PAGE_SIZE, ListPage, OverviewReader, list_filterable
+from overview.selectors import COUNT_CAP, PAGE_SIZE, ListPage, OverviewReader, overview_units
 from overview.statistics.periods import default_period, period_parse
 from overview.statistics.selectors import statistics_report, statistics_units
 
@@ -116,8 +117,6 @@ def _section(spec, rows) -> dict:
 def _late_section(page: ListPage) -> dict:
     """A chef's list as one page of it: its count (capped), its rows and the next page's
     cursor."""
-    from django.urls import reverse
-
     return {
         **_section(page.spec, [row.row for row in page.rows]),
         "count": page.count,
@@ -201,24 +200,20 @@ class OverviewListView(ApiView):
         spec = overview_list(code)
         if spec is None:
             raise Http404
-        units = list(
-            user_managed_units(user=request.user).select_related("organisation").order_by("name")
-        )
+        units = overview_units(user=request.user)
         if not units:
             raise PermissionDenied(_("Översiktens listor är för chefer."))
         given = OverviewListFilterSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
         wanted = dict(given.validated_data)
         reader = OverviewReader(user=request.user, units=units, today=timezone.localdate())
-        filterable = list_filterable(spec)
-        form = ListFilterForm(
+        form = ListFilterForm.for_list(
             {FILTER_FIELDS[name]: str(value) for name, value in wanted.items()},
-            units=units,
-            handlers=list(reader.handlers()) if filterable.handler else [],
-            filterable=filterable,
+            reader=reader,
+            spec=spec,
         )
         errors: dict[str, list[str]] = {}
-        if filterable.unit and "enhet" not in form.fields and "unit" in wanted:
+        if spec.unit_field and "enhet" not in form.fields and "unit" in wanted:
             # A chef of one unit: the page offers no choice, the API takes that unit.
             chosen = wanted.pop("unit")
             if chosen != units[0].pk:
