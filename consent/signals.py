@@ -15,8 +15,9 @@ Its receivers must be quick and must not fail: a failure undoes the withdrawal.
 
 ``consent_registered`` is sent inside the registering transaction whenever something the
 policy may now rest on is recorded (a consent, a nämnd decision, a record that the
-vårdnadshavare are not called), with ``subject``, ``purpose`` and ``at``: processes
-re-derive who may see the subject's cases in the same commit.
+vårdnadshavare are not called), and for every purpose when the subject's vårdnadshavare
+change (directory.signals.guardians_changed), with ``subject``, ``purpose`` and ``at``:
+processes re-derive who may see the subject's cases in the same commit.
 """
 
 from django.dispatch import Signal

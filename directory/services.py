@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .models import Guardianship, Organisation, Person, Relative
 from .rules import AGE_OF_MAJORITY
+from .signals import guardians_changed
 
 
 @transaction.atomic
@@ -87,13 +88,16 @@ def guardianship_create(
     guardianship_validate(child=child, guardian=guardian, on=on)
     taken = set(Guardianship.objects.filter(child=child).values_list("slot", flat=True))
     slot = min({1, 2} - taken)
-    return Guardianship.objects.create(child=child, guardian=guardian, slot=slot)
+    created = Guardianship.objects.create(child=child, guardian=guardian, slot=slot)
+    guardians_changed.send(sender=Guardianship, child=child, at=timezone.now())
+    return created
 
 
 @transaction.atomic
 def guardianship_end(*, guardianship: Guardianship) -> None:
     """Remove a guardian (e.g. after a court decision on custody)."""
     Guardianship.objects.filter(pk=guardianship.pk).delete()
+    guardians_changed.send(sender=Guardianship, child=guardianship.child, at=timezone.now())
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from cases.models import AccessGrant
 from consent.models import Consent
 from consent.services import consent_withdraw
 from directory.access import persons_visible_to, unit_case_persons
+from directory.models import Guardianship
+from directory.services import guardianship_create, guardianship_end
 from placement import services
 from placement.grants import CASE_KIND
 from placement.models import Placement
@@ -80,3 +82,22 @@ def test_persons_and_the_units_review_include_placements(pworld):
     assert not persons_visible_to(user=pworld.vera).filter(pk=pworld.youth.pk).exists()
     assert Placement.objects.get(pk=placement.pk).phase == Placement.Phase.DECIDED
     assert placements_for_user(user=pworld.hugo, at=timezone.now()).get() == placement
+
+
+def test_a_second_guardian_registered_ends_the_hvbs_sol_grant(pworld):
+    """Under SoL both vårdnadshavare must consent. With one guardian her consent (and the
+    youth's) is enough; when a second is registered, the HVB's grant ends in the same commit,
+    and the placing unit still sees its placement."""
+    mother, father = pworld.guardians
+    guardianship_end(guardianship=Guardianship.objects.get(child=pworld.youth, guardian=father))
+    for giver in (mother, pworld.youth):
+        pworld.consent(giver)
+    pworld.view(pworld.youth)
+    placement = pworld.open()
+    pworld.propose(placement)
+    pworld.decide(placement)
+    assert seen_by(pworld.hugo) == {placement.pk}
+
+    guardianship_create(child=pworld.youth, guardian=father)
+    assert seen_by(pworld.hugo) == set()
+    assert seen_by(pworld.sara) == {placement.pk}

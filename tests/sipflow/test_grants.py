@@ -18,8 +18,14 @@ from hypothesis import strategies as st
 
 from cases.models import AccessGrant
 from consent.models import Consent, InformationCategory, Purpose
-from consent.services import consent_register, consent_sweep, consent_withdraw
-from directory.models import Membership
+from consent.services import (
+    consent_register,
+    consent_sweep,
+    consent_withdraw,
+    recorded_view_create,
+)
+from directory.models import Guardianship, Membership
+from directory.services import guardianship_create, guardianship_end
 from sipflow import services
 from sipflow.access import plan_access, plans_visible_to
 from sipflow.grants import CASE_KIND, consent_ends, sip_grants_resync_due
@@ -84,6 +90,43 @@ def test_a_consent_registered_later_gives_the_unit_its_grant_in_the_same_commit(
     assert visible(world.petra) == set()
     world.guardians_consent(units=[world.primary])
     assert visible(world.petra) == {plan.pk}
+
+
+def test_a_guardian_registered_later_ends_the_grants_one_guardians_consent_gave(world):
+    """With one vårdnadshavare, her consent is enough. When a court gives the child a second
+    one, both must consent: the grants that rested on hers alone end in the same commit, and
+    come back when the second is no longer vårdnadshavare."""
+    father = Guardianship.objects.get(child=world.child, guardian=world.father)
+    guardianship_end(guardianship=father)
+    consent_register(
+        subject=world.child,
+        given_by=world.mother,
+        purpose=Purpose.SIP,
+        form=Consent.Form.WRITTEN,
+        documented_by=world.sara,
+        categories=InformationCategory.objects.filter(code__in=["health", "social"]),
+        units=[world.social, world.bup, world.primary],
+    )
+    recorded_view_create(
+        subject=world.child,
+        holder=world.child,
+        purpose=Purpose.SIP,
+        view="Jag vill ha hjälp.",
+        recorded_by=world.sara,
+    )
+    plan = world.start()
+    world.prepare(plan, units=[world.bup])
+    world.summon(plan)
+    assert visible(world.vera) == {plan.pk}
+
+    guardianship_create(child=world.child, guardian=world.father)
+    assert not plan_access(user=world.vera, plan=plan)
+    assert visible(world.vera) == set()
+    assert visible(world.sara) == {plan.pk}  # the starting unit needs no consent
+
+    guardianship_end(guardianship=Guardianship.objects.get(guardian=world.father))
+    assert plan_access(user=world.vera, plan=plan)
+    assert visible(world.vera) == {plan.pk}
 
 
 def test_withdrawal_removes_the_sip_from_the_lists_at_once(
