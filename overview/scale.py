@@ -566,8 +566,8 @@ class SipSeeder:
                 (
                     "person started_by started_unit started_at origin social_needs "
                     "health_needs coordination_reason informed_about_sip lead_unit "
-                    "coordinator next_follow_up phase halted_reason close_reason closed_at "
-                    "consent_ends_on"
+                    "coordinator next_follow_up phase halted_reason halted_on close_reason "
+                    "closed_at consent_ends_on"
                 ),
             )
         )
@@ -669,7 +669,7 @@ class SipSeeder:
         consent_from = started_on + dt.timedelta(days=365 * renewals)
         consent_until = consent_from + dt.timedelta(days=364)
         phase, lead, coordinator = SipPlan.Phase.NEED_IDENTIFIED, None, None
-        next_follow_up, closed_at, close_reason, halted = None, None, "", ""
+        next_follow_up, closed_at, close_reason, halted, halted_on = None, None, "", "", None
         organisations = {social: kommun.pk, health: region.pk}
         if age_days >= 7:
             phase = SipPlan.Phase.PREPARING
@@ -791,6 +791,8 @@ class SipSeeder:
                     next_follow_up = None  # a plan without a next follow-up date
         if phase != SipPlan.Phase.CLOSED and age_days > 10 and rng.random() < 0.03:
             phase, halted = SipPlan.Phase.HALTED, "Samtycket återkallades."
+            # Stopped when a year's consent ran out (or withdrawn in the first days).
+            halted_on = max(started_on + dt.timedelta(days=10), consent_from)
         self.plans.add(
             person,
             self._staff(started_unit),
@@ -806,6 +808,7 @@ class SipSeeder:
             next_follow_up,
             phase,
             halted,
+            halted_on,
             close_reason,
             closed_at,
             consent_until if consent_from <= today <= consent_until else None,

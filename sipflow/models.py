@@ -128,6 +128,10 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     #: out, and by the tick on the day one starts or ends. What the chef's list of consents
     #: running out reads, in due order, from its index.
     consent_ends_on = models.DateField(_("samtycket upphör"), null=True, blank=True, editable=False)
+    #: The day the SIP was stopped because its consent ended (stoppad): written by
+    #: sipflow.services.reconsider.sip_halt with the halt. What the chef's list of halted SIPs
+    #: sorts by, from its index.
+    halted_on = models.DateField(_("stoppades"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("SIP")
@@ -151,6 +155,10 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
                 condition=Q(next_follow_up__isnull=True, phase__in=["meeting_held", "follow_up"]),
             ),
             models.Index(fields=["started_unit"], name="sip_halted", condition=Q(phase="halted")),
+            # The chef's halted SIPs, the longest stopped first.
+            models.Index(
+                fields=["halted_on", "id"], name="sip_halted_on", condition=Q(phase="halted")
+            ),
             # The chef's SIP consents running out: one unit's open SIPs by the consent's end.
             models.Index(
                 fields=["lead_unit", "consent_ends_on"],

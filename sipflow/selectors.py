@@ -36,7 +36,7 @@ from directory.selectors import (
 
 from .access import PlanAccess, plans_visible_to, require_plan_access
 from .grants import CASE_KIND
-from .models import HistoryEntry, Invitation, PlanVersion, SipPlan
+from .models import Invitation, PlanVersion, SipPlan
 
 
 def sip_plan_for_user(*, user: User, pk: int) -> tuple[SipPlan, PlanAccess]:
@@ -244,18 +244,10 @@ def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet
     )
 
 
-#: The history entry sipflow.services.reconsider.sip_halt writes (its msgid).
-HALTED_ENTRY = "SIP:en stoppades: %(reason)s"
-
-
 def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """SIPs started or led by these units that halted because their consent ended, where
-    no newer SIP of the person is open: due since the halt."""
-    halted_at = (
-        HistoryEntry.objects.filter(plan=OuterRef("pk"), what=HALTED_ENTRY)
-        .order_by("-at")
-        .values("at")
-    )
+    no newer SIP of the person is open: due since the halt (``SipPlan.halted_on``, the
+    index ``sip_halted_on``)."""
     newer_open = SipPlan.objects.filter(
         person=OuterRef("person"), started_at__gt=OuterRef("started_at")
     ).exclude(phase__in=SipPlan.ENDED)
@@ -264,13 +256,7 @@ def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan
         .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
         .filter(_plan_visible(user=user))
         .exclude(Exists(newer_open))
-        .annotate(
-            overview_handler=_handler(),
-            overview_due=Coalesce(
-                TruncDate(Subquery(halted_at[:1], output_field=DateTimeField())),
-                TruncDate("started_at"),
-            ),
-        )
+        .annotate(overview_handler=_handler(), overview_due=F("halted_on"))
         .select_related("lead_unit", "started_unit", "person")
     )
 

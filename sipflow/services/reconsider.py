@@ -234,6 +234,7 @@ def sip_halt(plan: SipPlan, *, at: dt.datetime, reasons: list[str]) -> None:
             what=gettext_noop("Kallelsen till %(invitee)s återkallades: SIP:en stoppades."),
         )
     plan.halted_reason = " ".join(reasons)
+    plan.halted_on = timezone.localdate(at)
     plan.next_follow_up = None
     transit(
         plan,

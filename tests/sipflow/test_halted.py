@@ -3,6 +3,9 @@ again (its needs carried over, the stopped one closed as continued), or close it
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +106,27 @@ def test_only_a_party_closes_a_stopped_sip(client, world, stopped):
     assert client.post(url, {"close_reason": "other"}).status_code == 404
     stopped.refresh_from_db()
     assert stopped.phase == SipPlan.Phase.HALTED
+
+
+def test_a_halt_records_its_day_and_the_migration_fills_it_for_sips_stopped_before(stopped):
+    """``halted_on`` is the day of the halt (what the chef's list sorts by). For SIPs stopped
+    before the field existed, the migration takes the day of the latest halt in the history,
+    or the day the SIP started when the history holds none."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    halt = stopped.history.get(what="SIP:en stoppades: %(reason)s")
+    assert stopped.halted_on == timezone.localdate(halt.at)
+
+    fill = importlib.import_module("sipflow.migrations.0010_plan_halted_on").fill
+    halted_at = halt.at - dt.timedelta(days=5)
+    started_at = stopped.started_at - dt.timedelta(days=9)
+    stopped.history.filter(pk=halt.pk).update(at=halted_at)
+    SipPlan.objects.filter(pk=stopped.pk).update(halted_on=None, started_at=started_at)
+    fill(apps, None)
+    assert SipPlan.objects.get(pk=stopped.pk).halted_on == timezone.localdate(halted_at)
+
+    stopped.history.all().delete()
+    SipPlan.objects.filter(pk=stopped.pk).update(halted_on=None)
+    fill(apps, None)
+    assert SipPlan.objects.get(pk=stopped.pk).halted_on == timezone.localdate(started_at)
