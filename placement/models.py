@@ -201,7 +201,16 @@ class Placement(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = _("placering")
         verbose_name_plural = _("placeringar")
-        indexes = [models.Index(fields=["placing_unit", "phase"], name="placement_unit_phase")]
+        indexes = [
+            models.Index(fields=["placing_unit", "phase"], name="placement_unit_phase"),
+            # The chef's lists of placements living at their HVB (LVM ends, acute cost
+            # allocations, follow-up visits): one unit's, narrowed in the index.
+            models.Index(
+                fields=["placing_unit", "acute", "legal_basis"],
+                name="placement_living",
+                condition=Q(phase__in=["placed", "ending"], start_date__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Placering för %(person)s") % {"person": self.person}

@@ -736,7 +736,7 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
 class VisitDueRow:
     """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
     with the child (``private_talk_late``) is overdue: what the chef's list sorts and
-    filters by, and the placement itself once read (``visits_overdue_load``)."""
+    filters by, and the placement itself once read (``placement_rows_load``)."""
 
     placement_id: int
     placing_unit_id: int
@@ -760,7 +760,7 @@ def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRo
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
     of the placements the user may see, the longest overdue first, without the placements
-    themselves (``visits_overdue_load`` reads those of the rows shown).
+    themselves (``placement_rows_load`` reads those of the rows shown).
 
     The clock runs on the few values it reads of every such placement (a kommun has
     thousands), in one query that does not ask the grants; the late ones are then asked, of
@@ -817,9 +817,80 @@ def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRo
     return sorted(rows, key=lambda row: (row.overdue_since, row.placement_id))
 
 
-def visits_overdue_load(rows: Sequence[VisitDueRow]) -> None:
+def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
+    """``visits_overdue_rows`` with every row's placement read."""
+    rows = visits_overdue_rows(user=user, units=units, today=today)
+    placement_rows_load(rows)
+    return rows
+
+
+def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
+    """The placement's follow-up visits, newest first, with who recorded them."""
+    return placement.visits.select_related("recorded_by").order_by("-visited_on", "-pk")
+
+
+@dataclass
+class PlacementDueRow:
+    """A placement on a chef's list whose date (``due``: the LVM end, the acute cost
+    allocation's due date) is computed from its start by the rule table: what the list sorts
+    and filters by, and the placement itself once read (``placement_rows_load``, for the
+    rows a page shows)."""
+
+    placement_id: int
+    placing_unit_id: int
+    caseworker_id: int | None
+    legal_basis: str
+    born: dt.date | None
+    due: dt.date
+    placement: Placement | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.placement_id
+
+    @property
+    def person(self) -> Person | None:
+        return self.placement.person if self.placement is not None else None
+
+    @property
+    def hvb_unit(self) -> Unit | None:
+        return self.placement.hvb_unit if self.placement is not None else None
+
+
+def _living_due_rows(*, user: User, units, code: str, narrowed: Q, keep) -> list[PlacementDueRow]:
+    """The placements of these units living at their HVB that ``narrowed`` admits and the
+    user may see, each with the rule table's ``code`` counted from its start (for the
+    placing unit's organisation), those whose date ``keep`` accepts, by that date: from the
+    few values a row needs, in one query, without reading the placements themselves."""
+    units = list(units)
+    organisation_of = {unit.pk: unit.organisation_id for unit in units}
+    living = (
+        Placement.objects.filter(
+            placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
+        )
+        .filter(narrowed)
+        .filter(_placement_visible(user))
+        .values_list(
+            "pk",
+            "placing_unit_id",
+            "start_date",
+            "caseworker_id",
+            "legal_basis",
+            "person__date_of_birth",
+        )
+    )
+    rules = organisation_rules(organisations=set(organisation_of.values()), durations=[code])
+    rows = []
+    for pk, unit, start, caseworker, basis, born in living:
+        due = rules.end(code=code, organisation=organisation_of[unit], start=start)
+        if keep(due):
+            rows.append(PlacementDueRow(pk, unit, caseworker, basis, born, due))
+    return sorted(rows, key=lambda row: (row.due, row.placement_id))
+
+
+def placement_rows_load(rows: Sequence[PlacementDueRow | VisitDueRow]) -> None:
     """Read the placements of these rows, with what a row shows (the person, the HVB), in
-    one query: the rows of one page, not every late one of a large kommun."""
+    one query: the rows of one page, not every row of a large kommun's list."""
     unread = [row.placement_id for row in rows if row.placement is None]
     if not unread:
         return
@@ -829,47 +900,35 @@ def visits_overdue_load(rows: Sequence[VisitDueRow]) -> None:
             row.placement = placements[row.placement_id]
 
 
-def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
-    """``visits_overdue_rows`` with every row's placement read."""
-    rows = visits_overdue_rows(user=user, units=units, today=today)
-    visits_overdue_load(rows)
-    return rows
-
-
-def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
-    """The placement's follow-up visits, newest first, with who recorded them."""
-    return placement.visits.select_related("recorded_by").order_by("-visited_on", "-pk")
-
-
-def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[Placement]:
-    """LVM placements of these units whose end is within its warning window (or past)."""
-    placements = _led(user=user, units=units).filter(
-        legal_basis=LegalBasis.LVM, phase__in=LIVING_THERE
+def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[PlacementDueRow]:
+    """LVM placements of these units whose end (``due``: the start plus the longest care,
+    LVM 20 §) is within its warning window or past, the nearest first."""
+    warning = dt.timedelta(days=LVM_END_WARNING_DAYS)
+    return _living_due_rows(
+        user=user,
+        units=units,
+        code=BASES[LegalBasis.LVM].maximum,
+        narrowed=Q(legal_basis=LegalBasis.LVM),
+        keep=lambda end: today >= end - warning,
     )
-    rows = [p for p in placements if lvm_end_approaching(placement=p, on=today)]
-    for placement in rows:
-        placement.lvm_end = lvm_end(placement=placement)  # for the row's template
-    return sorted(rows, key=lambda p: (p.lvm_end, p.pk))
 
 
-def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
+def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[PlacementDueRow]:
     """Acute placements of these units whose cost allocation is not approved on both sides
-    after its due date (never a block: the list and the escalation only)."""
-    placements = (
-        _led(user=user, units=units)
-        .filter(acute=True, phase__in=LIVING_THERE)
-        .filter(
+    after its due date (``due``; never a block: the list and the escalation only), the
+    longest overdue first."""
+    return _living_due_rows(
+        user=user,
+        units=units,
+        code=DurationCode.ACUTE_COST_ALLOCATION,
+        narrowed=Q(acute=True)
+        & (
             Q(cost_allocation__isnull=True)
             | Q(cost_allocation__approved_by_kommun__isnull=True)
             | Q(cost_allocation__approved_by_region__isnull=True)
-        )
+        ),
+        keep=lambda due: due < today,
     )
-    rows = []
-    for placement in placements:
-        placement.cost_allocation_due = acute_cost_allocation_due(placement=placement)
-        if placement.cost_allocation_due < today:
-            rows.append(placement)
-    return sorted(rows, key=lambda p: (p.cost_allocation_due, p.pk))
 
 
 def consents_ended(*, user: User, units, today: dt.date) -> list[Placement]:
