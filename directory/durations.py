@@ -152,6 +152,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     (29 February + 12 months is 28 February)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return day.replace(year=year, month=month)
     last_day = calendar.monthrange(year, month)[1]
     return day.replace(year=year, month=month, day=min(day.day, last_day))
 

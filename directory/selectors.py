@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -248,17 +249,47 @@ class OrganisationRules:
     ) -> bool:
         """Whether the organisation follows the proposal ``code`` on ``on``: its latest
         choice from that date or before; off without one."""
-        self._require_read(code, organisation)
-        for since, enabled in self.switches.get((_pk(organisation), code), ()):
-            if since <= on:
-                return enabled
-        return False
+        key = ("switch", code, _pk(organisation), on)
+        if key not in self._answers:
+            self._require_read(code, organisation)
+            self._answers[key] = next(
+                (
+                    enabled
+                    for since, enabled in self.switches.get((_pk(organisation), code), ())
+                    if since <= on
+                ),
+                False,
+            )
+        return self._answers[key]
+
+    def _period(self, code: str, organisation: Organisation | int | None, on: dt.date) -> int:
+        """Which of the periods between the days on which the answer for ``code`` may change
+        for the organisation (a row of the rule table, or a proposal replacing it, coming
+        into or going out of force; a switch or an override taking effect) holds ``on``:
+        any two days of one period get the same row and value, so a list of thousands of
+        cases, each asking on its own start date, looks the rule table up once a period."""
+        key = ("days", code, _pk(organisation))
+        days = self._answers.get(key)
+        if days is None:
+            pk = _pk(organisation)
+            found: set[dt.date] = set()
+            for row in duration_table.DURATIONS:
+                if code not in (row.code, row.replaces):
+                    continue
+                found.add(row.effective_from)
+                if row.effective_until is not None:
+                    found.add(row.effective_until + dt.timedelta(days=1))
+                if row.switch:
+                    found.update(since for since, _on in self.switches.get((pk, row.switch), ()))
+                found.update(since for since, _value in self.overrides.get((pk, row.code), ()))
+            days = self._answers[key] = sorted(found)
+        return bisect.bisect_right(days, on)
 
     def row(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> Duration:
         """The rule table's row for ``code`` in force for the organisation on ``on``: a
         proposal the organisation has switched on that replaces it, else its own row (a
         proposal's own row only where switched on)."""
-        key = ("row", code, _pk(organisation), on)
+        key = ("row", code, _pk(organisation), self._period(code, organisation, on))
         if key not in self._answers:
             self._answers[key] = self._row(code=code, organisation=organisation, on=on)
         return self._answers[key]
@@ -280,7 +311,7 @@ class OrganisationRules:
 
     def duration(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> int:
         """The value in force (see ``duration_for``)."""
-        key = ("duration", code, _pk(organisation), on)
+        key = ("duration", code, _pk(organisation), self._period(code, organisation, on))
         if key not in self._answers:
             self._answers[key] = self._duration(code=code, organisation=organisation, on=on)
         return self._answers[key]

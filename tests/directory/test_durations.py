@@ -17,7 +17,7 @@ from consent.services import consent_sweep
 from directory import durations
 from directory.durations import DURATIONS, DurationCode, add_months, duration_row
 from directory.models import DurationOverride, Membership
-from directory.selectors import duration_for
+from directory.selectors import duration_for, organisation_rules
 from notifications.models import Event
 from notifications.workdays import add_working_days, is_working_day
 from overview.digest import OverviewEvent, escalation_digests_send
@@ -354,3 +354,48 @@ def test_reminders_wait_for_each_sending_organisations_hour(world, settings):
     )
     assert services.invitation_remind_unanswered(at=at(day, 10)) == 0
     assert services.invitation_remind_unanswered(at=at(day, 11)) == 2
+
+
+def test_one_read_of_the_rules_answers_each_day_by_the_rows_and_overrides_in_force_then(
+    world, monkeypatch
+):
+    """A list asks one read of the rules (``organisation_rules``) for thousands of start
+    dates, and it remembers an answer for the period between two days on which the answer
+    may change: each day still gets the row, proposal and override in force on it, in
+    whatever order the days are asked."""
+    code = DurationCode.PLACEMENT_FOLLOW_UP_VISIT
+    row = duration_row(code=code, on=TODAY)
+    changed = dt.date(2020, 1, 1)
+    monkeypatch.setattr(
+        durations,
+        "DURATIONS",
+        tuple(
+            replacement
+            for each in durations.DURATIONS
+            for replacement in (
+                [
+                    dataclasses.replace(each, effective_until=changed - dt.timedelta(days=1)),
+                    dataclasses.replace(each, value=2, effective_from=changed),
+                ]
+                if each is row
+                else [each]
+            )
+        ),
+    )
+    DurationOverride.objects.create(
+        organisation=world.ludvika, code=code, value=5, effective_from=TODAY
+    )
+    rules = organisation_rules(organisations=[world.ludvika, world.region], durations=[code])
+    asked = [
+        (TODAY, world.ludvika, 5),
+        (changed - dt.timedelta(days=1), world.ludvika, 3),
+        (TODAY - dt.timedelta(days=1), world.ludvika, 2),
+        (TODAY + dt.timedelta(days=400), world.ludvika, 5),
+        (changed, world.ludvika, 2),
+        (TODAY, world.region, 2),
+        (dt.date(2015, 6, 30), world.region, 3),
+        (changed - dt.timedelta(days=1), world.ludvika, 3),
+    ]
+    for day, organisation, months in asked:
+        assert rules.duration(code=code, organisation=organisation, on=day) == months, day
+        assert rules.end(code=code, organisation=organisation, start=day) == add_months(day, months)
