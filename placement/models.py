@@ -203,6 +203,14 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("placeringar")
         indexes = [
             models.Index(fields=["placing_unit", "phase"], name="placement_unit_phase"),
+            # The chef's workload: one unit's running placements per handläggare, counted from
+            # the index alone.
+            models.Index(
+                fields=["placing_unit", "caseworker"],
+                include=["id"],
+                name="placement_open_caseworker",
+                condition=~Q(phase__in=["closed", "cancelled"]),
+            ),
             # The chef's lists of placements living at their HVB (LVM ends, acute cost
             # allocations, follow-up visits): one unit's, narrowed in the index.
             models.Index(

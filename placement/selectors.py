@@ -658,6 +658,7 @@ def _placement_visible(user: User, case_id: str = "pk") -> IsNull | Q:
         case_id=case_id,
         roles=PLACEMENT_ROLES,
         sources_excluded=[HEALTH_SOURCE],
+        own_unit="placing_unit_id" if case_id == "pk" else None,
     )
 
 

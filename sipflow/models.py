@@ -149,6 +149,14 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
                 name="sip_open_lead_follow_up",
                 condition=~Q(phase__in=["closed", "halted"]),
             ),
+            # The chef's workload: one unit's open SIPs per handläggare, counted from the
+            # index alone (the own unit answers the access check for most of them).
+            models.Index(
+                fields=["lead_unit", "started_unit", "coordinator", "started_by"],
+                include=["id"],
+                name="sip_open_lead_handler",
+                condition=~Q(phase__in=["closed", "halted"]),
+            ),
             models.Index(
                 fields=["lead_unit"],
                 name="sip_open_no_follow_up",

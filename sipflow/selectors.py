@@ -128,7 +128,9 @@ def _plan_visible(*, user: User, plan: str = "pk") -> IsNull | Q:
     ordered by its partial index checks only the rows it reads."""
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Q()
-    return case_visible(user=user, case_kind=CASE_KIND, case_id=plan)
+    # The SIP's own unit is read from the row only when the row is the SIP.
+    own_unit = "started_unit_id" if plan == "pk" else None
+    return case_visible(user=user, case_kind=CASE_KIND, case_id=plan, own_unit=own_unit)
 
 
 # --- The chef's lists (cases.registry.OverviewRows with a ``query``) ----------------------

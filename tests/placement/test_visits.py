@@ -218,19 +218,33 @@ def test_overdue_visits_are_on_the_chefs_overview_of_their_own_units(pworld, two
 
 
 def test_an_overdue_visit_is_listed_only_while_the_chef_may_see_the_placement(pworld, two, clock):
-    """The clock runs on every placement of the units; only the grants decide what is shown."""
-    here, mine, _there, _theirs = two
+    """The clock runs on every placement of the units asked; only those the chef may see
+    are listed: her own units' placements (the placing unit's own grant), another
+    kommun's only while a grant reaches one of her units."""
+    here, mine, there, theirs = two
     late = dt.date(2027, 5, 1)
-    assert [
-        row.placement
-        for row in selectors.visits_overdue(user=here.chef, units=[here.unit], today=late)
-    ] == [mine]
-    AccessGrant.objects.filter(case_kind=CASE_KIND, case_id=mine.pk).delete()
-    assert selectors.visits_overdue(user=here.chef, units=[here.unit], today=late) == []
-    assert (
-        overdue_counts(user=here.chef, units=[here.unit], today=late)["placement_visits_overdue"]
-        == 0
+    both = [here.unit, there.unit]
+
+    def listed() -> set:
+        return {
+            row.placement
+            for row in selectors.visits_overdue(user=here.chef, units=both, today=late)
+        }
+
+    assert listed() == {mine}
+    assert overdue_counts(user=here.chef, units=both, today=late)["placement_visits_overdue"] == 1
+    grant = AccessGrant.objects.create(
+        case_kind=CASE_KIND,
+        case_id=theirs.pk,
+        person=theirs.person,
+        unit=here.unit,
+        kind=AccessGrant.Kind.INVITED,
+        valid_from=START,
+        source="test",
     )
+    assert listed() == {mine, theirs}
+    grant.delete()
+    assert listed() == {mine}
 
 
 def test_the_overview_row_and_the_pages_show_the_visit_clock(pworld, two, clock):

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import AccessGrant
+from cases.selectors import case_visible
 from consent.models import Consent, InformationCategory, Purpose
 from consent.services import (
     consent_register,
@@ -287,7 +288,8 @@ def test_the_grants_and_the_policy_agree(
         person = {"mother": world.mother, "father": world.father}
         adult = MembershipFactory(unit=world.adult_psych, role=Membership.Role.HEALTH_STAFF).user
         region_chef = MembershipFactory(unit=world.primary, role=Membership.Role.MANAGER).user
-        users = [world.sara, world.vera, world.petra, adult, region_chef]
+        kommun_chef = MembershipFactory(unit=world.social, role=Membership.Role.MANAGER).user
+        users = [world.sara, world.vera, world.petra, adult, region_chef, kommun_chef]
         categories = InformationCategory.objects.filter(code__in=["health", "social"])
         clock = timezone.now()
         today = timezone.localdate()
@@ -322,6 +324,14 @@ def test_the_grants_and_the_policy_agree(
             for user in users:
                 allowed = {p.pk for p in plans if plan_access(user=user, plan=p, at=clock)}
                 seen = visible(user, at=clock)
+                # The chef's lists ask each row, their own unit first: the same SIPs.
+                per_row = case_visible(
+                    user=user,
+                    case_kind=CASE_KIND,
+                    on=timezone.localdate(clock),
+                    own_unit="started_unit_id",
+                )
+                assert set(SipPlan.objects.filter(per_row).values_list("pk", flat=True)) == seen
                 if exact:
                     assert seen == allowed, (user.username, steps)
                 else:
