@@ -144,8 +144,10 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
             ),
             # The chef's lists (overview): one unit's open SIPs by follow-up date, those with
             # a plan and no next date, and the halted ones.
+            # With the own unit and the key, a list's page of keys is read from the index alone.
             models.Index(
-                fields=["lead_unit", "next_follow_up"],
+                fields=["lead_unit", "next_follow_up", "started_unit"],
+                include=["id"],
                 name="sip_open_lead_follow_up",
                 condition=~Q(phase__in=["closed", "halted"]),
             ),
@@ -169,7 +171,8 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
             ),
             # The chef's SIP consents running out: one unit's open SIPs by the consent's end.
             models.Index(
-                fields=["lead_unit", "consent_ends_on"],
+                fields=["lead_unit", "consent_ends_on", "started_unit"],
+                include=["id"],
                 name="sip_open_consent_ends",
                 condition=Q(consent_ends_on__isnull=False) & ~Q(phase__in=["closed", "halted"]),
             ),
