@@ -649,16 +649,18 @@ def ending_opens_on(*, placement: Placement) -> dt.date | None:
     return add_months(end, -months)
 
 
-def _placement_visible(user: User, case_id: str = "pk") -> IsNull | Q:
+def _placement_visible(user: User, case_id: str = "pk", own_unit: str | None = None) -> IsNull | Q:
     """The placements the user may see (``placements_for_user``'s grants, the health-only
-    grant aside), asked of each row: a list checks only the rows it reads."""
+    grant aside), asked of each row: a list checks only the rows it reads. The placing
+    unit (``own_unit``, the row's own column when the row is the placement) passes on its
+    own (cases.selectors.case_visible)."""
     return case_visible(
         user=user,
         case_kind=CASE_KIND,
         case_id=case_id,
         roles=PLACEMENT_ROLES,
         sources_excluded=[HEALTH_SOURCE],
-        own_unit="placing_unit_id" if case_id == "pk" else None,
+        own_unit=own_unit or ("placing_unit_id" if case_id == "pk" else None),
     )
 
 
@@ -722,7 +724,9 @@ def reviews_due_query(*, user: User, units, today: dt.date) -> QuerySet[Review]:
             placement__phase__in=LIVING_THERE,
         )
         .filter(_reviews_in_notice(units=units, today=today))
-        .filter(_placement_visible(user, case_id="placement_id"))
+        .filter(
+            _placement_visible(user, case_id="placement_id", own_unit="placement__placing_unit_id")
+        )
         .annotate(overview_due=F("due_on"))
         .select_related("placement__person", "placement__placing_unit")
     )
