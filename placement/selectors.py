@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -81,10 +81,15 @@ def lvm_end(*, placement: Placement) -> dt.date | None:
     )
 
 
+def lvm_end_near(*, end: dt.date, on: dt.date) -> bool:
+    """The LVM end ``end`` is within its warning window (or passed) on ``on``."""
+    return on >= end - dt.timedelta(days=LVM_END_WARNING_DAYS)
+
+
 def lvm_end_approaching(*, placement: Placement, on: dt.date) -> bool:
-    """The LVM end is within its warning window (or passed) on ``on``."""
+    """The placement's LVM end is within its warning window (or passed) on ``on``."""
     end = lvm_end(placement=placement)
-    return end is not None and on >= end - dt.timedelta(days=LVM_END_WARNING_DAYS)
+    return end is not None and lvm_end_near(end=end, on=on)
 
 
 def lvu_end(*, placement: Placement) -> dt.date | None:
@@ -738,27 +743,72 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
 
 
 @dataclass
-class VisitDueRow:
-    """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
-    with the child (``private_talk_late``) is overdue: what the chef's list sorts and
-    filters by, and the placement itself once read (``placement_rows_load``)."""
+class PlacementListRow:
+    """A placement on a chef's list computed from a few of its values: what the list sorts
+    and filters by, and the placement itself once read (``placement_rows_load``, for the
+    rows a page shows)."""
 
     placement_id: int
     placing_unit_id: int
     caseworker_id: int | None
     legal_basis: str
-    born: dt.date
-    visit_late: dt.date | None
-    private_talk_late: dt.date | None
-    placement: Placement | None = None
+    born: dt.date | None
+    placement: Placement | None = field(default=None, kw_only=True)
+
+    @property
+    def pk(self) -> int:
+        return self.placement_id
 
     @property
     def person(self) -> Person | None:
         return self.placement.person if self.placement is not None else None
 
     @property
+    def hvb_unit(self) -> Unit | None:
+        return self.placement.hvb_unit if self.placement is not None else None
+
+
+@dataclass
+class VisitDueRow(PlacementListRow):
+    """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
+    with the child (``private_talk_late``) is overdue."""
+
+    visit_late: dt.date | None
+    private_talk_late: dt.date | None
+
+    @property
     def overdue_since(self) -> dt.date:
         return min(day for day in (self.visit_late, self.private_talk_late) if day)
+
+
+@dataclass
+class PlacementDueRow(PlacementListRow):
+    """A placement whose date (``due``: the LVM end, the acute cost allocation's due date)
+    is computed from its start by the rule table."""
+
+    due: dt.date
+
+
+def placement_rows_load(rows: Sequence[PlacementListRow]) -> None:
+    """Read the placements of these rows, with what a row shows (the person, the HVB), in
+    one query: the rows of one page, not every row of a large kommun's list."""
+    unread = [row.placement_id for row in rows if row.placement is None]
+    if not unread:
+        return
+    placements = Placement.objects.select_related("person", "hvb_unit").in_bulk(unread)
+    for row in rows:
+        if row.placement is None:
+            row.placement = placements[row.placement_id]
+
+
+def _living(units) -> tuple[QuerySet[Placement], dict[int, int]]:
+    """The placements of these units living at their HVB (the index ``placement_living``),
+    and the organisation of each unit, by unit pk (for the organisation's rules)."""
+    units = list(units)
+    living = Placement.objects.filter(
+        placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
+    )
+    return living, {unit.pk: unit.organisation_id for unit in units}
 
 
 def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
@@ -772,19 +822,15 @@ def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRo
     each row, in a second (nothing of a placement the user may not see leaves this
     function); the organisations' rules in two."""
     units = list(units)
-    organisation_of = {unit.pk: unit.organisation_id for unit in units}
+    living, organisation_of = _living(units)
     visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
     living = list(
-        Placement.objects.filter(
-            placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
-        )
-        .annotate(  # the visit dates of ``with_visit_dates``, not its reviews
+        living.annotate(  # the visit dates of ``with_visit_dates``, not its reviews
             last_visit_on=Subquery(visits.values("visited_on")[:1]),
             last_private_talk_on=Subquery(
                 visits.filter(private_talk=True).values("visited_on")[:1]
             ),
-        )
-        .values_list(
+        ).values_list(
             "pk",
             "placing_unit_id",
             "start_date",
@@ -834,46 +880,14 @@ def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
     return placement.visits.select_related("recorded_by").order_by("-visited_on", "-pk")
 
 
-@dataclass
-class PlacementDueRow:
-    """A placement on a chef's list whose date (``due``: the LVM end, the acute cost
-    allocation's due date) is computed from its start by the rule table: what the list sorts
-    and filters by, and the placement itself once read (``placement_rows_load``, for the
-    rows a page shows)."""
-
-    placement_id: int
-    placing_unit_id: int
-    caseworker_id: int | None
-    legal_basis: str
-    born: dt.date | None
-    due: dt.date
-    placement: Placement | None = None
-
-    @property
-    def pk(self) -> int:
-        return self.placement_id
-
-    @property
-    def person(self) -> Person | None:
-        return self.placement.person if self.placement is not None else None
-
-    @property
-    def hvb_unit(self) -> Unit | None:
-        return self.placement.hvb_unit if self.placement is not None else None
-
-
 def _living_due_rows(*, user: User, units, code: str, narrowed: Q, keep) -> list[PlacementDueRow]:
     """The placements of these units living at their HVB that ``narrowed`` admits and the
     user may see, each with the rule table's ``code`` counted from its start (for the
     placing unit's organisation), those whose date ``keep`` accepts, by that date: from the
     few values a row needs, in one query, without reading the placements themselves."""
-    units = list(units)
-    organisation_of = {unit.pk: unit.organisation_id for unit in units}
+    living, organisation_of = _living(units)
     living = (
-        Placement.objects.filter(
-            placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
-        )
-        .filter(narrowed)
+        living.filter(narrowed)
         .filter(_placement_visible(user))
         .values_list(
             "pk",
@@ -893,28 +907,15 @@ def _living_due_rows(*, user: User, units, code: str, narrowed: Q, keep) -> list
     return sorted(rows, key=lambda row: (row.due, row.placement_id))
 
 
-def placement_rows_load(rows: Sequence[PlacementDueRow | VisitDueRow]) -> None:
-    """Read the placements of these rows, with what a row shows (the person, the HVB), in
-    one query: the rows of one page, not every row of a large kommun's list."""
-    unread = [row.placement_id for row in rows if row.placement is None]
-    if not unread:
-        return
-    placements = Placement.objects.select_related("person", "hvb_unit").in_bulk(unread)
-    for row in rows:
-        if row.placement is None:
-            row.placement = placements[row.placement_id]
-
-
 def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[PlacementDueRow]:
     """LVM placements of these units whose end (``due``: the start plus the longest care,
     LVM 20 §) is within its warning window or past, the nearest first."""
-    warning = dt.timedelta(days=LVM_END_WARNING_DAYS)
     return _living_due_rows(
         user=user,
         units=units,
         code=BASES[LegalBasis.LVM].maximum,
         narrowed=Q(legal_basis=LegalBasis.LVM),
-        keep=lambda end: today >= end - warning,
+        keep=lambda end: lvm_end_near(end=end, on=today),
     )
 
 

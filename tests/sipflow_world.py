@@ -59,6 +59,11 @@ class World:
         if units is not None:
             scope["units"] = units
         consents = self.guardians_consent(at=at, **scope)
+        self.child_view(at=at)
+        return consents
+
+    def child_view(self, *, at=None) -> None:
+        """The child's view of the SIP is recorded (13 years old: it must be)."""
         recorded_view_create(
             subject=self.child,
             holder=self.child,
@@ -67,7 +72,6 @@ class World:
             recorded_by=self.sara,
             at=at,
         )
-        return consents
 
     def start(self, **overrides) -> SipPlan:
         fields = {

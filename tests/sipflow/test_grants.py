@@ -23,7 +23,6 @@ from consent.services import (
     consent_register,
     consent_sweep,
     consent_withdraw,
-    recorded_view_create,
 )
 from directory.models import Guardianship, Membership
 from directory.services import guardianship_create, guardianship_end
@@ -108,13 +107,7 @@ def test_a_guardian_registered_later_ends_the_grants_one_guardians_consent_gave(
         categories=InformationCategory.objects.filter(code__in=["health", "social"]),
         units=[world.social, world.bup, world.primary],
     )
-    recorded_view_create(
-        subject=world.child,
-        holder=world.child,
-        purpose=Purpose.SIP,
-        view="Jag vill ha hjälp.",
-        recorded_by=world.sara,
-    )
+    world.child_view()
     plan = world.start()
     world.prepare(plan, units=[world.bup])
     world.summon(plan)
