@@ -86,7 +86,8 @@ def database_use(name: str) -> None:
 
 
 def database_prepare(*, sips: int, placements: int) -> None:
-    """Migrate, and fill with seed_scale unless already filled to this size."""
+    """Migrate, and fill with seed_scale unless already filled to this size (then store
+    the placements' clocks that no longer hold, as the tick would)."""
     from django.core.management import call_command
 
     from overview.scale import scale_refusal, scale_seed, scale_seeded_size
@@ -98,7 +99,17 @@ def database_prepare(*, sips: int, placements: int) -> None:
         raise SystemExit(refusal)
     found = scale_seeded_size()
     if found == (sips, placements):
-        print(f"reusing {sips} SIPs and {placements} placements")
+        # As the tick does every minute in production: the placements' stored clocks where
+        # they no longer hold (after a migration that added them, or on a later day).
+        from placement.services import placement_clocks_refresh
+
+        clocked = placement_clocks_refresh()
+        if clocked:
+            from django.db import connection
+
+            with connection.cursor() as cursor:  # as autovacuum would, soon after
+                cursor.execute("VACUUM (ANALYZE) placement_placement")
+        print(f"reusing {sips} SIPs and {placements} placements ({clocked} clocks stored)")
         return
     if found != (0, 0):
         raise SystemExit(

@@ -178,11 +178,6 @@ class OverviewRows:
       where given, is the filter for one of the chef's units instead (a ``query`` list's Q:
       the unanswered kallelser include those sent to the unit's whole organisation when it
       is a top unit).
-    - ``born_field``, where given, is the path to the person's date of birth on a ``rows()``
-      row (the age group's filter without the person read); ``load(rows)``, where given,
-      reads what the rows a page shows need (their case objects, the person named) in one
-      query: ``rows()`` then returns rows without them, sorted and filtered by their own
-      values (a kommun's hundreds of late visits, of which a page shows 50).
     - ``due_label`` names the date in a row ("Uppföljning planerad").
     - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
       consent running out): the workload's count of overdue items does not read the list.
@@ -218,8 +213,6 @@ class OverviewRows:
     basis_choices: Sequence[tuple[str, str]] = ()
     case_url: Callable[[Any], str] | None = None
     ahead: bool = False
-    born_field: str = ""
-    load: Callable[[Sequence[Any]], None] | None = None
 
 
 def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:

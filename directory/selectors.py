@@ -268,6 +268,37 @@ class OrganisationRules:
         into or going out of force; a switch or an override taking effect) holds ``on``:
         any two days of one period get the same row and value, so a list of thousands of
         cases, each asking on its own start date, looks the rule table up once a period."""
+        return bisect.bisect_right(self._change_days(code, organisation), on)
+
+    def next_change(
+        self,
+        *,
+        organisation: Organisation | int | None,
+        on: dt.date,
+        durations: Iterable[str] = (),
+        switches: Iterable[str] = (),
+    ) -> dt.date | None:
+        """The first day after ``on`` on which the answer for one of these durations
+        (``row``, ``duration``) or switches (``switched_on``) may change for the
+        organisation; None if none ever does. An answer asked on ``on`` holds until then."""
+        days: list[dt.date] = []
+        for code in durations:
+            changes = self._change_days(code, organisation)
+            following = bisect.bisect_right(changes, on)
+            if following < len(changes):
+                days.append(changes[following])
+        for code in switches:
+            self._require_read(code, organisation)
+            days.extend(
+                since
+                for since, _on in self.switches.get((_pk(organisation), code), ())
+                if since > on
+            )
+        return min(days, default=None)
+
+    def _change_days(self, code: str, organisation: Organisation | int | None) -> list[dt.date]:
+        """The days on which the answer for ``code`` may change for the organisation, in
+        order (see ``_period``)."""
         key = ("days", code, _pk(organisation))
         days = self._answers.get(key)
         if days is None:
@@ -283,7 +314,7 @@ class OrganisationRules:
                     found.update(since for since, _on in self.switches.get((pk, row.switch), ()))
                 found.update(since for since, _value in self.overrides.get((pk, row.code), ()))
             days = self._answers[key] = sorted(found)
-        return bisect.bisect_right(days, on)
+        return days
 
     def row(self, *, code: str, organisation: Organisation | int | None, on: dt.date) -> Duration:
         """The rule table's row for ``code`` in force for the organisation on ``on``: a

@@ -43,6 +43,7 @@ from placement.grants import CASE_KIND as PLACEMENT_CASE
 from placement.grants import HVB_SOURCE
 from placement.models import CostAllocation, FollowUpVisit, Placement, Review
 from placement.rules import LegalBasis
+from placement.services import placement_clocks_refresh
 from sipflow.grants import CASE_KIND as SIP_CASE
 from sipflow.models import (
     ActionReview,
@@ -1140,6 +1141,9 @@ def scale_seed(
                 placement_seeder.add()
             placement_seeder.flush()
         progress(f"Placeringar: {min(done + CHUNK, placements)} av {placements}.")
+    # The placements' stored clocks, as the tick keeps them (placement.services.clocks).
+    clocked = placement_clocks_refresh(on=today)
+    progress(f"Placeringarnas tider: {clocked}.")
     with connection.cursor() as cursor:
         # VACUUM too, where it may run (outside a transaction): the visibility map lets the
         # overview's grant check read its index alone (cases_grant_case_check), as in a

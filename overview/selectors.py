@@ -223,7 +223,7 @@ class OverviewReader:
             rows = [row for row in rows if _path(row, spec.basis_field) == filters.basis]
         band = age_band(filters.age)
         if band and spec.person_field:
-            born = spec.born_field or f"{spec.person_field}__date_of_birth"
+            born = f"{spec.person_field}__date_of_birth"
             rows = [row for row in rows if _in_band(_path(row, born), band, self.today)]
         return sorted(rows, key=lambda row: self._sort_key(spec, row))
 
@@ -280,8 +280,6 @@ class OverviewReader:
             if after is not None:
                 every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
             found = every[: limit + 1]
-            if spec.load is not None:
-                spec.load(found[:limit])
         shown = [self._list_row(spec, row) for row in found[:limit]]
         following = None
         if len(found) > limit and shown:

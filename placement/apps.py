@@ -28,6 +28,28 @@ def _on_placement_consent_ended(sender, *, consent, at, **kwargs):
     placement_consent_ended(consent=consent, at=at)
 
 
+def _on_rules_changed(sender, *, instance, **kwargs):
+    """An organisation's own duration or choice of a proposal saved or removed: the stored
+    clocks of its placements no longer hold (the lists compute them until the tick)."""
+    from .models import Placement
+    from .services import placement_clocks_expire
+
+    placement_clocks_expire(
+        placements=Placement.objects.filter(placing_unit__organisation=instance.organisation_id)
+    )
+
+
+def _on_person_saved(sender, *, instance, created=False, update_fields=None, **kwargs):
+    """A person's date of birth may have changed (a corrected personnummer): the stored
+    clocks of the person's placements no longer hold."""
+    if created or (update_fields is not None and "date_of_birth" not in update_fields):
+        return
+    from .models import Placement
+    from .services import placement_clocks_expire
+
+    placement_clocks_expire(placements=Placement.objects.filter(person=instance.pk))
+
+
 class PlacementConfig(AppConfig):
     name = "placement"
     verbose_name = _("HVB-placeringar")
@@ -52,6 +74,21 @@ class PlacementConfig(AppConfig):
             _on_consent_registered, dispatch_uid="placement.consent_registered"
         )
         consent_ended.connect(_on_consent_ended, dispatch_uid="placement.consent_ended")
+
+        # The stored clocks (placement.services.clocks) follow the rules and dates of birth
+        # they count from.
+        from django.db.models.signals import post_delete, post_save
+
+        from directory.models import DurationOverride, Person, RuleSwitch
+
+        for model in (DurationOverride, RuleSwitch):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(
+                    _on_rules_changed,
+                    sender=model,
+                    dispatch_uid=f"placement.clocks.{model.__name__}.{name}",
+                )
+        post_save.connect(_on_person_saved, sender=Person, dispatch_uid="placement.clocks.person")
 
         # HVB staff's start-page list, the chef's lists, the tick, and a withdrawn SoL
         # consent (under and avslut).

@@ -185,6 +185,27 @@ class Placement(ConcurrentTransitionMixin, models.Model):
         _("uppföljning efter placering till och med"), null=True, blank=True
     )
     close_note = models.TextField(_("uppföljningen efter placeringen"), blank=True)
+    # The clocks of a placement living at its HVB that the chef's lists sort and filter by,
+    # stored (placement.services.clocks) so that a list reads the late ones from an index
+    # instead of computing every placement's clocks: the next uppföljningsbesök, the next
+    # private talk with the child (enskilt samtal), the earlier of the two, the LVM end and
+    # an acute placement's cost allocation due date. They hold on the days from
+    # ``clocks_on`` up to (not including) ``clocks_until``, the first day a rule, a switch
+    # or the child's 18th birthday may change them; outside those days, or null, a list
+    # computes them itself and the tick stores them again.
+    visit_due_on = models.DateField(_("nästa uppföljningsbesök"), null=True, editable=False)
+    private_talk_due_on = models.DateField(
+        _("nästa enskilda samtal med barnet"), null=True, editable=False
+    )
+    contact_due_on = models.DateField(
+        _("nästa besök eller enskilda samtal"), null=True, editable=False
+    )
+    lvm_ends_on = models.DateField(_("LVM-vården upphör senast"), null=True, editable=False)
+    cost_allocation_due_on = models.DateField(
+        _("kostnadsfördelningen ska vara klar"), null=True, editable=False
+    )
+    clocks_on = models.DateField(_("tiderna räknade"), null=True, editable=False)
+    clocks_until = models.DateField(_("tiderna gäller till"), null=True, editable=False)
     sip_plan = models.ForeignKey(
         SipPlan,
         verbose_name=_("SIP"),
@@ -216,6 +237,41 @@ class Placement(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["placing_unit", "acute", "legal_basis"],
                 name="placement_living",
+                condition=Q(phase__in=["placed", "ending"], start_date__isnull=False),
+            ),
+            # The same lists from the stored clocks: the late visits, the LVM ends and the
+            # acute cost allocations of one unit, by date; and the placements whose stored
+            # clocks no longer hold (computed by the list, stored again by the tick).
+            models.Index(
+                fields=["placing_unit", "contact_due_on"],
+                include=["id", "clocks_on", "clocks_until"],
+                name="placement_contact_due",
+                condition=Q(phase__in=["placed", "ending"], start_date__isnull=False),
+            ),
+            models.Index(
+                fields=["placing_unit", "lvm_ends_on"],
+                include=["id", "clocks_on", "clocks_until"],
+                name="placement_lvm_ends",
+                condition=Q(
+                    phase__in=["placed", "ending"],
+                    start_date__isnull=False,
+                    lvm_ends_on__isnull=False,
+                ),
+            ),
+            models.Index(
+                fields=["placing_unit", "cost_allocation_due_on"],
+                include=["id", "clocks_on", "clocks_until"],
+                name="placement_cost_due",
+                condition=Q(
+                    phase__in=["placed", "ending"],
+                    start_date__isnull=False,
+                    cost_allocation_due_on__isnull=False,
+                ),
+            ),
+            models.Index(
+                fields=["placing_unit", "clocks_until"],
+                include=["id", "clocks_on"],
+                name="placement_clocks_until",
                 condition=Q(phase__in=["placed", "ending"], start_date__isnull=False),
             ),
         ]

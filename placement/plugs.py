@@ -25,6 +25,7 @@ from .rules import LegalBasis
 from .services import (
     cost_allocations_remind,
     ending_plans_open,
+    placement_clocks_refresh,
     placement_consent_ends_pending,
     reviews_remind,
 )
@@ -162,10 +163,7 @@ def placement_plugs_register() -> None:
             empty=_("Ingen LVM-vård upphör den närmaste tiden."),
             template="placement/overview/lvm_end.html",
             rows=selectors.lvm_ends_approaching,
-            load=selectors.placement_rows_load,
-            due_field="due",
-            key_field="placement_id",
-            born_field="born",
+            query=selectors.lvm_ends_query,
             due_label=_("LVM-vården upphör senast"),
             **_ON_PLACEMENT,
             counted=lambda n: ngettext(
@@ -183,10 +181,7 @@ def placement_plugs_register() -> None:
             empty=_("Alla akuta placeringar har en klar kostnadsfördelning."),
             template="placement/overview/cost_allocation_overdue.html",
             rows=selectors.cost_allocations_overdue,
-            load=selectors.placement_rows_load,
-            due_field="due",
-            key_field="placement_id",
-            born_field="born",
+            query=selectors.cost_allocations_overdue_query,
             due_label=_("Kostnadsfördelningen skulle vara klar"),
             **_ON_PLACEMENT,
             counted=lambda n: ngettext(
@@ -226,18 +221,10 @@ def placement_plugs_register() -> None:
             title=_("Uppföljningsbesök som är försenade"),
             empty=_("Inget uppföljningsbesök är försenat."),
             template="placement/overview/visit_overdue.html",
-            rows=selectors.visits_overdue_rows,
-            load=selectors.placement_rows_load,
-            due_field="overdue_since",
-            key_field="placement_id",
+            rows=selectors.visits_overdue,
+            query=selectors.visits_overdue_query,
             due_label=_("Besöket skulle ha gjorts"),
-            unit_field="placing_unit_id",
-            handler_field="caseworker_id",
-            person_field="person",
-            born_field="born",
-            basis_field="legal_basis",
-            basis_choices=LegalBasis.choices,
-            case_url=lambda row: reverse("placement:placement", kwargs={"pk": row.placement_id}),
+            **_ON_PLACEMENT,
             counted=lambda n: ngettext(
                 "%(count)d försenat uppföljningsbesök", "%(count)d försenade uppföljningsbesök", n
             ),
@@ -276,6 +263,8 @@ def placement_plugs_register() -> None:
     )
     for order, name, run in (
         (35, "placement_consent_ends", placement_consent_ends_pending),
+        # The stored clocks of the chef's lists, before the digest counts them.
+        (60, "placement_clocks", placement_clocks_refresh),
         (61, "placement_reviews", reviews_remind),
         (62, "placement_cost_allocations", cost_allocations_remind),
         (63, "placement_ending_plans", ending_plans_open),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.rules import Action
 from directory.durations import VOLUNTARY_OR_COMPULSORY, DurationCode
+from directory.identity_numbers import age_on
 from directory.models import Person
 from directory.rules import AGE_OF_MAJORITY, Source
 
@@ -99,11 +100,15 @@ CHILD_TEMPLATE_BEFORE_AGE = AGE_OF_MAJORITY
 def birthday(person: Person, age: int) -> dt.date:
     """The first day on which the person is ``age`` years old (1 March for a 29 February
     birthday in a common year, as Person.age_on counts)."""
-    born = person.date_of_birth
+    return birthday_of(person.date_of_birth, age)
+
+
+def birthday_of(born: dt.date, age: int) -> dt.date:
+    """``birthday`` of a person born on ``born``."""
     try:
         day = born.replace(year=born.year + age)
     except ValueError:
         day = dt.date(born.year + age, 2, 28)
-    while person.age_on(day) < age:
+    while age_on(born, day) < age:
         day += dt.timedelta(days=1)
     return day

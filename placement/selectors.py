@@ -6,10 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
@@ -46,7 +59,14 @@ from .models import (
     RegionHandover,
     Review,
 )
-from .rules import BASES, CHILD_TEMPLATE_BEFORE_AGE, LVM_END_WARNING_DAYS, LegalBasis, birthday
+from .rules import (
+    BASES,
+    CHILD_TEMPLATE_BEFORE_AGE,
+    LVM_END_WARNING_DAYS,
+    LegalBasis,
+    birthday,
+    birthday_of,
+)
 
 
 def _organisation_id(placement: Placement) -> int:
@@ -277,6 +297,129 @@ def _visit_clock(
             day=last_private_talk or start,
         )
     return VisitClock(next_visit=next_visit, private_talk=private_talk)
+
+
+# --- The stored clocks (Placement.visit_due_on and the rest; placement.services.clocks) -------
+
+#: The durations a stored clock reads as in force on the day it is computed, not on a start
+#: or a visit: the day one of them changes ends the days the stored clocks hold.
+CLOCK_DURATIONS_ON_THE_DAY = (
+    DurationCode.PLACEMENT_FIRST_YEAR_CONTACT_PROPOSAL,
+    DurationCode.PLACEMENT_FIRST_YEAR_PROPOSAL,
+    DurationCode.PLACEMENT_PRIVATE_TALK_PROPOSAL,
+)
+#: Every duration the stored clocks read.
+CLOCK_DURATIONS = (
+    *VISIT_DURATIONS,
+    BASES[LegalBasis.LVM].maximum,
+    DurationCode.ACUTE_COST_ALLOCATION,
+)
+#: ``clocks_until`` of stored clocks that nothing but a change of the placement or of the
+#: organisation's rules can change.
+CLOCKS_FOREVER = dt.date.max
+
+
+class StoredClocks(NamedTuple):
+    """A placement's stored clocks (the fields of Placement by these names), holding on the
+    days from ``clocks_on`` up to, not including, ``clocks_until``."""
+
+    visit_due_on: dt.date | None
+    private_talk_due_on: dt.date | None
+    contact_due_on: dt.date | None
+    lvm_ends_on: dt.date | None
+    cost_allocation_due_on: dt.date | None
+    clocks_on: dt.date | None
+    clocks_until: dt.date | None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (
+            self.clocks_on is not None
+            and self.clocks_until is not None
+            and self.clocks_on <= day < self.clocks_until
+        )
+
+
+#: The stored clocks of a placement not living at its HVB: none, and nothing to hold.
+NO_CLOCKS = StoredClocks(None, None, None, None, None, None, None)
+
+
+def clocks_stored(placement: Placement) -> StoredClocks:
+    """The placement's stored clocks, as read."""
+    return StoredClocks(*(getattr(placement, name) for name in StoredClocks._fields))
+
+
+def clock_values(placements: QuerySet[Placement]) -> QuerySet:
+    """What the clocks read of each placement, in one query (``clocks_compute``'s
+    ``values``): its pk, its placing organisation, phase, start, legal basis, acute or not,
+    the person's date of birth and the last visit and private talk."""
+    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    return placements.annotate(
+        clock_last_visit=Subquery(visits.values("visited_on")[:1]),
+        clock_last_private_talk=Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+    ).values_list(
+        "pk",
+        "placing_unit__organisation_id",
+        "phase",
+        "start_date",
+        "legal_basis",
+        "acute",
+        "person__date_of_birth",
+        "clock_last_visit",
+        "clock_last_private_talk",
+    )
+
+
+def clock_rules(organisations: Iterable[int]) -> OrganisationRules:
+    """The rules the stored clocks read, for these organisations (ids): two queries."""
+    return organisation_rules(
+        organisations=organisations, durations=CLOCK_DURATIONS, switches=VISIT_SWITCHES
+    )
+
+
+def clocks_compute(values: Sequence, *, rules: OrganisationRules, on: dt.date) -> StoredClocks:
+    """The clocks to store for a placement (``clock_values``'s row) on ``on``: those of
+    ``placement_clocks``, from the same rules, and the first day they may change."""
+    _pk, organisation, phase, start, basis, acute, born, last_visit, last_private_talk = values
+    if phase not in LIVING_THERE or start is None:
+        return NO_CLOCKS
+    visit, talk = _visit_clock(
+        organisation=organisation,
+        start=start,
+        born=born,
+        on=on,
+        rules=rules,
+        last_visit=last_visit,
+        last_private_talk=last_private_talk,
+    )
+    lvm = BASES[LegalBasis.LVM].maximum
+    until = rules.next_change(
+        organisation=organisation,
+        on=on,
+        durations=CLOCK_DURATIONS_ON_THE_DAY,
+        switches=VISIT_SWITCHES,
+    )
+    adult = birthday_of(born, AGE_OF_MAJORITY)
+    if adult > on:  # the private talk is for a child
+        until = min(until or adult, adult)
+    return StoredClocks(
+        visit_due_on=visit,
+        private_talk_due_on=talk,
+        contact_due_on=min((day for day in (visit, talk) if day), default=None),
+        lvm_ends_on=(
+            rules.end(code=lvm, organisation=organisation, start=start)
+            if basis == LegalBasis.LVM
+            else None
+        ),
+        cost_allocation_due_on=(
+            rules.end(
+                code=DurationCode.ACUTE_COST_ALLOCATION, organisation=organisation, start=start
+            )
+            if acute
+            else None
+        ),
+        clocks_on=on,
+        clocks_until=until or CLOCKS_FOREVER,
+    )
 
 
 def review_health_check_required(*, placement: Placement, on: dt.date) -> bool:
@@ -742,137 +885,101 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
     return list(reviews_due_query(user=user, units=units, today=today).order_by("due_on", "pk"))
 
 
-@dataclass
-class PlacementListRow:
-    """A placement on a chef's list computed from a few of its values: what the list sorts
-    and filters by, and the placement itself once read (``placement_rows_load``, for the
-    rows a page shows)."""
-
-    placement_id: int
-    placing_unit_id: int
-    caseworker_id: int | None
-    legal_basis: str
-    born: dt.date | None
-    placement: Placement | None = field(default=None, kw_only=True)
-
-    @property
-    def pk(self) -> int:
-        return self.placement_id
-
-    @property
-    def person(self) -> Person | None:
-        return self.placement.person if self.placement is not None else None
-
-    @property
-    def hvb_unit(self) -> Unit | None:
-        return self.placement.hvb_unit if self.placement is not None else None
+def clocks_not_holding(on: dt.date) -> Q:
+    """The placements whose stored clocks do not hold on ``on`` (none stored, or stored
+    for other days)."""
+    return Q(clocks_until__isnull=True) | Q(clocks_until__lte=on) | Q(clocks_on__gt=on)
 
 
-@dataclass
-class VisitDueRow(PlacementListRow):
-    """A placement whose follow-up visit (``visit_late``: when it was due) or private talk
-    with the child (``private_talk_late``) is overdue."""
+def _clocked_query(
+    *,
+    user: User,
+    units,
+    today: dt.date,
+    due: str,
+    late: Q,
+    is_late,
+    narrowed: Q | None = None,
+    shown: Sequence[str] = (),
+) -> QuerySet[Placement]:
+    """The placements of these units living at their HVB that ``narrowed`` admits and the
+    user may see, whose clock ``due`` (a stored clock, StoredClocks) is late (``late`` in
+    SQL, ``is_late`` of a date in Python), with ``overview_due`` that date and
+    ``today_<name>`` each clock ``shown`` as it holds today (``late_<name>`` where it is
+    before today).
 
-    visit_late: dt.date | None
-    private_talk_late: dt.date | None
-
-    @property
-    def overdue_since(self) -> dt.date:
-        return min(day for day in (self.visit_late, self.private_talk_late) if day)
-
-
-@dataclass
-class PlacementDueRow(PlacementListRow):
-    """A placement whose date (``due``: the LVM end, the acute cost allocation's due date)
-    is computed from its start by the rule table."""
-
-    due: dt.date
-
-
-def placement_rows_load(rows: Sequence[PlacementListRow]) -> None:
-    """Read the placements of these rows, with what a row shows (the person, the HVB), in
-    one query: the rows of one page, not every row of a large kommun's list."""
-    unread = [row.placement_id for row in rows if row.placement is None]
-    if not unread:
-        return
-    placements = Placement.objects.select_related("person", "hvb_unit").in_bulk(unread)
-    for row in rows:
-        if row.placement is None:
-            row.placement = placements[row.placement_id]
-
-
-def _living(units) -> tuple[QuerySet[Placement], dict[int, int]]:
-    """The placements of these units living at their HVB (the index ``placement_living``),
-    and the organisation of each unit, by unit pk (for the organisation's rules)."""
+    Read from the stored clocks through their partial index where they hold today; for the
+    placements whose stored clocks do not (a rule changed, the tick has not yet run) the
+    clocks are computed here, in one query reading their values and two the rules, and
+    given to the query as values: the list is right before the tick, and as fast as its
+    index once the tick has stored them."""
     units = list(units)
     living = Placement.objects.filter(
         placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
+    ).filter(narrowed or Q())
+    computed: dict[int, StoredClocks] = {}
+    not_holding = list(clock_values(living.filter(clocks_not_holding(today))))
+    if not_holding:
+        rules = clock_rules({row[1] for row in not_holding})
+        for row in not_holding:
+            clocks = clocks_compute(row, rules=rules, on=today)
+            day = getattr(clocks, due)
+            if day is not None and is_late(day):
+                computed[row[0]] = clocks
+
+    def today_value(name: str):
+        if not computed:
+            return F(name)
+        return Case(
+            *(When(pk=pk, then=Value(getattr(clocks, name))) for pk, clocks in computed.items()),
+            default=F(name),
+            output_field=DateField(),
+        )
+
+    holding = Q(clocks_on__lte=today, clocks_until__gt=today) & late
+    return (
+        living.filter(holding | Q(pk__in=list(computed)))
+        .filter(_placement_visible(user))
+        .annotate(
+            overview_due=today_value(due),
+            **{f"today_{name}": today_value(name) for name in shown},
+        )
+        .annotate(
+            **{
+                f"late_{name}": Case(
+                    When(**{f"today_{name}__lt": today}, then=F(f"today_{name}")),
+                    default=None,
+                    output_field=DateField(),
+                )
+                for name in shown
+            }
+        )
+        .select_related("person", "placing_unit", "hvb_unit")
     )
-    return living, {unit.pk: unit.organisation_id for unit in units}
 
 
-def visits_overdue_rows(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
+def visits_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
     """Placements of these units, the person living at the HVB, whose next follow-up visit
     (or, where the organisation follows SOU 2023:66, private talk with the child) is past,
-    of the placements the user may see, the longest overdue first, without the placements
-    themselves (``placement_rows_load`` reads those of the rows shown).
-
-    The clock runs on the few values it reads of every such placement (a kommun has
-    thousands), in one query that does not ask the grants; the late ones are then asked, of
-    each row, in a second (nothing of a placement the user may not see leaves this
-    function); the organisations' rules in two."""
-    units = list(units)
-    living, organisation_of = _living(units)
-    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
-    living = list(
-        living.annotate(  # the visit dates of ``with_visit_dates``, not its reviews
-            last_visit_on=Subquery(visits.values("visited_on")[:1]),
-            last_private_talk_on=Subquery(
-                visits.filter(private_talk=True).values("visited_on")[:1]
-            ),
-        ).values_list(
-            "pk",
-            "placing_unit_id",
-            "start_date",
-            "person__date_of_birth",
-            "last_visit_on",
-            "last_private_talk_on",
-        )
+    of the placements the user may see: ``overview_due`` the earlier of the two dates, and
+    each one that is late (``late_visit_due_on``, ``late_private_talk_due_on``; none where
+    it is not)."""
+    return _clocked_query(
+        user=user,
+        units=units,
+        today=today,
+        due="contact_due_on",
+        late=Q(contact_due_on__lt=today),
+        is_late=lambda day: day < today,
+        shown=("visit_due_on", "private_talk_due_on"),
     )
-    rules = _visit_rules(set(organisation_of.values()))
-    late: dict[int, tuple[int, dt.date, list[dt.date | None]]] = {}
-    for pk, unit, start, born, last_visit, last_private_talk in living:
-        clock = _visit_clock(
-            organisation=organisation_of[unit],
-            start=start,
-            born=born,
-            on=today,
-            rules=rules,
-            last_visit=last_visit,
-            last_private_talk=last_private_talk,
-        )
-        days = [day if day and day < today else None for day in clock]
-        if any(days):
-            late[pk] = (unit, born, days)
-    if not late:
-        return []
-    visible = (
-        _led(user=user, units=units)
-        .filter(pk__in=list(late))
-        .values_list("pk", "caseworker_id", "legal_basis")
+
+
+def visits_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
+    """``visits_overdue_query``, evaluated: the longest overdue first."""
+    return list(
+        visits_overdue_query(user=user, units=units, today=today).order_by("overview_due", "pk")
     )
-    rows = [
-        VisitDueRow(pk, late[pk][0], caseworker, basis, late[pk][1], *late[pk][2])
-        for pk, caseworker, basis in visible
-    ]
-    return sorted(rows, key=lambda row: (row.overdue_since, row.placement_id))
-
-
-def visits_overdue(*, user: User, units, today: dt.date) -> list[VisitDueRow]:
-    """``visits_overdue_rows`` with every row's placement read."""
-    rows = visits_overdue_rows(user=user, units=units, today=today)
-    placement_rows_load(rows)
-    return rows
 
 
 def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
@@ -880,60 +987,50 @@ def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
     return placement.visits.select_related("recorded_by").order_by("-visited_on", "-pk")
 
 
-def _living_due_rows(*, user: User, units, code: str, narrowed: Q, keep) -> list[PlacementDueRow]:
-    """The placements of these units living at their HVB that ``narrowed`` admits and the
-    user may see, each with the rule table's ``code`` counted from its start (for the
-    placing unit's organisation), those whose date ``keep`` accepts, by that date: from the
-    few values a row needs, in one query, without reading the placements themselves."""
-    living, organisation_of = _living(units)
-    living = (
-        living.filter(narrowed)
-        .filter(_placement_visible(user))
-        .values_list(
-            "pk",
-            "placing_unit_id",
-            "start_date",
-            "caseworker_id",
-            "legal_basis",
-            "person__date_of_birth",
-        )
-    )
-    rules = organisation_rules(organisations=set(organisation_of.values()), durations=[code])
-    rows = []
-    for pk, unit, start, caseworker, basis, born in living:
-        due = rules.end(code=code, organisation=organisation_of[unit], start=start)
-        if keep(due):
-            rows.append(PlacementDueRow(pk, unit, caseworker, basis, born, due))
-    return sorted(rows, key=lambda row: (row.due, row.placement_id))
-
-
-def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[PlacementDueRow]:
-    """LVM placements of these units whose end (``due``: the start plus the longest care,
-    LVM 20 §) is within its warning window or past, the nearest first."""
-    return _living_due_rows(
+def lvm_ends_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
+    """LVM placements of these units whose end (``overview_due``: the start plus the
+    longest care, LVM 20 §) is within its warning window or past."""
+    return _clocked_query(
         user=user,
         units=units,
-        code=BASES[LegalBasis.LVM].maximum,
+        today=today,
+        due="lvm_ends_on",
+        late=Q(lvm_ends_on__lte=today + dt.timedelta(days=LVM_END_WARNING_DAYS)),
+        is_late=lambda end: lvm_end_near(end=end, on=today),
         narrowed=Q(legal_basis=LegalBasis.LVM),
-        keep=lambda end: lvm_end_near(end=end, on=today),
     )
 
 
-def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[PlacementDueRow]:
+def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[Placement]:
+    """``lvm_ends_query``, evaluated: the nearest end first."""
+    return list(lvm_ends_query(user=user, units=units, today=today).order_by("overview_due", "pk"))
+
+
+def cost_allocations_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
     """Acute placements of these units whose cost allocation is not approved on both sides
-    after its due date (``due``; never a block: the list and the escalation only), the
-    longest overdue first."""
-    return _living_due_rows(
+    after its due date (``overview_due``; never a block: the list and the escalation only)."""
+    return _clocked_query(
         user=user,
         units=units,
-        code=DurationCode.ACUTE_COST_ALLOCATION,
+        today=today,
+        due="cost_allocation_due_on",
+        late=Q(cost_allocation_due_on__lt=today),
+        is_late=lambda due: due < today,
         narrowed=Q(acute=True)
         & (
             Q(cost_allocation__isnull=True)
             | Q(cost_allocation__approved_by_kommun__isnull=True)
             | Q(cost_allocation__approved_by_region__isnull=True)
         ),
-        keep=lambda due: due < today,
+    )
+
+
+def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
+    """``cost_allocations_overdue_query``, evaluated: the longest overdue first."""
+    return list(
+        cost_allocations_overdue_query(user=user, units=units, today=today).order_by(
+            "overview_due", "pk"
+        )
     )
 
 

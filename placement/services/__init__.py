@@ -1,6 +1,7 @@
 """Every change to a placement, one module per step (keyword-only, typed, atomic)."""
 
 from .basis import placement_basis_change
+from .clocks import placement_clocks_expire, placement_clocks_refresh, placement_clocks_store
 from .cost_reminders import cost_allocations_remind
 from .costs import CostRow, cost_allocation_approve, cost_allocation_create
 from .decision import legal_step_record, placement_decide
@@ -43,6 +44,9 @@ __all__ = [
     "person_registration_move",
     "placement_basis_change",
     "placement_cancel",
+    "placement_clocks_expire",
+    "placement_clocks_refresh",
+    "placement_clocks_store",
     "placement_close",
     "placement_consent_ended",
     "placement_consent_ends_pending",

@@ -25,6 +25,7 @@ from ..grants import grants_sync_placement
 from ..models import ContinuingInsats, EndDestination, Placement
 from ..selectors import LIVING_THERE, ending_opens_on
 from .base import history, locked, now, require_party, require_phase, step
+from .clocks import placement_clocks_store
 from .limits import legal_end_require
 from .plans import PlanInsats
 
@@ -158,6 +159,7 @@ def _end(
         destination=placement.get_end_destination_display().lower(),
     )
     placement.save()
+    placement_clocks_store(placement=placement, on=timezone.localdate(at))
     ContinuingInsats.objects.bulk_create(
         ContinuingInsats(placement=placement, order=order, **row.__dict__)
         for order, row in enumerate(rows, start=1)

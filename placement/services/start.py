@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from viewflow.workflow import STATUS
@@ -19,6 +20,7 @@ from ..grants import grants_sync_placement
 from ..models import CostAllocation, Placement
 from ..selectors import acute_cost_allocation_due, legal_end
 from .base import locked, now, placement_flow, require_party, require_phase, step
+from .clocks import placement_clocks_store
 from .review import review_schedule
 
 
@@ -82,6 +84,7 @@ def placement_start(
             **({"due": due.isoformat()} if due else {}),
         )
         placement.save()
+        placement_clocks_store(placement=placement, on=timezone.localdate(at))
         review_schedule(placement)
         grants_sync_placement(placement=placement, at=at)
         return placement

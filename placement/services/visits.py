@@ -19,6 +19,7 @@ from directory.models import User
 from ..models import FollowUpVisit, Placement
 from ..selectors import LIVING_THERE
 from .base import history, locked, now, require_party, require_phase
+from .clocks import placement_clocks_store
 
 
 @transaction.atomic
@@ -71,6 +72,7 @@ def follow_up_visit_record(
         recorded_at=at,
         recorded_by=by,
     )
+    placement_clocks_store(placement=placement, on=timezone.localdate(at))
     history(
         placement,
         what=(

@@ -399,3 +399,15 @@ def test_one_read_of_the_rules_answers_each_day_by_the_rows_and_overrides_in_for
     for day, organisation, months in asked:
         assert rules.duration(code=code, organisation=organisation, on=day) == months, day
         assert rules.end(code=code, organisation=organisation, start=day) == add_months(day, months)
+    # The days an answer holds until (the placements' stored clocks): the next row or
+    # override taking effect, none after the last.
+    for day, organisation, following in [
+        (changed - dt.timedelta(days=1), world.ludvika, changed),
+        (changed, world.ludvika, TODAY),
+        (TODAY - dt.timedelta(days=1), world.ludvika, TODAY),
+        (TODAY, world.ludvika, None),
+        (changed, world.region, None),
+    ]:
+        assert (
+            rules.next_change(organisation=organisation, on=day, durations=[code]) == following
+        ), day

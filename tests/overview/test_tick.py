@@ -58,6 +58,7 @@ def test_the_tick_runs_the_registered_jobs_in_order_with_the_same_names():
         "grants",
         "unanswered",
         "due_soon",
+        "placement_clocks",
         "placement_reviews",
         "placement_cost_allocations",
         "placement_ending_plans",

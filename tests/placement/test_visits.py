@@ -195,20 +195,20 @@ def test_overdue_visits_are_on_the_chefs_overview_of_their_own_units(pworld, two
     units = [here.unit]
     assert selectors.visits_overdue(user=here.chef, units=units, today=dt.date(2027, 4, 30)) == []
     rows = selectors.visits_overdue(user=here.chef, units=units, today=dt.date(2027, 5, 1))
-    assert [(row.placement, row.visit_late) for row in rows] == [(mine, dt.date(2027, 4, 30))]
+    assert [(row, row.late_visit_due_on) for row in rows] == [(mine, dt.date(2027, 4, 30))]
     counts = overdue_counts(user=here.chef, units=units, today=dt.date(2027, 5, 1))
     assert counts["placement_visits_overdue"] == 1
     # Falun's chef sees Falun's, not Ludvika's; Ludvika's chef not Falun's.
     rows = selectors.visits_overdue(user=there.chef, units=[there.unit], today=dt.date(2027, 5, 1))
-    assert [row.placement for row in rows] == [theirs]
+    assert rows == [theirs]
     assert selectors.visits_overdue(user=here.chef, units=[there.unit], today=START) == []
     # With monthly contact switched on in Ludvika it is overdue a month after the move.
     switch_on(here, SwitchCode.CONTACT_MONTHLY_FIRST_YEAR)
     switch_on(here, SwitchCode.PRIVATE_TALK)
     rows = selectors.visits_overdue(user=here.chef, units=units, today=dt.date(2027, 3, 1))
-    assert [(row.placement, row.visit_late) for row in rows] == [(mine, dt.date(2027, 2, 28))]
+    assert [(row, row.late_visit_due_on) for row in rows] == [(mine, dt.date(2027, 2, 28))]
     rows = selectors.visits_overdue(user=here.chef, units=units, today=dt.date(2027, 8, 1))
-    assert rows[0].private_talk_late == dt.date(2027, 7, 31)
+    assert rows[0].late_private_talk_due_on == dt.date(2027, 7, 31)
     # Recorded: off the list.
     clock.to(dt.date(2027, 8, 1))
     visit(mine, pworld.sara, dt.date(2027, 8, 1), private_talk=True)
@@ -226,10 +226,7 @@ def test_an_overdue_visit_is_listed_only_while_the_chef_may_see_the_placement(pw
     both = [here.unit, there.unit]
 
     def listed() -> set:
-        return {
-            row.placement
-            for row in selectors.visits_overdue(user=here.chef, units=both, today=late)
-        }
+        return set(selectors.visits_overdue(user=here.chef, units=both, today=late))
 
     assert listed() == {mine}
     assert overdue_counts(user=here.chef, units=both, today=late)["placement_visits_overdue"] == 1

@@ -1,0 +1,94 @@
+"""The stored clocks of placements living at their HVB (Placement.visit_due_on and the
+rest; placement.selectors.clocks_compute): written by the step that changes what they count
+from (the move-in, a visit, a change of legal basis, the move out), marked as no longer
+holding when an organisation's rules or a person's date of birth change, and stored again
+by the tick for every placement whose stored clocks no longer hold. A list reading them
+computes those itself meanwhile (placement.selectors.clocked_query), so it is never wrong,
+only slower until the tick has run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ..models import Placement
+from ..selectors import (
+    LIVING_THERE,
+    NO_CLOCKS,
+    StoredClocks,
+    clock_rules,
+    clock_values,
+    clocks_compute,
+    clocks_not_holding,
+)
+
+#: How many placements the tick stores at a time, each batch in a transaction of its own.
+CLOCKS_BATCH = 1000
+
+
+def _clocks_write(placements: QuerySet[Placement], *, on: dt.date) -> int:
+    """Compute and store the clocks of these placements on ``on``: one query reading them,
+    two for the rules, and the updates. How many were stored."""
+    values = list(clock_values(placements))
+    if not values:
+        return 0
+    rules = clock_rules({row[1] for row in values})
+    changed = []
+    for row in values:
+        clocks = clocks_compute(row, rules=rules, on=on)
+        changed.append(Placement(pk=row[0], **clocks._asdict()))
+    Placement.objects.bulk_update(changed, StoredClocks._fields, batch_size=500)
+    return len(changed)
+
+
+def placement_clocks_store(*, placement: Placement, on: dt.date) -> StoredClocks:
+    """Store the placement's clocks on ``on`` (the day of the step that changed what they
+    count from), in the caller's transaction, and set them on ``placement`` too."""
+    _clocks_write(Placement.objects.filter(pk=placement.pk), on=on)
+    stored = Placement.objects.filter(pk=placement.pk).values_list(*StoredClocks._fields).get()
+    clocks = StoredClocks(*stored)
+    for name, value in clocks._asdict().items():
+        setattr(placement, name, value)
+    return clocks
+
+
+def placement_clocks_expire(*, placements: QuerySet[Placement]) -> int:
+    """Mark these placements' stored clocks as no longer holding (a rule or a date of birth
+    they count from changed): the lists compute them until the tick stores them again."""
+    return placements.exclude(clocks_until__isnull=True).update(clocks_until=None)
+
+
+def placement_clocks_refresh(*, on: dt.date | None = None, batch: int = CLOCKS_BATCH) -> int:
+    """The tick's part: store the clocks of every placement living at its HVB whose stored
+    clocks do not hold today, and clear those of a placement no longer living there, a
+    batch at a time, skipping a placement a step has locked (the step stores its own).
+    How many were stored."""
+    on = on or timezone.localdate()
+    stale = Q(phase__in=LIVING_THERE, start_date__isnull=False) & clocks_not_holding(on)
+    gone = ~Q(phase__in=LIVING_THERE, start_date__isnull=False) & ~Q(
+        **{f"{name}__isnull": True for name in StoredClocks._fields}
+    )
+    stored, after = 0, 0
+    while True:
+        with transaction.atomic():
+            keys = list(
+                Placement.objects.filter(stale | gone, pk__gt=after)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not keys:
+                return stored
+            stored += _clocks_write(Placement.objects.filter(pk__in=keys), on=on)
+            after = keys[-1]
+
+
+__all__ = [
+    "NO_CLOCKS",
+    "placement_clocks_expire",
+    "placement_clocks_refresh",
+    "placement_clocks_store",
+]
