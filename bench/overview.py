@@ -21,9 +21,12 @@ pages it times the statistics' direct query for the chef's year and the tick's s
 it (overview.statistics.services), so the statistics page reads the snapshot where the
 direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in production. It prints each
 figure's median and SQL statement count at both sizes, the ratio of the large to the small,
-and each median as a multiple of the bare task's median in the same database. Target: the
-large figure at most 3 times the small; the list pages (the first page of an overdue list,
-``page list`` and ``first page``) at most twice.
+and each median as a multiple of the bare task's median in the same database; besides, the
+median time spent in the database's statements ("in SQL") and, for a list, the rows its page
+shows at each size (a small database's lists often show a few rows where the large one's
+show a full page of 50: the difference is then rendering rows, not reading them). Target:
+the large figure at most 3 times the small; the list pages (the first page of an overdue
+list, ``page list`` and ``first page``) at most twice.
 """
 
 from __future__ import annotations
@@ -51,10 +54,32 @@ class Figure:
 
     times: list[float] = field(default_factory=list)
     statements: int = 0
+    #: The time of each round spent in the database (its statements, from sending to the
+    #: rows received), and the rows a list's page shows (None: not a list).
+    sql_times: list[float] = field(default_factory=list)
+    rows: int | None = None
 
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def sql_median(self) -> float:
+        return statistics.median(self.sql_times)
+
+
+class StatementTimer:
+    """A database execute wrapper adding up the time of the statements it sees."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def size_label(sips: int) -> str:
@@ -175,10 +200,12 @@ def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Fig
         run()  # caches, the first connection, compiled templates
     figure = Figure()
     for _round in range(rounds):
-        with CaptureQueriesContext(connection) as captured:
+        timer = StatementTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             started = time.perf_counter()
             run()
             figure.times.append((time.perf_counter() - started) * 1000)
+        figure.sql_times.append(timer.seconds * 1000)
         figure.statements = max(figure.statements, len(captured.captured_queries))
     return figure
 
@@ -254,6 +281,9 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
                     user=chef, units=units, today=today
                 ).page(spec),
             )
+            shown = len(OverviewReader(user=chef, units=units, today=today).page(spec).rows)
+            for kind in ("page list", "first page"):
+                figures[f"{who}: {kind} {spec.code}"].rows = shown
         figures[f"{who}: counts (digest)"] = measure(
             rounds,
             lambda chef=chef, units=units: overdue_counts(user=chef, units=units, today=today),
@@ -305,8 +335,13 @@ def main() -> None:
     )
     width = max(len(label) for label in small) + 1
     print(
+        "SQL: statements; in SQL: the milliseconds spent in them; rows: the rows a list's "
+        "page shows (at most 50)"
+    )
+    print(
         f"{'figure':{width}} {'small ms':>9} {'SQL':>4} {'large ms':>9} {'SQL':>4} "
-        f"{'large/small':>11} {'target':>6} {'× bare small':>12} {'× bare large':>12}"
+        f"{'large/small':>11} {'target':>6} {'× bare small':>12} {'× bare large':>12} "
+        f"{'in SQL small':>12} {'in SQL large':>12} {'rows':>7}"
     )
     print(
         f"{'bare viewflow human task':{width}} {small_bare.median:9.1f} "
@@ -325,7 +360,9 @@ def main() -> None:
             f"{label:{width}} {figure.median:9.1f} {figure.statements:4} {other.median:9.1f} "
             f"{other.statements:4} {ratio:11.2f} "
             f"{'tick' if is_background(label) else f'{target:.0f}×':>6} "
-            f"{figure.median / small_bare.median:12.2f} {other.median / large_bare.median:12.2f}"
+            f"{figure.median / small_bare.median:12.2f} {other.median / large_bare.median:12.2f} "
+            f"{figure.sql_median:12.1f} {other.sql_median:12.1f} "
+            f"{'' if figure.rows is None else f'{figure.rows}/{other.rows}':>7}"
             f"{mark}"
         )
     print()

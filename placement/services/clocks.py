@@ -1,10 +1,11 @@
 """The stored clocks of placements living at their HVB (Placement.visit_due_on and the
-rest; placement.selectors.clocks_compute): written by the step that changes what they count
-from (the move-in, a visit, a change of legal basis, the move out), marked as no longer
-holding when an organisation's rules or a person's date of birth change, and stored again
-by the tick for every placement whose stored clocks no longer hold. A list reading them
-computes those itself meanwhile (placement.selectors.clocked_query), so it is never wrong,
-only slower until the tick has run."""
+rest; placement.selectors.clocks_compute): written by the steps that change what they count
+from (the move-in, a visit, the move out; a change of legal basis is only ever to LVU, which
+none of them reads), marked as no longer holding when an organisation's rules or a person's
+date of birth change, and stored again by the tick for every placement whose stored clocks
+no longer hold. A list reading them (placement.selectors.visits_overdue_query and the
+others of ``_clocked_query``) computes those itself meanwhile, so it is never wrong, only
+slower until the tick has run."""
 
 from __future__ import annotations
 
