@@ -876,7 +876,16 @@ class PlacementSeeder:
         )
         self.reviews = Buffer(
             Table(
-                Review, ("placement", "due_on", "held_on", "outcome", "recorded_at", "recorded_by")
+                Review,
+                (
+                    "placement",
+                    "placing_unit",
+                    "due_on",
+                    "held_on",
+                    "outcome",
+                    "recorded_at",
+                    "recorded_by",
+                ),
             )
         )
         self.visits = Buffer(
@@ -1053,13 +1062,15 @@ class PlacementSeeder:
             while True:
                 if due > last_day:
                     if ended is None:
-                        self.reviews.add(placement, due, None, "", None, None)
+                        self.reviews.add(placement, unit, due, None, "", None, None)
                     break
                 if (today - due).days < 60 and rng.random() < 0.2:
-                    self.reviews.add(placement, due, None, "", None, None)  # overdue
+                    self.reviews.add(placement, unit, due, None, "", None, None)  # overdue
                     break
                 held_on = due - dt.timedelta(days=rng.randint(0, 20))
-                self.reviews.add(placement, due, held_on, "continue", _at(held_on, rng), caseworker)
+                self.reviews.add(
+                    placement, unit, due, held_on, "continue", _at(held_on, rng), caseworker
+                )
                 due = _add_months(due, 6)
         if phase in (Phase.PLACED, Phase.ENDING):
             visited = today - dt.timedelta(days=rng.randint(0, 120))

@@ -667,6 +667,16 @@ class Review(models.Model):
     placement = models.ForeignKey(
         Placement, verbose_name=_("placering"), on_delete=models.CASCADE, related_name="reviews"
     )
+    #: The placement's placing unit (which never changes), so that the chef's list of one
+    #: unit's reviews due reads its own index instead of every open review in the country.
+    placing_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("placerande enhet"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
     due_on = models.DateField(_("ska göras senast"))
     held_on = models.DateField(_("gjordes"), null=True, blank=True)
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, blank=True)
@@ -704,7 +714,15 @@ class Review(models.Model):
                 violation_error_message=_("Ett gjort övervägande har ett utfall."),
             ),
         ]
-        indexes = [models.Index(fields=["held_on", "due_on"], name="review_open_due")]
+        indexes = [
+            models.Index(fields=["held_on", "due_on"], name="review_open_due"),
+            models.Index(
+                fields=["placing_unit", "due_on"],
+                include=["id", "placement"],
+                name="review_open_unit_due",
+                condition=Q(held_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Övervägande senast %(due)s") % {"due": self.due_on.isoformat()}

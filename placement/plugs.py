@@ -148,7 +148,7 @@ def placement_plugs_register() -> None:
             rows=selectors.reviews_due,
             query=selectors.reviews_due_query,
             due_label=_("Övervägande senast"),
-            **_OF_PLACEMENT,
+            **{**_OF_PLACEMENT, "unit_field": "placing_unit_id"},
             counted=lambda n: ngettext(
                 "%(count)d övervägande att göra", "%(count)d överväganden att göra", n
             ),

@@ -856,7 +856,7 @@ def _reviews_in_notice(*, units: list[Unit], today: dt.date) -> Q:
             <= today
         ]
         for first, last in _days_ranges(ahead):
-            due |= Q(placement__placing_unit__in=unit_ids, due_on__range=(first, last))
+            due |= Q(placing_unit__in=unit_ids, due_on__range=(first, last))
     return due
 
 
@@ -868,13 +868,11 @@ def reviews_due_query(*, user: User, units, today: dt.date) -> QuerySet[Review]:
     return (
         Review.objects.filter(
             held_on__isnull=True,
-            placement__placing_unit__in=units,
+            placing_unit__in=units,
             placement__phase__in=LIVING_THERE,
         )
         .filter(_reviews_in_notice(units=units, today=today))
-        .filter(
-            _placement_visible(user, case_id="placement_id", own_unit="placement__placing_unit_id")
-        )
+        .filter(_placement_visible(user, case_id="placement_id", own_unit="placing_unit_id"))
         .annotate(overview_due=F("due_on"))
         .select_related("placement__person", "placement__placing_unit")
     )

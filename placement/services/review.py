@@ -44,7 +44,9 @@ def review_schedule(placement: Placement) -> Review | None:
     end = legal_end(placement=placement)
     if due is None or (end is not None and due > end):
         return None
-    return Review.objects.create(placement=placement, due_on=due)
+    return Review.objects.create(
+        placement=placement, placing_unit_id=placement.placing_unit_id, due_on=due
+    )
 
 
 def review_record(

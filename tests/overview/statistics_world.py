@@ -166,6 +166,7 @@ class StatisticsWorld:
     def review(self, placement: Placement, *, due: dt.date, held: dt.date | None):
         return Review.objects.create(
             placement=placement,
+            placing_unit_id=placement.placing_unit_id,
             due_on=due,
             held_on=held,
             outcome=Review.Outcome.CONTINUE if held else "",

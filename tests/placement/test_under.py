@@ -5,8 +5,10 @@ handover and the acute cost allocation's reminder and escalation. Clocks through
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.utils import timezone
@@ -164,6 +166,28 @@ def test_the_chefs_list_shows_reviews_due_and_the_digest_counts_them(pworld):
     # Another kommun's chef, who sees no grant of this placement, is shown nothing.
     other = MembershipFactory(role=Membership.Role.MANAGER).user
     assert selectors.reviews_due(user=other, units=units, today=dt.date(2027, 3, 5)) == []
+
+
+def test_a_review_carries_its_placements_unit_and_the_migration_fills_it(pworld):
+    """The chef's list of reviews reads one unit's open reviews from their own index
+    (Review.placing_unit): every review made has it, and the migration that added it
+    fills it from the placement."""
+    placement = placed_sol(pworld)
+    review = placement.reviews.get()
+    assert review.placing_unit_id == placement.placing_unit_id == pworld.social.pk
+    elsewhere = UnitFactory()
+    Review.objects.filter(pk=review.pk).update(placing_unit=elsewhere)
+    assert (
+        selectors.reviews_due(user=pworld.carl, units=[pworld.social], today=dt.date(2027, 3, 5))
+        == []
+    )
+    fill = importlib.import_module(
+        "placement.migrations.0012_review_placing_unit"
+    ).placing_unit_fill
+    fill(apps, None)
+    assert Review.objects.get(pk=review.pk).placing_unit_id == pworld.social.pk
+    rows = selectors.reviews_due(user=pworld.carl, units=[pworld.social], today=dt.date(2027, 3, 5))
+    assert rows == [review]
 
 
 # --- Consent withdrawn in an SoL placement ----------------------------------------------------
