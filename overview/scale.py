@@ -581,7 +581,10 @@ class SipSeeder:
         self.invitations = Buffer(
             Table(
                 Invitation,
-                ("meeting unit status attendees decline_reason answered_by answered_at sent_at"),
+                (
+                    "meeting unit status attendees decline_reason answered_by answered_at sent_at "
+                    "answer_by"
+                ),
             )
         )
         self.versions = Buffer(
@@ -716,6 +719,7 @@ class SipSeeder:
                     by,
                     answered_at,
                     _at(sent, rng),
+                    answer_by,
                 )
                 self.grants.add(
                     SIP_CASE,

@@ -333,6 +333,10 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="invitations",
     )
+    #: The meeting's answer-by date, kept with the kallelse by the steps that set it
+    #: (meeting_summon, meeting_reschedule), so that the chef's list of kallelser left
+    #: unanswered reads one unit's, by that date, from its own index.
+    answer_by = models.DateField(_("svara senast"), editable=False)
     status = FSMField(_("status"), default=Status.PENDING, choices=Status.choices, protected=True)
     attendees = models.TextField(_("deltar"), blank=True)
     decline_code = models.CharField(
@@ -389,6 +393,19 @@ class Invitation(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["organisation", "meeting"],
                 name="invitation_pending_org",
+                condition=Q(status="pending", unit__isnull=True),
+            ),
+            # The same by answer-by date: the chef's unanswered list, longest waiting first.
+            models.Index(
+                fields=["unit", "answer_by"],
+                include=["id", "meeting"],
+                name="invitation_pending_answer_by",
+                condition=Q(status="pending"),
+            ),
+            models.Index(
+                fields=["organisation", "answer_by"],
+                include=["id", "meeting"],
+                name="invitation_pending_org_by",
                 condition=Q(status="pending", unit__isnull=True),
             ),
         ]

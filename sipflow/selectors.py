@@ -173,10 +173,10 @@ def invitations_unanswered_query(
     the user may see."""
     return (
         Invitation.objects.filter(
-            _invited(units), status=Invitation.Status.PENDING, meeting__answer_by__lt=today
+            _invited(units), status=Invitation.Status.PENDING, answer_by__lt=today
         )
         .filter(_plan_visible(user=user, plan="meeting__plan_id"))
-        .annotate(overview_due=F("meeting__answer_by"))
+        .annotate(overview_due=F("answer_by"))
         .select_related("meeting__plan__person", "unit", "organisation")
     )
 

@@ -86,10 +86,12 @@ def sip_summon(
         meeting.full_clean(exclude=["plan"])
         meeting.save()
         invitations = [
-            Invitation.objects.create(meeting=meeting, unit=unit, sent_at=at)
+            Invitation.objects.create(meeting=meeting, unit=unit, sent_at=at, answer_by=answer_by)
             for unit in plan.invited_units.all()
         ] + [
-            Invitation.objects.create(meeting=meeting, organisation=organisation, sent_at=at)
+            Invitation.objects.create(
+                meeting=meeting, organisation=organisation, sent_at=at, answer_by=answer_by
+            )
             for organisation in plan.invited_organisations.all()
         ]
         transit(
@@ -148,7 +150,7 @@ def meeting_reschedule(
             status=Invitation.Status.CANCELLED
         ):
             # The moved meeting is a new kallelse: its answer is timed from now (statistics).
-            invitation.sent_at = at
+            invitation.sent_at, invitation.answer_by = at, answer_by
             if invitation.status != Invitation.Status.PENDING:
                 transit(invitation, "reset", at=at, by=by, unit=invitation.unit)
                 invitation.attendees = invitation.decline_reason = invitation.decline_code = ""
@@ -158,7 +160,7 @@ def meeting_reschedule(
                 waiting = open_task(plan, flow.wait, invitation=invitation.pk)
                 handle_run(flow.wait, waiting, again=True)  # under the lock held here
             else:
-                invitation.save(update_fields=["sent_at"])
+                invitation.save(update_fields=["sent_at", "answer_by"])
             tell_invitee(invitation, kind=SipEvent.INVITATION_RESCHEDULED)
         grants_sync_sip(plan=plan, at=at)
     return meeting

@@ -100,6 +100,7 @@ class StatisticsWorld:
             status = Invitation.Status.ACCEPTED if answered else Invitation.Status.PENDING
         return Invitation.objects.create(
             meeting=meeting,
+            answer_by=meeting.answer_by,
             unit=unit or self.bup,
             status=status,
             sent_at=sent,

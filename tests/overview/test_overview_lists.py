@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
@@ -27,7 +29,7 @@ from overview.digest import digest_lead
 from overview.selectors import Cursor, ListFilters, OverviewReader
 from sipflow import services
 from sipflow.access import plan_access
-from sipflow.models import SipPlan
+from sipflow.models import Invitation, SipPlan
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory, person_born
 from tests.sipflow_world import action_rows
@@ -137,6 +139,36 @@ def test_a_kallelse_is_unanswered_after_its_answer_by_date_per_invited_unit(worl
     # Answered: off the list.
     services.invitation_accept(invitation=bup, by=world.vera, attendees="Vera")
     assert rows(region_chef, "unanswered", today=answer_by + dt.timedelta(days=1)) == []
+
+
+def test_a_kallelse_keeps_its_meetings_answer_by_date_when_the_meeting_moves(world):
+    """The list reads the answer-by date kept with the kallelse (its own index): set when
+    it is sent, moved with the meeting, filled from the meeting by the migration that
+    added it."""
+    region_chef = chef_of(world.bup)
+    plan = summoned(world)
+    meeting = plan.meetings.get()
+    bup = meeting.invitations.get(unit=world.bup)
+    assert bup.answer_by == meeting.answer_by
+    first_late = meeting.answer_by + dt.timedelta(days=1)
+    assert rows(region_chef, "unanswered", today=first_late) == [bup]
+    moved_by = meeting.answer_by + dt.timedelta(days=10)
+    services.meeting_reschedule(
+        meeting=meeting,
+        by=world.sara,
+        starts_at=meeting.starts_at + dt.timedelta(days=14),
+        place="Rum 2",
+        answer_by=moved_by,
+    )
+    bup.refresh_from_db()
+    assert bup.answer_by == moved_by
+    assert rows(region_chef, "unanswered", today=first_late) == []
+    assert rows(region_chef, "unanswered", today=moved_by + dt.timedelta(days=1)) == [bup]
+    # The migration's fill takes the meeting's date.
+    Invitation.objects.filter(pk=bup.pk).update(answer_by=dt.date(2000, 1, 1))
+    fill = importlib.import_module("sipflow.migrations.0013_invitation_answer_by").answer_by_fill
+    fill(apps, None)
+    assert Invitation.objects.get(pk=bup.pk).answer_by == moved_by
 
 
 def test_a_kallelse_to_a_whole_organisation_is_on_the_list_of_the_chef_at_its_top(world):

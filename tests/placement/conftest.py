@@ -8,7 +8,7 @@ from placement.selectors import (
     clocks_compute,
     clocks_stored,
 )
-from tests.placement.kommuner import clock  # noqa: F401
+from tests.placement.kommuner import clock, two  # noqa: F401
 from tests.placement_world import PlacementWorld, pworld  # noqa: F401
 
 

@@ -142,3 +142,21 @@ def visit(
         private_talk=private_talk,
         **talked_with,
     )
+
+
+#: The start of the placements of ``two``: a month end, so the next months are shorter
+#: (30 April, 28 February).
+START = dt.date(2027, 1, 31)
+
+
+@pytest.fixture
+def two(pworld, clock):
+    """A placement in Ludvika (Elin, 16) and one in Falun (Ida, 15), both started on START."""
+    clock.to(START)
+    here, there = ludvika(pworld), falun(pworld)
+    return (
+        here,
+        placed(pworld, here, pworld.youth, start=START),
+        there,
+        placed(pworld, there, resident(there), start=START),
+    )

@@ -22,26 +22,13 @@ from placement import selectors, services
 from placement.flows import PlacementFlow
 from placement.models import EndDestination, HealthExamRequest, Placement, Review
 from placement.rules import LegalBasis
-from tests.placement.kommuner import falun, ludvika, placed, resident, switch_on
+from tests.placement.kommuner import START, ludvika, placed, resident, switch_on
 from tests.placement.test_flow_under import placed_sol, timer
 from tests.placement.test_views import client_for, do, open_task, task_url
 
 pytestmark = pytest.mark.django_db
 
-START = dt.date(2027, 1, 31)
 FIRST_REVIEW = dt.date(2027, 7, 31)  # six months after 31 January
-
-
-@pytest.fixture
-def two(pworld, clock):
-    clock.to(START)
-    here, there = ludvika(pworld), falun(pworld)
-    return (
-        here,
-        placed(pworld, here, pworld.youth, start=START),
-        there,
-        placed(pworld, there, resident(there), start=START),
-    )
 
 
 def review(placement, by, *, held_on, **confirmations):

@@ -16,24 +16,9 @@ from placement import selectors, services
 from placement.models import Placement
 from placement.rules import birthday
 from tests.placement.conftest import stored_clocks_mismatches
-from tests.placement.kommuner import falun, ludvika, placed, resident, switch_on, visit
+from tests.placement.kommuner import START, switch_on, visit
 
 pytestmark = pytest.mark.django_db
-
-START = dt.date(2027, 1, 31)
-
-
-@pytest.fixture
-def two(pworld, clock):
-    """A placement in Ludvika (Elin, 16) and one in Falun (Ida, 15), both started on START."""
-    clock.to(START)
-    here, there = ludvika(pworld), falun(pworld)
-    return (
-        here,
-        placed(pworld, here, pworld.youth, start=START),
-        there,
-        placed(pworld, there, resident(there), start=START),
-    )
 
 
 def stored(placement: Placement) -> selectors.StoredClocks:

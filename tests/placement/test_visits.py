@@ -25,6 +25,7 @@ from placement.grants import CASE_KIND
 from placement.models import FollowUpVisit, Placement
 from placement.rules import LegalBasis
 from tests.placement.kommuner import (
+    START,
     falun,
     ludvika,
     placed,
@@ -36,26 +37,10 @@ from tests.placement.test_views import client_for
 
 pytestmark = pytest.mark.django_db
 
-#: A month end: the next months are shorter (30 April, 28 February).
-START = dt.date(2027, 1, 31)
-
 
 def clocks(placement, on):
     placement.refresh_from_db()
     return selectors.placement_clocks(placement=placement, on=on)
-
-
-@pytest.fixture
-def two(pworld, clock):
-    """A placement in Ludvika (Elin, 16) and one in Falun (Ida, 15), both started on START."""
-    clock.to(START)
-    here, there = ludvika(pworld), falun(pworld)
-    return (
-        here,
-        placed(pworld, here, pworld.youth, start=START),
-        there,
-        placed(pworld, there, resident(there), start=START),
-    )
 
 
 # --- The interval, the service, the history -------------------------------------------------

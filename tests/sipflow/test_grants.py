@@ -80,7 +80,9 @@ def test_a_consent_registered_later_gives_the_unit_its_grant_in_the_same_commit(
     plan = world.start()
     plan = world.prepare(plan, units=[world.bup])
     meeting = world.summon(plan)
-    Invitation.objects.create(meeting=meeting, unit=world.primary)  # not yet covered
+    Invitation.objects.create(  # not yet covered
+        meeting=meeting, unit=world.primary, answer_by=meeting.answer_by
+    )
     services.meeting_reschedule(
         meeting=meeting,
         by=world.sara,

@@ -125,7 +125,7 @@ def test_the_lead_units_chef_no_longer_sees_the_sip_in_her_lists_or_digest(clien
         place="BUP",
         answer_by=timezone.localdate() - dt.timedelta(days=1),
     )
-    Invitation.objects.create(meeting=meeting, unit=world.bup)
+    Invitation.objects.create(meeting=meeting, unit=world.bup, answer_by=meeting.answer_by)
     client.force_login(chef)
     context = client.get(reverse("overview:index")).context
     assert list(context["rows"]["overdue_follow_ups"]) == [plan]
