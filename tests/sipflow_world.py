@@ -14,7 +14,7 @@ from consent.services import consent_register, recorded_view_create
 from directory.models import Membership, Organisation, Person, Unit, User
 from directory.services import guardianship_create
 from sipflow import services
-from sipflow.models import SipPlan
+from sipflow.models import Invitation, Meeting, SipPlan
 from tests.conftest import years_ago
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
@@ -179,3 +179,15 @@ def action_rows(world):
             starts_on=today,
         ),
     ]
+
+
+def answer_by_set(meetings, day: dt.date) -> None:
+    """Move these meetings' answer-by date, and their kallelser's copy of it (as
+    meeting_reschedule does), to ``day``: a test's shortcut past the days between."""
+    pks = (
+        [meetings.pk]
+        if isinstance(meetings, Meeting)
+        else list(meetings.values_list("pk", flat=True))
+    )
+    Meeting.objects.filter(pk__in=pks).update(answer_by=day)
+    Invitation.objects.filter(meeting__in=pks).update(answer_by=day)

@@ -19,6 +19,7 @@ from sipflow.models import Invitation
 from tests.api.helpers import problem, summoned, url
 from tests.factories import MembershipFactory
 from tests.placement_world import build_placement_world
+from tests.sipflow_world import answer_by_set
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,8 @@ def test_the_waiting_lists_show_each_row_as_the_page_does(world, api_as):
 def test_the_chefs_lists_come_from_the_registry(world, api_as):
     _plan, meeting = summoned(world)
     Invitation.objects.filter(meeting=meeting).update(status=Invitation.Status.PENDING)
-    meeting.answer_by = timezone.localdate() - dt.timedelta(days=3)
-    meeting.save(update_fields=["answer_by"])
+    answer_by_set(meeting, timezone.localdate() - dt.timedelta(days=3))
+    meeting.refresh_from_db()
     chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user
     registry.register_overview_rows(
         registry.OverviewRows(

@@ -24,8 +24,9 @@ from overview.digest import OverviewEvent, escalation_digests_send
 from sipflow import selectors as sip_selectors
 from sipflow import services
 from sipflow.flows import SipFlow
-from sipflow.models import Meeting, SipPlan
+from sipflow.models import SipPlan
 from tests.factories import MembershipFactory
+from tests.sipflow_world import answer_by_set
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def test_the_chefs_digest_waits_for_the_reminder_hour(world, table):
     world.prepare(plan)
     meeting = world.summon(plan)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Meeting.objects.filter(pk=meeting.pk).update(answer_by=yesterday)
+    answer_by_set(meeting, yesterday)
     MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER)
     table(DurationCode.REMINDER_HOUR, 9)
     today = timezone.localdate()

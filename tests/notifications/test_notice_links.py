@@ -27,6 +27,7 @@ from sipflow.models import SipPlan
 from sipflow.reminders import answer_due_soon_remind
 from sipflow.services.follow_ups import follow_up_announce
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from tests.sipflow_world import answer_by_set
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +251,7 @@ def test_the_chefs_digest_opens_her_overview(client, world):
 
     plan = summoned(world)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Meeting.objects.filter(plan=plan).update(answer_by=yesterday)
+    answer_by_set(Meeting.objects.filter(plan=plan), yesterday)
     MembershipFactory(unit=world.social, role=Membership.Role.MANAGER)
     MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER)
     today = timezone.localdate()

@@ -14,8 +14,9 @@ from directory.models import Membership
 from notifications.messages import email_for_event
 from notifications.models import Event
 from overview.digest import OverviewEvent, escalation_digests_send
-from sipflow.models import Meeting, SipPlan
+from sipflow.models import SipPlan
 from tests.factories import MembershipFactory, UserFactory
+from tests.sipflow_world import answer_by_set
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_one_digest_per_chef_per_day_grouping_their_units(world):
     world.prepare(plan)
     meeting = world.summon(plan)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Meeting.objects.filter(pk=meeting.pk).update(answer_by=yesterday)
+    answer_by_set(meeting, yesterday)
     SipPlan.objects.filter(pk=plan.pk).update(next_follow_up=yesterday)
 
     region_chef = MembershipFactory(unit=world.bup, role=Membership.Role.MANAGER).user

@@ -14,8 +14,9 @@ from cases.registry import OverviewRows, WaitingRows
 from directory.models import Membership
 from sipflow import services
 from sipflow.grants import grants_sync_sip
-from sipflow.models import Meeting, SipPlan
+from sipflow.models import SipPlan
 from tests.factories import MembershipFactory
+from tests.sipflow_world import answer_by_set
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,7 @@ def test_the_chef_sees_unanswered_kallelser_and_overdue_follow_ups(client, world
     assert "Obesvarade kallelser" in client.get(reverse("overview:index")).content.decode()
     assert not client.get(reverse("overview:index")).context["rows"]["unanswered"]
 
-    Meeting.objects.filter(pk=meeting.pk).update(
-        answer_by=timezone.localdate() - dt.timedelta(days=1)
-    )
+    answer_by_set(meeting, timezone.localdate() - dt.timedelta(days=1))
     unanswered = client.get(reverse("overview:index")).context["rows"]["unanswered"]
     assert [i.unit for i in unanswered] == [world.bup]
 
