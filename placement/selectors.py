@@ -27,6 +27,7 @@ from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
 
+from cases.registry import overview_rows_from_query
 from cases.selectors import case_visible, grants_in_force, visible_case_ids
 from consent.policy import Decision
 from directory.durations import DurationCode, add_calendar, add_months
@@ -163,16 +164,26 @@ def _visit_rules(organisations: Iterable[int]) -> OrganisationRules:
     )
 
 
+def _last_visits() -> tuple[Subquery, Subquery]:
+    """The placement's last follow-up visit and last private talk, as subqueries of a query
+    of placements."""
+    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    return (
+        Subquery(visits.values("visited_on")[:1]),
+        Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+    )
+
+
 def with_visit_dates(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     """The placements with their last follow-up visit (``last_visit_on``) and last private
     talk with the child (``last_private_talk_on``), and the due dates of their open and of
     their latest review (``open_review_due_on``, ``last_review_due_on``: review_next_due),
     in the same query."""
-    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    last_visit, last_private_talk = _last_visits()
     reviews = Review.objects.filter(placement=OuterRef("pk"))
     return placements.annotate(
-        last_visit_on=Subquery(visits.values("visited_on")[:1]),
-        last_private_talk_on=Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+        last_visit_on=last_visit,
+        last_private_talk_on=last_private_talk,
         open_review_due_on=Subquery(
             reviews.filter(held_on__isnull=True).order_by("due_on").values("due_on")[:1]
         ),
@@ -352,10 +363,9 @@ def clock_values(placements: QuerySet[Placement]) -> QuerySet:
     """What the clocks read of each placement, in one query (``clocks_compute``'s
     ``values``): its pk, its placing organisation, phase, start, legal basis, acute or not,
     the person's date of birth and the last visit and private talk."""
-    visits = FollowUpVisit.objects.filter(placement=OuterRef("pk")).order_by("-visited_on")
+    last_visit, last_private_talk = _last_visits()
     return placements.annotate(
-        clock_last_visit=Subquery(visits.values("visited_on")[:1]),
-        clock_last_private_talk=Subquery(visits.filter(private_talk=True).values("visited_on")[:1]),
+        clock_last_visit=last_visit, clock_last_private_talk=last_private_talk
     ).values_list(
         "pk",
         "placing_unit__organisation_id",
@@ -883,6 +893,15 @@ def reviews_due(*, user: User, units, today: dt.date) -> list[Review]:
     return list(reviews_due_query(user=user, units=units, today=today).order_by("due_on", "pk"))
 
 
+#: The placements living at their HVB: those with clocks (the stored clocks' indexes).
+LIVING_AT_HVB = Q(phase__in=LIVING_THERE, start_date__isnull=False)
+
+
+def clocks_holding(on: dt.date) -> Q:
+    """The placements whose stored clocks hold on ``on`` (StoredClocks.holds_on)."""
+    return Q(clocks_on__lte=on, clocks_until__gt=on)
+
+
 def clocks_not_holding(on: dt.date) -> Q:
     """The placements whose stored clocks do not hold on ``on`` (none stored, or stored
     for other days)."""
@@ -912,9 +931,7 @@ def _clocked_query(
     given to the query as values: the list is right before the tick, and as fast as its
     index once the tick has stored them."""
     units = list(units)
-    living = Placement.objects.filter(
-        placing_unit__in=units, phase__in=LIVING_THERE, start_date__isnull=False
-    ).filter(narrowed or Q())
+    living = Placement.objects.filter(LIVING_AT_HVB, placing_unit__in=units).filter(narrowed or Q())
     computed: dict[int, StoredClocks] = {}
     not_holding = list(clock_values(living.filter(clocks_not_holding(today))))
     if not_holding:
@@ -934,9 +951,8 @@ def _clocked_query(
             output_field=DateField(),
         )
 
-    holding = Q(clocks_on__lte=today, clocks_until__gt=today) & late
     return (
-        living.filter(holding | Q(pk__in=list(computed)))
+        living.filter((clocks_holding(today) & late) | Q(pk__in=list(computed)))
         .filter(_placement_visible(user))
         .annotate(
             overview_due=today_value(due),
@@ -973,11 +989,8 @@ def visits_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[Place
     )
 
 
-def visits_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
-    """``visits_overdue_query``, evaluated: the longest overdue first."""
-    return list(
-        visits_overdue_query(user=user, units=units, today=today).order_by("overview_due", "pk")
-    )
+#: ``visits_overdue_query``, evaluated: the longest overdue first.
+visits_overdue = overview_rows_from_query(visits_overdue_query)
 
 
 def placement_visits(*, placement: Placement) -> QuerySet[FollowUpVisit]:
@@ -999,9 +1012,8 @@ def lvm_ends_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
     )
 
 
-def lvm_ends_approaching(*, user: User, units, today: dt.date) -> list[Placement]:
-    """``lvm_ends_query``, evaluated: the nearest end first."""
-    return list(lvm_ends_query(user=user, units=units, today=today).order_by("overview_due", "pk"))
+#: ``lvm_ends_query``, evaluated: the nearest end first.
+lvm_ends_approaching = overview_rows_from_query(lvm_ends_query)
 
 
 def cost_allocations_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[Placement]:
@@ -1023,13 +1035,8 @@ def cost_allocations_overdue_query(*, user: User, units, today: dt.date) -> Quer
     )
 
 
-def cost_allocations_overdue(*, user: User, units, today: dt.date) -> list[Placement]:
-    """``cost_allocations_overdue_query``, evaluated: the longest overdue first."""
-    return list(
-        cost_allocations_overdue_query(user=user, units=units, today=today).order_by(
-            "overview_due", "pk"
-        )
-    )
+#: ``cost_allocations_overdue_query``, evaluated: the longest overdue first.
+cost_allocations_overdue = overview_rows_from_query(cost_allocations_overdue_query)
 
 
 def consents_ended(*, user: User, units, today: dt.date) -> list[Placement]:

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from ..models import Placement
 from ..selectors import (
-    LIVING_THERE,
-    NO_CLOCKS,
+    LIVING_AT_HVB,
     StoredClocks,
     clock_rules,
     clock_values,
@@ -30,27 +29,29 @@ from ..selectors import (
 CLOCKS_BATCH = 1000
 
 
-def _clocks_write(placements: QuerySet[Placement], *, on: dt.date) -> int:
+def _clocks_write(placements: QuerySet[Placement], *, on: dt.date) -> list[StoredClocks]:
     """Compute and store the clocks of these placements on ``on``: one query reading them,
-    two for the rules, and the updates. How many were stored."""
+    two for the rules, and the updates. The clocks stored, in the order read."""
     values = list(clock_values(placements))
     if not values:
-        return 0
+        return []
     rules = clock_rules({row[1] for row in values})
-    changed = []
-    for row in values:
-        clocks = clocks_compute(row, rules=rules, on=on)
-        changed.append(Placement(pk=row[0], **clocks._asdict()))
-    Placement.objects.bulk_update(changed, StoredClocks._fields, batch_size=500)
-    return len(changed)
+    written = [clocks_compute(row, rules=rules, on=on) for row in values]
+    Placement.objects.bulk_update(
+        [
+            Placement(pk=row[0], **clocks._asdict())
+            for row, clocks in zip(values, written, strict=True)
+        ],
+        StoredClocks._fields,
+        batch_size=500,
+    )
+    return written
 
 
 def placement_clocks_store(*, placement: Placement, on: dt.date) -> StoredClocks:
     """Store the placement's clocks on ``on`` (the day of the step that changed what they
     count from), in the caller's transaction, and set them on ``placement`` too."""
-    _clocks_write(Placement.objects.filter(pk=placement.pk), on=on)
-    stored = Placement.objects.filter(pk=placement.pk).values_list(*StoredClocks._fields).get()
-    clocks = StoredClocks(*stored)
+    (clocks,) = _clocks_write(Placement.objects.filter(pk=placement.pk), on=on)
     for name, value in clocks._asdict().items():
         setattr(placement, name, value)
     return clocks
@@ -68,10 +69,8 @@ def placement_clocks_refresh(*, on: dt.date | None = None, batch: int = CLOCKS_B
     batch at a time, skipping a placement a step has locked (the step stores its own).
     How many were stored."""
     on = on or timezone.localdate()
-    stale = Q(phase__in=LIVING_THERE, start_date__isnull=False) & clocks_not_holding(on)
-    gone = ~Q(phase__in=LIVING_THERE, start_date__isnull=False) & ~Q(
-        **{f"{name}__isnull": True for name in StoredClocks._fields}
-    )
+    stale = LIVING_AT_HVB & clocks_not_holding(on)
+    gone = ~LIVING_AT_HVB & ~Q(**{f"{name}__isnull": True for name in StoredClocks._fields})
     stored, after = 0, 0
     while True:
         with transaction.atomic():
@@ -83,12 +82,11 @@ def placement_clocks_refresh(*, on: dt.date | None = None, batch: int = CLOCKS_B
             )
             if not keys:
                 return stored
-            stored += _clocks_write(Placement.objects.filter(pk__in=keys), on=on)
+            stored += len(_clocks_write(Placement.objects.filter(pk__in=keys), on=on))
             after = keys[-1]
 
 
 __all__ = [
-    "NO_CLOCKS",
     "placement_clocks_expire",
     "placement_clocks_refresh",
     "placement_clocks_store",
