@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from cases.registry import reportable_case
-from directory.demo import DEMO_PASSWORD
 from directory.durations import add_months
-from directory.models import Membership, Unit, User
+from directory.models import Unit, User
 
 from . import services
 from .models import Deviation
@@ -44,32 +43,16 @@ class Cast:
         return self.today - dt.timedelta(days=days_ago)
 
 
-def _britt(bup: Unit) -> User:
-    """The region's chef at BUP Falun, who is also the region's handler in the demo."""
-    britt, created = User.objects.get_or_create(
-        username="britt",
-        defaults={
-            "first_name": "Britt",
-            "last_name": "Regionchef",
-            "email": "britt@sipflow.invalid",
-        },
-    )
-    if created:
-        britt.set_password(DEMO_PASSWORD)
-        britt.save(update_fields=["password"])
-    Membership.objects.get_or_create(user=britt, unit=bup, role=Membership.Role.MANAGER)
-    return britt
-
-
 def _cast(today: dt.date) -> Cast | None:
     users = {
-        user.username: user for user in User.objects.filter(username__in=["vera", "sara", "carl"])
+        user.username: user
+        for user in User.objects.filter(username__in=["vera", "sara", "carl", "britt"])
     }
     social = Unit.objects.filter(name=SOCIAL).first()
     bup = Unit.objects.filter(name=BUP).first()
-    if len(users) < 3 or social is None or bup is None:
+    if len(users) < 4 or social is None or bup is None:
         return None
-    return Cast(today, users["vera"], users["sara"], users["carl"], _britt(bup), social, bup)
+    return Cast(today, users["vera"], users["sara"], users["carl"], users["britt"], social, bup)
 
 
 def _first_case(user: User, kind: str) -> tuple[str, int | None]:

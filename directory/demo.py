@@ -103,6 +103,8 @@ USERS = [
     DemoUser("carl", "Carl", "Chef", "Barn och familj, Ludvika", R.MANAGER),
     DemoUser("hugo", "Hugo", "HVB-personal", "Exempelgården, ungdomar 13–17 år", R.HVB_STAFF),
     DemoUser("greta", "Greta", "Gävleborg", "BUP Gävle", R.HEALTH_STAFF),
+    # The region's chef at BUP Falun (the region's handler of the demo's deviations).
+    DemoUser("britt", "Britt", "Regionchef", "BUP Falun", R.MANAGER),
     # Not a superuser: superusers are for emergencies, and every request they make is logged.
     DemoUser("admin", "Ada", "Administratör", "Barn och familj, Ludvika", R.ADMIN),
 ]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import Select
 from directory.models import Unit, User
 
 from .selectors import Cursor, Filterable, ListFilters, OverviewReader, list_filterable
@@ -14,10 +15,10 @@ from .statistics.categories import AGE_BANDS
 
 
 class ListFilterForm(forms.Form):
-    enhet = forms.ChoiceField(label=_("Enhet"), required=False)
-    handlaggare = forms.ChoiceField(label=_("Handläggare"), required=False)
-    alder = forms.ChoiceField(label=_("Åldersgrupp"), required=False)
-    lagrum = forms.ChoiceField(label=_("Lagrum"), required=False)
+    enhet = forms.ChoiceField(label=_("Enhet"), required=False, widget=Select)
+    handlaggare = forms.ChoiceField(label=_("Handläggare"), required=False, widget=Select)
+    alder = forms.ChoiceField(label=_("Åldersgrupp"), required=False, widget=Select)
+    lagrum = forms.ChoiceField(label=_("Lagrum"), required=False, widget=Select)
     efter = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(

@@ -9,14 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import Select
 from directory.models import Unit
 
 from .periods import Period, default_period, period_choices, period_parse
 
 
 class StatisticsForm(forms.Form):
-    period = forms.CharField(label=_("Period"), required=False, widget=forms.Select)
-    unit = forms.ChoiceField(label=_("Enhet"), required=False)
+    period = forms.CharField(label=_("Period"), required=False, widget=Select)
+    unit = forms.ChoiceField(label=_("Enhet"), required=False, widget=Select)
 
     def __init__(self, data=None, *, units: Sequence[Unit], today: dt.date):
         super().__init__(data)

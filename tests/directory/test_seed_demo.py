@@ -25,7 +25,12 @@ def test_seed_demo_is_idempotent(demo, capsys):
     first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
-    assert DEMO_PASSWORD in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert DEMO_PASSWORD in printed
+    # Every user who can log in is printed, the region's chef too.
+    assert set(User.objects.filter(is_active=True).values_list("username", flat=True)) <= {
+        line.split()[0] for line in printed.splitlines() if line.startswith("  ")
+    }
 
 
 def test_seed_demo_creates_dalarna_and_its_15_kommuner(demo):
