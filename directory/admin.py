@@ -271,6 +271,12 @@ class PersonAdmin(PersonScopedAdminMixin, admin.ModelAdmin):
             fields = [name for name in fields if name not in ADDRESS_FIELDS]
         return fields
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.person_update(person=obj)  # re-derives access where the age changed
+        else:
+            super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Guardianship:
             return super().save_formset(request, form, formset, change)

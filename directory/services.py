@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .models import Guardianship, Organisation, Person, Relative
 from .rules import AGE_OF_MAJORITY
-from .signals import guardians_changed
+from .signals import birth_date_changed, guardians_changed
 
 
 @transaction.atomic
@@ -41,6 +41,25 @@ def person_create(
     )
     person.full_clean()
     person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person) -> Person:
+    """Save a correction of a registered person (the admin's form), validated. A personnummer
+    with another date of birth changes who must consent for the person: what rests on the
+    consents (the cases' access grants) is re-derived in the same commit
+    (``birth_date_changed``)."""
+    before = (
+        Person.objects.select_for_update()
+        .filter(pk=person.pk)
+        .values_list("date_of_birth", flat=True)
+        .get()
+    )
+    person.full_clean()
+    person.save()
+    if person.date_of_birth != before:
+        birth_date_changed.send(sender=Person, person=person, at=timezone.now())
     return person
 
 

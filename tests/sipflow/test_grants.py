@@ -24,12 +24,15 @@ from consent.services import (
     consent_sweep,
     consent_withdraw,
 )
-from directory.models import Guardianship, Membership
-from directory.services import guardianship_create, guardianship_end
+from directory.demo import demo_identity_number
+from directory.models import Guardianship, Membership, User
+from directory.services import guardianship_create, guardianship_end, person_update
+from directory.signals import birth_date_changed
 from sipflow import services
 from sipflow.access import plan_access, plans_visible_to
 from sipflow.grants import CASE_KIND, consent_ends, sip_grants_resync_due
 from sipflow.models import Invitation, SipPlan
+from tests.conftest import years_ago
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -424,3 +427,81 @@ def test_the_sip_holds_the_end_of_its_earliest_consent_in_force(
                 documented_by=world.sara,
             )
     assert SipPlan.objects.get(pk=plan.pk).consent_ends_on is None
+
+
+def test_a_corrected_personnummer_re_derives_the_grants_in_the_same_commit(world):
+    """Both vårdnadshavare consented for a 13-year-old. Corrected to the personnummer of a
+    19-year-old, the person must consent himself: the grants that rested on his guardians'
+    consent end in the commit that corrects the number, and come back with the number."""
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan, units=[world.bup])
+    world.summon(plan)
+    assert visible(world.vera) == {plan.pk}
+    right = world.child.personal_identity_number
+
+    world.child.personal_identity_number = demo_identity_number(
+        birth_date=years_ago(19, today=timezone.localdate()), legal_sex=world.child.legal_sex
+    )
+    person_update(person=world.child)
+    assert visible(world.vera) == set()
+    assert not plan_access(user=world.vera, plan=plan)
+    assert visible(world.sara) == {plan.pk}  # the starting unit needs no consent
+
+    world.child.personal_identity_number = right
+    person_update(person=world.child)
+    assert visible(world.vera) == {plan.pk}
+
+
+def test_a_correction_of_the_name_alone_re_derives_nothing(world):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan, units=[world.bup])
+    before = grants(plan)
+    sent = []
+    receiver = lambda sender, **kwargs: sent.append(kwargs)  # noqa: E731
+    birth_date_changed.connect(receiver, weak=False)
+    try:
+        world.child.first_name = "Alvah"
+        person_update(person=world.child)
+    finally:
+        birth_date_changed.disconnect(receiver)
+    assert sent == []
+    assert grants(plan) == before
+    world.child.refresh_from_db()
+    assert world.child.first_name == "Alvah"
+
+
+def test_the_admins_correction_of_a_personnummer_re_derives_the_grants(world, client):
+    world.consent_all()
+    plan = world.start()
+    world.prepare(plan, units=[world.bup])
+    world.summon(plan)
+    assert visible(world.vera) == {plan.pk}
+    client.force_login(User.objects.create_superuser("nod", "nod@sipflow.invalid", "x"))
+    child = world.child
+    data = {
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "personal_identity_number": demo_identity_number(
+            birth_date=years_ago(19, today=timezone.localdate()), legal_sex=child.legal_sex
+        ),
+        "legal_sex": child.legal_sex,
+        "registered_municipality": child.registered_municipality_id or "",
+        "street_address": child.street_address,
+        "postal_code": child.postal_code,
+        "city": child.city,
+        "guardianships-TOTAL_FORMS": "0",
+        "guardianships-INITIAL_FORMS": "0",
+        "guardianships-MIN_NUM_FORMS": "0",
+        "guardianships-MAX_NUM_FORMS": "2",
+        "relatives-TOTAL_FORMS": "0",
+        "relatives-INITIAL_FORMS": "0",
+        "relatives-MIN_NUM_FORMS": "0",
+        "relatives-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(reverse("admin:directory_person_change", args=[child.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    child.refresh_from_db()
+    assert child.age_on(timezone.localdate()) == 19
+    assert visible(world.vera) == set()
