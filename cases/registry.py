@@ -152,7 +152,9 @@ class OverviewRows:
 
     - ``rows(user=, units=, today=)`` returns every row, the most overdue first (each with
       a ``person`` attribute where it names one, so the access log records who was shown);
-    - ``template`` renders one row (as ``row``); ``title`` heads the list, ``empty`` says
+    - ``describe(row)`` writes one row as HTML (``format_html``, ``cases.row_html``: a list
+      page shows fifty, which in the template language cost more than reading them), a link
+      to ``case_url(row)`` first; ``title`` heads the list, ``empty`` says
       there is nothing late; ``code`` keys the list (its page ``/oversikt/<code>/``, the API,
       the count in the digest's data), and ``counted(n)`` names the count in the digest's
       e-mail (an ngettext phrase with ``%(count)d``).
@@ -193,7 +195,7 @@ class OverviewRows:
     code: str
     title: str
     empty: str
-    template: str
+    describe: Callable[[Any], str]
     rows: Callable[..., Sequence[Any]]
     counted: Callable[[int], str]
     order: int = 50

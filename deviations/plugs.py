@@ -22,6 +22,7 @@ from cases.registry import (
 )
 
 from . import selectors
+from .row_html import allocation_pending_html
 from .services import allocation_reminders_send
 
 
@@ -32,7 +33,7 @@ def deviation_plugs_register() -> None:
             code="deviation_allocations_pending",
             title=_("Avvikelser utan överenskommen tillfällig ansvarsfördelning"),
             empty=_("Alla avvikelser har en överenskommen ansvarsfördelning."),
-            template="deviations/overview/allocation_pending.html",
+            describe=allocation_pending_html,
             rows=selectors.allocations_pending,
             query=selectors.allocations_pending_query,
             due_label=_("Rapporterad"),

@@ -4,7 +4,6 @@ chef's lists (and the digest's counts) and the parts of the periodic tick."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,7 +19,7 @@ from cases.registry import (
     register_waiting_rows,
 )
 
-from . import selectors
+from . import row_html, selectors
 from .rules import LegalBasis
 from .services import (
     cost_allocations_remind,
@@ -42,7 +41,7 @@ _ON_PLACEMENT = {
     "person_field": "person",
     "basis_field": "legal_basis",
     "basis_choices": LegalBasis.choices,
-    "case_url": lambda row: reverse("placement:placement", kwargs={"pk": row.pk}),
+    "case_url": lambda row: row_html.placement_url(row.pk),
 }
 #: The same for a list whose rows belong to a placement (``row.placement``).
 _OF_PLACEMENT = {
@@ -51,7 +50,7 @@ _OF_PLACEMENT = {
     "person_field": "placement__person",
     "basis_field": "placement__legal_basis",
     "basis_choices": LegalBasis.choices,
-    "case_url": lambda row: reverse("placement:placement", kwargs={"pk": row.placement_id}),
+    "case_url": lambda row: row_html.placement_url(row.placement_id),
 }
 
 
@@ -127,7 +126,7 @@ def placement_plugs_register() -> None:
             code="placement_consents_ended",
             title=_("Placeringar enligt SoL där samtycket har upphört"),
             empty=_("Ingen placering enligt SoL saknar samtycke."),
-            template="placement/overview/consent_ended.html",
+            describe=row_html.consent_ended_html,
             rows=selectors.consents_ended,
             query=selectors.consents_ended_query,
             due_label=_("Samtycket upphörde"),
@@ -144,7 +143,7 @@ def placement_plugs_register() -> None:
             code="placement_reviews_due",
             title=_("Överväganden att göra"),
             empty=_("Inget övervägande är försenat eller nära."),
-            template="placement/overview/review_due.html",
+            describe=row_html.review_due_html,
             rows=selectors.reviews_due,
             query=selectors.reviews_due_query,
             due_label=_("Övervägande senast"),
@@ -161,7 +160,7 @@ def placement_plugs_register() -> None:
             code="placement_lvm_ends",
             title=_("LVM-vård som snart upphör"),
             empty=_("Ingen LVM-vård upphör den närmaste tiden."),
-            template="placement/overview/lvm_end.html",
+            describe=row_html.lvm_end_html,
             rows=selectors.lvm_ends_approaching,
             query=selectors.lvm_ends_query,
             due_label=_("LVM-vården upphör senast"),
@@ -179,7 +178,7 @@ def placement_plugs_register() -> None:
             code="placement_cost_allocations_overdue",
             title=_("Akuta placeringar utan klar kostnadsfördelning"),
             empty=_("Alla akuta placeringar har en klar kostnadsfördelning."),
-            template="placement/overview/cost_allocation_overdue.html",
+            describe=row_html.cost_allocation_overdue_html,
             rows=selectors.cost_allocations_overdue,
             query=selectors.cost_allocations_overdue_query,
             due_label=_("Kostnadsfördelningen skulle vara klar"),
@@ -197,16 +196,14 @@ def placement_plugs_register() -> None:
             code="placement_handovers_open",
             title=_("Överlämningar mellan regioner som inte är bekräftade"),
             empty=_("Alla överlämningar mellan regioner är bekräftade."),
-            template="placement/overview/handover_open.html",
+            describe=row_html.handover_open_html,
             rows=selectors.handovers_open,
             query=selectors.handovers_open_query,
             due_label=_("Överlämningen påbörjades"),
             since_label=_("Påbörjad"),
             **{
                 **_OF_PLACEMENT,
-                "case_url": lambda row: reverse(
-                    "placement:handover", kwargs={"pk": row.placement_id}
-                ),
+                "case_url": row_html.handover_url,
             },
             counted=lambda n: ngettext(
                 "%(count)d obekräftad överlämning", "%(count)d obekräftade överlämningar", n
@@ -220,7 +217,7 @@ def placement_plugs_register() -> None:
             code="placement_visits_overdue",
             title=_("Uppföljningsbesök som är försenade"),
             empty=_("Inget uppföljningsbesök är försenat."),
-            template="placement/overview/visit_overdue.html",
+            describe=row_html.visit_overdue_html,
             rows=selectors.visits_overdue,
             query=selectors.visits_overdue_query,
             due_label=_("Besöket skulle ha gjorts"),
@@ -236,7 +233,7 @@ def placement_plugs_register() -> None:
             code="placement_health_exams_not_done",
             title=_("Hälsoundersökningar som inte är gjorda"),
             empty=_("Ingen hälsoundersökning är försenad."),
-            template="placement/overview/health_exam_not_done.html",
+            describe=row_html.health_exam_not_done_html,
             rows=overview_rows_from_query(selectors.health_exams_not_done_query),
             query=selectors.health_exams_not_done_query,
             due_label=_("Skulle vara erbjuden senast"),
@@ -249,7 +246,7 @@ def placement_plugs_register() -> None:
             persons=_placement_persons,
             **{
                 **_OF_PLACEMENT,
-                "case_url": lambda row: reverse("placement:health_request", kwargs={"pk": row.pk}),
+                "case_url": row_html.health_request_url,
             },
         )
     )

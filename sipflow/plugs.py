@@ -3,7 +3,6 @@ lists on the start page and the chef's overview, and its parts of the periodic t
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,7 +18,7 @@ from cases.registry import (
     register_waiting_rows,
 )
 
-from . import selectors
+from . import row_html, selectors
 from .grants import sip_grants_resync_due
 from .reminders import answer_due_soon_remind
 from .services import invitation_remind_unanswered, sip_reconsider_pending
@@ -73,21 +72,21 @@ def sip_plugs_register() -> None:
         "handler_field": "overview_handler",
         "unit_field": "lead_unit_id",
         "person_field": "person",
-        "case_url": lambda row: reverse("sip:plan", kwargs={"pk": row.pk}),
+        "case_url": row_html.plan_url,
     }
     register_overview_rows(
         OverviewRows(
             code="unanswered",
             title=_("Obesvarade kallelser efter sista svarsdag"),
             empty=_("Inga kallelser är obesvarade efter sista svarsdag."),
-            template="sipflow/overview/invitation_unanswered.html",
+            describe=row_html.invitation_unanswered_html,
             rows=selectors.invitations_unanswered,
             query=selectors.invitations_unanswered_query,
             due_label=_("Sista svarsdag"),
             unit_field="unit_id",
             unit_filter=selectors.invitations_unanswered_unit_filter,
             person_field="meeting__plan__person",
-            case_url=lambda row: reverse("sip:invitation", kwargs={"pk": row.pk}),
+            case_url=row_html.invitation_url,
             counted=lambda n: ngettext(
                 "%(count)d obesvarad kallelse", "%(count)d obesvarade kallelser", n
             ),
@@ -100,7 +99,7 @@ def sip_plugs_register() -> None:
             code="overdue_follow_ups",
             title=_("Försenade uppföljningar"),
             empty=_("Ingen uppföljning är försenad."),
-            template="sipflow/overview/follow_up_overdue.html",
+            describe=row_html.follow_up_overdue_html,
             rows=selectors.follow_ups_overdue,
             query=selectors.follow_ups_overdue_query,
             due_label=_("Uppföljning planerad"),
@@ -116,7 +115,7 @@ def sip_plugs_register() -> None:
             code="sip_no_follow_up",
             title=_("SIP utan datum för nästa uppföljning"),
             empty=_("Alla pågående SIP har ett datum för nästa uppföljning."),
-            template="sipflow/overview/follow_up_unplanned.html",
+            describe=row_html.follow_up_unplanned_html,
             rows=overview_rows_from_query(selectors.follow_ups_unplanned_query),
             query=selectors.follow_ups_unplanned_query,
             due_label=_("Planen skrevs"),
@@ -133,7 +132,7 @@ def sip_plugs_register() -> None:
             code="sip_halted",
             title=_("SIP som stoppats för att samtycket upphört"),
             empty=_("Ingen SIP är stoppad i väntan på nytt samtycke."),
-            template="sipflow/overview/plan_halted.html",
+            describe=row_html.plan_halted_html,
             rows=overview_rows_from_query(selectors.plans_halted_query),
             query=selectors.plans_halted_query,
             due_label=_("Stoppades"),
@@ -148,7 +147,7 @@ def sip_plugs_register() -> None:
             code="sip_consents_expiring",
             title=_("Samtycken till SIP som snart går ut"),
             empty=_("Inget samtycke till en pågående SIP går ut den närmaste tiden."),
-            template="sipflow/overview/consent_expiring.html",
+            describe=row_html.consent_expiring_html,
             rows=overview_rows_from_query(selectors.consents_expiring_query),
             query=selectors.consents_expiring_query,
             due_label=_("Samtycket gäller till och med"),

@@ -91,8 +91,12 @@ def _case_object(row):
     return None
 
 
-def _row(spec, row) -> dict:
-    html = render_to_string(spec.template, {"row": row})
+def _row(spec, row, html: str | None = None) -> dict:
+    """One row as the API gives it: its text and link as the page shows them (``html``, a
+    chef's list row as ``OverviewRows.describe`` wrote it; else a start page row's
+    template), and the case object and person it is about."""
+    if html is None:
+        html = render_to_string(spec.template, {"row": row})
     link = HREF.search(html)
     obj = _case_object(row)
     persons = list(spec.persons([row]))
@@ -105,12 +109,15 @@ def _row(spec, row) -> dict:
     }
 
 
-def _section(spec, rows) -> dict:
+def _section(spec, rows, htmls: list[str] | None = None) -> dict:
     return {
         "code": spec.code,
         "title": str(spec.title),
         "empty": str(spec.empty),
-        "rows": [_row(spec, row) for row in rows],
+        "rows": [
+            _row(spec, row, htmls[index] if htmls is not None else None)
+            for index, row in enumerate(rows)
+        ],
     }
 
 
@@ -118,7 +125,9 @@ def _late_section(page: ListPage) -> dict:
     """A chef's list as one page of it: its count (capped), its rows and the next page's
     cursor."""
     return {
-        **_section(page.spec, [row.row for row in page.rows]),
+        **_section(
+            page.spec, [row.row for row in page.rows], htmls=[row.html for row in page.rows]
+        ),
         "count": page.count,
         "more": page.more,
         "next": str(page.next_cursor) if page.next_cursor else None,

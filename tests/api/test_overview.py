@@ -16,6 +16,7 @@ from cases import registry
 from directory.models import Membership
 from overview import selectors as overview_selectors
 from sipflow.models import Invitation
+from sipflow.row_html import invitation_unanswered_html
 from tests.api.helpers import problem, summoned, url
 from tests.factories import MembershipFactory
 from tests.placement_world import build_placement_world
@@ -56,7 +57,7 @@ def test_the_chefs_lists_come_from_the_registry(world, api_as):
             code="api_test_list",
             title="En lista som läggs till senare",
             empty="Inga.",
-            template="sipflow/overview/invitation_unanswered.html",
+            describe=invitation_unanswered_html,
             rows=lambda *, user, units, today: [],
             counted=str,
         )

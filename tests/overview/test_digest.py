@@ -93,7 +93,7 @@ def later_lists(monkeypatch):
         ),
     ):
         spec = OverviewRows(
-            code=code, title=code, empty="", template="", rows=rows, counted=counted, order=order
+            code=code, title=code, empty="", describe=str, rows=rows, counted=counted, order=order
         )
         monkeypatch.setitem(registry._overview_rows, code, spec)
 

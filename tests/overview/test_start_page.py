@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from cases import registry
 from cases.registry import OverviewRows, WaitingRows
@@ -116,7 +117,7 @@ def test_the_page_shows_what_a_process_registered(client, world, monkeypatch, ro
                 code=code,
                 title=f"Lista {code}",
                 empty="Inget här.",
-                template="row.html",
+                describe=lambda row: format_html("Rad: {}", row.name),
                 rows=rows,
                 counted=lambda n: f"{n}",
             ),
@@ -145,7 +146,7 @@ def test_a_user_who_leads_no_unit_sees_no_late_lists(client, world, monkeypatch,
             code="test_late",
             title="Lista test_late",
             empty="Inget här.",
-            template="row.html",
+            describe=str,
             rows=lambda **kwargs: pytest.fail("asked for a chef's list"),
             counted=lambda n: f"{n}",
         ),

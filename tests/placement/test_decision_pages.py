@@ -5,10 +5,10 @@ and the region handover, which the new region's staff see alone and confirm."""
 from __future__ import annotations
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.registry import overview_list
 from directory.models import Membership, Organisation, Unit
 from notifications.models import Event
 from placement import services
@@ -125,14 +125,35 @@ def test_the_new_regions_staff_see_only_the_handover_and_confirm_it(pworld):
 
 
 def test_the_chefs_list_rows_link_to_the_placement_and_the_handover(pworld):
+    """Each list's row links where the list says its case is (``case_url``): the placement,
+    or the handover's page, which takes the placement's key (a row once linked the
+    handover's own key there)."""
     placement = placed(pworld)
-    review = placement.reviews.get()
+    placement.overview_due = placement.start_date
+    placement.late_visit_due_on = placement.late_private_talk_due_on = placement.start_date
+    region = OrganisationFactory(name="Region Gävleborg", kind=Organisation.Kind.REGION)
+    gavle = OrganisationFactory(
+        name="Gävle kommun", kind=Organisation.Kind.MUNICIPALITY, region=region
+    )
+    services.person_registration_move(
+        person=pworld.youth, municipality=gavle, by=pworld.sara, on=timezone.localdate()
+    )
+    handover = placement.handovers.get()
+    handover.pk = placement.pk + 1000  # the keys differ (only in memory: nothing is saved)
     rows = {
-        "review_due": review,
-        "consent_ended": placement,
-        "lvm_end": placement,
-        "cost_allocation_overdue": placement,
+        "placement_reviews_due": placement.reviews.get(),
+        "placement_consents_ended": placement,
+        "placement_lvm_ends": placement,
+        "placement_cost_allocations_overdue": placement,
+        "placement_visits_overdue": placement,
+        "placement_handovers_open": handover,
     }
-    for template, row in rows.items():
-        html = render_to_string(f"placement/overview/{template}.html", {"row": row})
-        assert f'href="{url("placement", placement)}"' in html, template
+    for code, row in rows.items():
+        spec = overview_list(code)
+        shown = spec.describe(row)
+        assert f'href="{spec.case_url(row)}"' in shown, code
+        assert str(placement.person) in shown, code
+    assert url("placement", placement) in overview_list("placement_lvm_ends").describe(placement)
+    assert url("handover", placement) in overview_list("placement_handovers_open").describe(
+        handover
+    )

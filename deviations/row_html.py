@@ -1,0 +1,29 @@
+"""The avvikelser's row of the chef's red list, written as HTML
+(``cases.registry.OverviewRows.describe``, ``cases.row_html``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from cases.row_html import ymd
+
+from .models import Deviation
+
+
+def allocation_pending_html(deviation: Deviation) -> SafeString:
+    """In red: no temporary allocation of responsibility agreed yet; the parties named
+    (prefetched by the list's query)."""
+    return format_html(
+        '<span class="avv-red" style="color: #b00020; font-weight: 500">'
+        '<a href="{}" style="color: #b00020">{}</a> – {}: {}</span> ({} {}; {})',
+        reverse("deviations:detail", kwargs={"pk": deviation.pk}),
+        deviation.reference,
+        deviation.get_category_display(),
+        _("tillfällig ansvarsfördelning inte överenskommen"),
+        _("rapporterad"),
+        ymd(deviation.reported_at),
+        ", ".join(str(party.unit) for party in deviation.parties.all()),
+    )

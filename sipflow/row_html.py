@@ -1,0 +1,65 @@
+"""SIP's rows of the chef's lists, written as HTML (``cases.registry.OverviewRows.describe``,
+``cases.row_html``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from cases.row_html import link, ymd
+
+from .models import Invitation, SipPlan
+
+
+def plan_url(plan: SipPlan) -> str:
+    return reverse("sip:plan", kwargs={"pk": plan.pk})
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return reverse("sip:invitation", kwargs={"pk": invitation.pk})
+
+
+def _plan_link(plan: SipPlan, unit) -> SafeString:
+    """ "SIP för Alva Exempel (BUP Falun)", linked to the SIP."""
+    return link(plan_url(plan), f"{plan} ({unit})")
+
+
+def invitation_unanswered_html(invitation: Invitation) -> SafeString:
+    whole = "" if invitation.unit_id else f" ({_('hela organisationen')})"
+    return format_html(
+        "{} – {} {}",
+        link(invitation_url(invitation), f"{invitation.invitee}{whole}: {invitation.meeting}"),
+        _("svara senast"),
+        ymd(invitation.answer_by),
+    )
+
+
+def follow_up_overdue_html(plan: SipPlan) -> SafeString:
+    return format_html(
+        "{} – {} {}", _plan_link(plan, plan.lead_unit), _("uppföljning"), ymd(plan.next_follow_up)
+    )
+
+
+def follow_up_unplanned_html(plan: SipPlan) -> SafeString:
+    return format_html(
+        "{} – {}", _plan_link(plan, plan.lead_unit), _("inget datum för nästa uppföljning")
+    )
+
+
+def plan_halted_html(plan: SipPlan) -> SafeString:
+    shown = _plan_link(plan, plan.started_unit)
+    if not plan.halted_reason:
+        return shown
+    return format_html("{} – {}", shown, Truncator(plan.halted_reason).chars(120))
+
+
+def consent_expiring_html(plan: SipPlan) -> SafeString:
+    return format_html(
+        "{} – {} {}",
+        _plan_link(plan, plan.lead_unit),
+        _("samtycket gäller till och med"),
+        ymd(plan.overview_due),
+    )

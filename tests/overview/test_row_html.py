@@ -1,0 +1,61 @@
+"""What a row of a chef's list says about its date (overview.selectors.days_html), and the
+rows the processes write (cases.row_html): escaped, in Swedish and in English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from cases.registry import OverviewRows
+from cases.row_html import link, ymd
+from overview.selectors import days_html
+
+DUE = dt.date(2026, 11, 20)
+
+
+def spec(**fields) -> OverviewRows:
+    return OverviewRows(
+        code="t", title="T", empty="", describe=str, rows=lambda **k: [], counted=str, **fields
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "swedish", "english", "late"),
+    [
+        (1, "1 dag försenad", "1 day overdue", True),
+        (12, "12 dagar försenad", "12 days overdue", True),
+        (0, "Senast i dag", "Due today", False),
+        (-1, "om 1 dag", "in 1 day", False),
+        (-30, "om 30 dagar", "in 30 days", False),
+    ],
+)
+def test_a_rows_date_says_how_late_it_is_or_how_soon_it_falls_due(days, swedish, english, late):
+    with translation.override("sv"):
+        shown = days_html(spec(), DUE, days)
+    assert f">{swedish}</span>" in shown
+    assert ("sf-days--late" in shown) is late
+    with translation.override("en"):
+        assert f">{english}</span>" in days_html(spec(), DUE, days)
+
+
+def test_a_state_that_began_says_since_when_never_how_late():
+    since = spec(since_label="Stoppad sedan")
+    with translation.override("sv"):
+        assert ">Stoppad sedan 2026-11-20 (12 dagar)</span>" in days_html(since, DUE, 12)
+        assert ">Stoppad sedan 2026-11-20 (1 dag)</span>" in days_html(since, DUE, 1)
+        assert ">Stoppad sedan 2026-11-20</span>" in days_html(since, DUE, 0)
+        assert "försenad" not in days_html(since, DUE, 12)
+    assert days_html(since, None, None) == ""
+    assert days_html(spec(), None, None) == ""
+
+
+def test_a_row_is_escaped_and_its_dates_are_local():
+    shown = link("/sip/1/", "<b>Anna & Bo</b>")
+    assert shown == '<a href="/sip/1/">&lt;b&gt;Anna &amp; Bo&lt;/b&gt;</a>'
+    # 23:30 UTC on 30 November is 1 December in Stockholm, as the date filter shows it.
+    late_evening = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    assert ymd(late_evening) == "2026-12-01"
+    assert ymd(dt.date(2026, 1, 2)) == "2026-01-02"
+    assert ymd(None) == ""
