@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from cases.row_html import ymd
+from cases.row_html import key_url, ymd
 
 from .models import Deviation
+
+_detail_url = key_url("deviations:detail")
 
 
 def allocation_pending_html(deviation: Deviation) -> SafeString:
@@ -19,7 +20,7 @@ def allocation_pending_html(deviation: Deviation) -> SafeString:
     return format_html(
         '<span class="avv-red" style="color: #b00020; font-weight: 500">'
         '<a href="{}" style="color: #b00020">{}</a> – {}: {}</span> ({} {}; {})',
-        reverse("deviations:detail", kwargs={"pk": deviation.pk}),
+        _detail_url(deviation.pk),
         deviation.reference,
         deviation.get_category_display(),
         _("tillfällig ansvarsfördelning inte överenskommen"),

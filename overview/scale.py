@@ -1068,8 +1068,9 @@ class PlacementSeeder:
                     if ended is None:
                         self.reviews.add(placement, unit, due, None, "", None, None)
                     break
-                if (today - due).days < 60 and rng.random() < 0.2:
-                    self.reviews.add(placement, unit, due, None, "", None, None)  # overdue
+                if ended is None and (today - due).days < 60 and rng.random() < 0.2:
+                    # Overdue; a move out removes the open review (placement_end).
+                    self.reviews.add(placement, unit, due, None, "", None, None)
                     break
                 held_on = due - dt.timedelta(days=rng.randint(0, 20))
                 self.reviews.add(

@@ -304,17 +304,23 @@ class OverviewReader:
         limit = limit or PAGE_SIZE
         if spec.query is not None:
             listed = self._filtered_query(spec, filters)
-            count = _capped_count(listed) if counted else 0
-            following_rows = listed
-            if after is not None:
-                following_rows = listed.filter(
-                    Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
+            ordered = listed.order_by("overview_due", "pk").values_list("pk", flat=True)
+            if after is None:
+                # The first page: the keys of the list's first rows, in its order, count it
+                # (up to the cap) and name the page's rows, in one statement.
+                keys = list(ordered[: max(limit + 1, COUNT_CAP + 1 if counted else 0)])
+                count = min(len(keys), COUNT_CAP + 1) if counted else 0
+            else:
+                count = _capped_count(listed) if counted else 0
+                keys = list(
+                    ordered.filter(
+                        Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
+                    )[: limit + 1]
                 )
-            # The page's keys first, then its rows with what they show (the person, the
-            # units): joined for the page's few rows only, never for every row of the list
-            # (one statement either way).
-            keys = following_rows.order_by("overview_due", "pk").values("pk")[: limit + 1]
-            found = list(listed.filter(pk__in=keys).order_by("overview_due", "pk"))
+            # Then the page's rows with what they show (the person, the units), joined for
+            # the page's few keys only, never for every row of the list; still of the list
+            # (its filter, the user's access), should a row have changed in between.
+            found = list(listed.filter(pk__in=keys[: limit + 1]).order_by("overview_due", "pk"))
         else:
             every = self._filtered_rows(spec, filters)
             count = min(len(every), COUNT_CAP + 1)

@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cases.row_html import link, ymd
+from cases.row_html import key_url, link, ymd
 
 from .models import HealthExamRequest, Placement, RegionHandover, Review
+from .rules import LegalBasis
 
-
-def placement_url(placement_pk: int) -> str:
-    return reverse("placement:placement", kwargs={"pk": placement_pk})
+placement_url = key_url("placement:placement")
+_handover_url = key_url("placement:handover")
+_health_request_url = key_url("placement:health_request")
 
 
 def _placement_at(placement: Placement) -> SafeString:
@@ -22,6 +22,15 @@ def _placement_at(placement: Placement) -> SafeString:
     return format_html(
         "{} ({})", link(placement_url(placement.pk), placement.person), placement.hvb_unit
     )
+
+
+def _basis_label(code: str) -> str:
+    """The legal basis as the placement page names it (``get_legal_basis_display()``
+    builds the choices anew on every call)."""
+    try:
+        return LegalBasis(code).label
+    except ValueError:
+        return code
 
 
 def consent_ended_html(placement: Placement) -> SafeString:
@@ -32,7 +41,7 @@ def review_due_html(review: Review) -> SafeString:
     return format_html(
         "{} ({}) – {} {}",
         link(placement_url(review.placement_id), review.placement.person),
-        review.placement.get_legal_basis_display(),
+        _basis_label(review.placement.legal_basis),
         _("övervägande senast"),
         ymd(review.due_on),
     )
@@ -58,11 +67,11 @@ def cost_allocation_overdue_html(placement: Placement) -> SafeString:
 
 def handover_url(handover: RegionHandover) -> str:
     """The handover's page, which takes its placement's key."""
-    return reverse("placement:handover", kwargs={"pk": handover.placement_id})
+    return _handover_url(handover.placement_id)
 
 
 def health_request_url(request: HealthExamRequest) -> str:
-    return reverse("placement:health_request", kwargs={"pk": request.pk})
+    return _health_request_url(request.pk)
 
 
 def handover_open_html(handover: RegionHandover) -> SafeString:

@@ -850,13 +850,20 @@ def _reviews_in_notice(*, units: list[Unit], today: dt.date) -> Q:
     """The reviews of placements of these units that are due on ``today`` (their notice,
     directory.durations, has begun) or overdue, as one filter: for each organisation the
     days ahead whose review's notice has begun (the notice in force on the review's date,
-    read once for every organisation: ``review_notice_start``'s answer)."""
+    read once for every organisation: ``review_notice_start``'s answer).
+
+    The units of one organisation (every kommun chef's) whose notice days follow today
+    without a gap read as one range, ``due_on`` up to the last of them: the units' partial
+    index (``review_open_unit_due``) reads it as one range, where an OR of ranges made
+    PostgreSQL read every review in them and hash every placement of the country to join
+    them."""
     code = DurationCode.PLACEMENT_REVIEW_NOTICE
     by_organisation: dict[int, list[int]] = {}
     for unit in units:
         by_organisation.setdefault(unit.organisation_id, []).append(unit.pk)
     rules = organisation_rules(organisations=by_organisation, durations=[code])
-    due = Q(due_on__lte=today)
+    last_due = today
+    ahead_of: Q = Q()
     for organisation, unit_ids in by_organisation.items():
         ahead = [
             day
@@ -866,21 +873,27 @@ def _reviews_in_notice(*, units: list[Unit], today: dt.date) -> Q:
             <= today
         ]
         for first, last in _days_ranges(ahead):
-            due |= Q(placing_unit__in=unit_ids, due_on__range=(first, last))
-    return due
+            if len(by_organisation) == 1 and first == today + dt.timedelta(days=1):
+                last_due = last  # the units are the query's own: no need to name them
+            else:
+                ahead_of |= Q(placing_unit__in=unit_ids, due_on__range=(first, last))
+    return Q(due_on__lte=last_due) | ahead_of
 
 
 def reviews_due_query(*, user: User, units, today: dt.date) -> QuerySet[Review]:
-    """Open reviews of the placements of these units (the person living at the HVB) that
-    are due (within their notice) or overdue, of the placements the user may see, each
-    checked as it is read (``overview_due``: the review's date)."""
+    """Open reviews of the placements of these units that are due (within their notice) or
+    overdue, of the placements the user may see, each checked as it is read
+    (``overview_due``: the review's date).
+
+    An open review is a placement's whose person lives at the HVB: one is scheduled at the
+    move-in and after each review (``review_schedule``) and the move out deletes it
+    (``placement_end``). So the list reads the reviews alone, from the units' partial index,
+    without joining the placements to ask their phase: PostgreSQL, misjudging how many
+    reviews a large kommun has, hashed every running placement of the country for that
+    join."""
     units = list(units)
     return (
-        Review.objects.filter(
-            held_on__isnull=True,
-            placing_unit__in=units,
-            placement__phase__in=LIVING_THERE,
-        )
+        Review.objects.filter(held_on__isnull=True, placing_unit__in=units)
         .filter(_reviews_in_notice(units=units, today=today))
         .filter(_placement_visible(user, case_id="placement_id", own_unit="placing_unit_id"))
         .annotate(overview_due=F("due_on"))

@@ -3,23 +3,25 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cases.row_html import link, ymd
+from cases.row_html import key_url, link, ymd
 
 from .models import Invitation, SipPlan
 
+_plan_url = key_url("sip:plan")
+_invitation_url = key_url("sip:invitation")
+
 
 def plan_url(plan: SipPlan) -> str:
-    return reverse("sip:plan", kwargs={"pk": plan.pk})
+    return _plan_url(plan.pk)
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return reverse("sip:invitation", kwargs={"pk": invitation.pk})
+    return _invitation_url(invitation.pk)
 
 
 def _plan_link(plan: SipPlan, unit) -> SafeString:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
 from cases.registry import OverviewRows
-from cases.row_html import link, ymd
+from cases.row_html import key_url, link, ymd
 from overview.selectors import days_html
 
 DUE = dt.date(2026, 11, 20)
@@ -59,3 +60,22 @@ def test_a_row_is_escaped_and_its_dates_are_local():
     assert ymd(late_evening) == "2026-12-01"
     assert ymd(dt.date(2026, 1, 2)) == "2026-01-02"
     assert ymd(None) == ""
+
+
+@pytest.mark.parametrize(
+    "name", ["sip:plan", "sip:invitation", "placement:placement", "deviations:detail"]
+)
+def test_a_rows_link_is_the_url_reverse_gives(name):
+    url = key_url(name)
+    for key in (1, 42, 2_147_483_647, 10**12):
+        assert url(key) == reverse(name, kwargs={"pk": key})
+
+
+def test_a_rows_link_follows_the_script_prefix():
+    url = key_url("sip:plan")
+    assert url(7) == "/sip/plan/7/"
+    set_script_prefix("/sipflow/")
+    try:
+        assert url(7) == "/sipflow/sip/plan/7/" == reverse("sip:plan", kwargs={"pk": 7})
+    finally:
+        set_script_prefix("/")

@@ -19,6 +19,7 @@ from consent.models import Consent
 from directory.models import Organisation, Person, Unit
 from overview.models import StatisticsSnapshot
 from overview.scale import country_load, scale_refusal
+from overview.selectors import OverviewReader, overview_units
 from overview.statistics import services
 from overview.statistics.exports import report_csv
 from overview.statistics.periods import default_period
@@ -102,8 +103,9 @@ def test_a_second_run_adds_cases_to_the_same_country():
 
 
 def test_the_pages_render_for_a_seeded_chef_with_as_many_queries_at_two_sizes(client):
-    # Both sizes large enough that every list of the two chefs has rows (an empty list
-    # costs fewer queries: nobody to record in the access log).
+    """The start page and the statistics cost the same statements at three times the data.
+    A list with no rows reads none (one statement less than a list with rows), so the start
+    page's count is compared net of one statement per list with rows."""
     seed(200, 20)
     country = country_load()
     urls = [reverse("overview:index"), reverse("overview:statistics")]
@@ -116,7 +118,11 @@ def test_the_pages_render_for_a_seeded_chef_with_as_many_queries_at_two_sizes(cl
                 response = client.get(url)
             assert response.status_code == 200
             counts.append(len(captured))
-        return counts
+        listed = OverviewReader(
+            user=user, units=overview_units(user=user), today=timezone.localdate()
+        ).counts()
+        with_rows = sum(1 for count in listed.values() if count)
+        return [counts[0] - with_rows, counts[1]]
 
     chefs = [country.kommun_chef(0), country.region_chef(0)]
     small = [queries(chef) for chef in chefs]

@@ -168,6 +168,29 @@ def test_the_chefs_list_shows_reviews_due_and_the_digest_counts_them(pworld):
     assert selectors.reviews_due(user=other, units=units, today=dt.date(2027, 3, 5)) == []
 
 
+def test_moving_out_takes_the_open_review_off_the_chefs_list(pworld):
+    """The list reads the open reviews alone, without asking the placement's phase: the
+    move out deletes the open review, so none is left of a placement that has ended."""
+    placement = placed_sol(pworld)
+    units = [pworld.social]
+    due_day = dt.date(2027, 3, 5)
+    assert [row.placement for row in selectors.reviews_due(
+        user=pworld.carl, units=units, today=due_day
+    )] == [placement]  # fmt: skip
+    services.placement_end(
+        placement=placement,
+        by=pworld.sara,
+        ended_on=timezone.localdate(),
+        reason="Vården är klar.",
+        destination="home",
+    )
+    assert not placement.reviews.filter(held_on__isnull=True).exists()
+    assert selectors.reviews_due(user=pworld.carl, units=units, today=due_day) == []
+    assert (
+        overdue_counts(user=pworld.carl, units=units, today=due_day)["placement_reviews_due"] == 0
+    )
+
+
 def test_a_review_carries_its_placements_unit_and_the_migration_fills_it(pworld):
     """The chef's list of reviews reads one unit's open reviews from their own index
     (Review.placing_unit): every review made has it, and the migration that added it
