@@ -568,7 +568,7 @@ class SipSeeder:
                     "person started_by started_unit started_at origin social_needs "
                     "health_needs coordination_reason informed_about_sip lead_unit "
                     "coordinator next_follow_up phase halted_reason halted_on close_reason "
-                    "closed_at consent_ends_on"
+                    "closed_at consent_ends_on plan_written_on"
                 ),
             )
         )
@@ -674,6 +674,7 @@ class SipSeeder:
         consent_until = consent_from + dt.timedelta(days=364)
         phase, lead, coordinator = SipPlan.Phase.NEED_IDENTIFIED, None, None
         next_follow_up, closed_at, close_reason, halted, halted_on = None, None, "", "", None
+        plan_written_on = None
         organisations = {social: kommun.pk, health: region.pk}
         if age_days >= 7:
             phase = SipPlan.Phase.PREPARING
@@ -736,6 +737,7 @@ class SipSeeder:
                 )
             if held:
                 phase = SipPlan.Phase.MEETING_HELD
+                plan_written_on = meeting_on  # its one version, written at the meeting
                 due = meeting_on + dt.timedelta(days=rng.choice((90, 120, 180)))
                 version = self.versions.add(
                     plan,
@@ -817,6 +819,7 @@ class SipSeeder:
             close_reason,
             closed_at,
             consent_until if consent_from <= today <= consent_until else None,
+            plan_written_on,
         )
         self.consents.add(
             person,

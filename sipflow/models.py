@@ -132,6 +132,10 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
     #: sipflow.services.reconsider.sip_halt with the halt. What the chef's list of halted SIPs
     #: sorts by, from its index.
     halted_on = models.DateField(_("stoppades"), null=True, blank=True, editable=False)
+    #: The day the plan's latest version was written (Europe/Stockholm): the chef's list of
+    #: SIPs with no next follow-up date reads how long each has waited from it, by the index
+    #: ``sip_open_unplanned``, instead of asking every such SIP for its latest version.
+    plan_written_on = models.DateField(_("planen skrevs"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("SIP")
@@ -160,8 +164,9 @@ class SipPlan(ConcurrentTransitionMixin, models.Model):
                 condition=~Q(phase__in=["closed", "halted"]),
             ),
             models.Index(
-                fields=["lead_unit"],
-                name="sip_open_no_follow_up",
+                fields=["lead_unit", "plan_written_on", "started_unit"],
+                include=["id"],
+                name="sip_open_unplanned",
                 condition=Q(next_follow_up__isnull=True, phase__in=["meeting_held", "follow_up"]),
             ),
             models.Index(fields=["started_unit"], name="sip_halted", condition=Q(phase="halted")),

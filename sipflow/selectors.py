@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -15,10 +14,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.shortcuts import get_object_or_404
 
@@ -227,22 +225,15 @@ def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
 
 def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """Open SIPs led by these units with a plan but no next follow-up date: due since the
-    plan's latest version was written (the partial index ``sip_open_no_follow_up``)."""
-    written = (
-        PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values("created_at")
-    )
+    plan's latest version was written (``SipPlan.plan_written_on``, which every version
+    written sets, read with the SIP from the partial index ``sip_open_unplanned``)."""
     return (
         _open_led(user=user, units=units)
         .filter(
             next_follow_up__isnull=True,
             phase__in=[SipPlan.Phase.MEETING_HELD, SipPlan.Phase.FOLLOW_UP],
         )
-        .annotate(
-            overview_due=Coalesce(
-                TruncDate(Subquery(written[:1], output_field=DateTimeField())),
-                TruncDate("started_at"),
-            )
-        )
+        .annotate(overview_due=F("plan_written_on"))
     )
 
 

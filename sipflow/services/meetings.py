@@ -206,6 +206,9 @@ def plan_version_create(
     for row in rows:
         row.version = version
     PlanAction.objects.bulk_create(rows)
+    # The day the chef's list of SIPs without a next follow-up date counts from.
+    plan.plan_written_on = timezone.localdate(at)
+    SipPlan.objects.filter(pk=plan.pk).update(plan_written_on=plan.plan_written_on)
     return version
 
 

@@ -216,6 +216,32 @@ def test_a_sip_with_a_plan_and_no_next_follow_up_date_is_listed(world):
     assert len(rows(chef, "sip_no_follow_up")) == 1
 
 
+def test_a_sip_keeps_the_day_its_plan_was_written_and_the_migration_fills_it(world):
+    """The list of SIPs with no next follow-up date reads, from the SIP, the Swedish day its
+    plan's latest version was written: the meeting sets it, and the migration that added
+    it fills it from the versions (and from the start for one waiting without a version)."""
+    chef = chef_of(world.social)
+    plan = held(world)
+    assert plan.plan_written_on == timezone.localdate(plan.versions.get().created_at)
+    evening = dt.datetime(2026, 10, 4, 22, 30, tzinfo=dt.UTC)  # 5 October in Sweden
+    plan.versions.update(created_at=evening)
+    SipPlan.objects.filter(pk=plan.pk).update(plan_written_on=None, next_follow_up=None)
+    bare = held(Families(world).new())
+    bare.versions.all().delete()
+    SipPlan.objects.filter(pk=bare.pk).update(
+        plan_written_on=None, next_follow_up=None, started_at=evening - dt.timedelta(days=30)
+    )
+    fill = importlib.import_module("sipflow.migrations.0014_plan_written_on").plan_written_on_fill
+    fill(apps, None)
+    assert SipPlan.objects.get(pk=plan.pk).plan_written_on == dt.date(2026, 10, 5)
+    assert SipPlan.objects.get(pk=bare.pk).plan_written_on == dt.date(2026, 9, 5)
+    listed = reader(chef).page(overview_list("sip_no_follow_up"))
+    assert [(item.row, item.due) for item in listed.rows] == [
+        (bare, dt.date(2026, 9, 5)),
+        (plan, dt.date(2026, 10, 5)),
+    ]
+
+
 def test_a_sip_halted_when_its_consent_was_withdrawn_is_listed_until_a_new_one_opens(world):
     chef = chef_of(world.social)
     plan = held(world)

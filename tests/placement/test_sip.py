@@ -338,11 +338,16 @@ def test_the_sips_meeting_and_follow_up_carry_the_vardplan_insatser(pworld):
         },
         **formset_data(rows),
     }
+    # As if the meeting's version had been written months ago.
+    SipPlan.objects.filter(pk=plan.pk).update(plan_written_on=TODAY() - dt.timedelta(days=90))
     response = sara.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
     revised = plan.versions.order_by("-number").first()
     assert revised.number == 2 and revised.meeting is None
+    # The chef's list counts a SIP without a next date from its latest version.
+    written = SipPlan.objects.get(pk=plan.pk).plan_written_on
+    assert written == timezone.localdate(revised.created_at) == TODAY()
     carried = revised.actions.exclude(source="")
     assert sorted(carried.values_list("action", flat=True)) == [
         "Samtal med behandlare (Exempelgården, Varje vecka)",
