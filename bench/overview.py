@@ -114,11 +114,22 @@ def database_prepare(*, sips: int, placements: int) -> None:
     """Migrate, and fill with seed_scale unless already filled to this size (then store
     the placements' clocks that no longer hold, as the tick would)."""
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     from overview.scale import scale_refusal, scale_seed, scale_seeded_size
 
     started = time.perf_counter()
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", verbosity=0)
+    if pending and scale_seeded_size() != (0, 0):
+        # A migration that filled a new column rewrote every row it touched, which leaves
+        # the index-only scans reading the table until a vacuum: run it now, as autovacuum
+        # would soon after.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        print(f"migrated ({len(pending)} migrations) and vacuumed")
     refusal = scale_refusal()
     if refusal:
         raise SystemExit(refusal)

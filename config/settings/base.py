@@ -6,6 +6,7 @@ Environment variables:
     DATABASE_MIGRATE_URL  the same database, as the role that owns the tables (migrate)
     DATABASE_REPLICA_URL  a read replica of it (PostgreSQL streaming replication), for the
                      statistics' and the overview's reads (default: none, all read the primary)
+    DATABASE_PARALLEL_WORKERS  PostgreSQL's parallel workers per statement (default 0: none)
     SECRET_KEY       required in production
     DEBUG            "1"/"true" to enable debug mode
     ALLOWED_HOSTS    comma-separated host names
@@ -220,10 +221,21 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 #: chef's statistics (one statement) took 26 s with it and 13 s without for the largest
 #: kommun's year at a million SIPs (bench/overview.py); every other statement of sipflow is
 #: far too small to gain from it.
+#:
+#: Parallel workers neither: starting one costs a statement about 5 ms, more than the
+#: index reads of a page take (a chef's list of overdue visits spent 5 of its 7 ms on a
+#: worker that found nothing, where PostgreSQL could not know the stored clocks all hold).
+#: Only the statistics' daily computation in the tick gains from them, about a sixth
+#: (5.0 against 6.0 s for the largest kommun's year at a million SIPs); a deployment that
+#: wants them sets DATABASE_PARALLEL_WORKERS.
+PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _options = _database.setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        _options["options"] = (
+            f"{_options.get('options', '')} -c jit=off"
+            f" -c max_parallel_workers_per_gather={PARALLEL_WORKERS}"
+        ).strip()
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -99,3 +99,11 @@ def test_postgresql_runs_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_starts_no_parallel_worker_unless_configured(db):
+    """A worker's start cost a page's short statements more than they took
+    (config/settings/base.py, DATABASE_PARALLEL_WORKERS)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == str(settings.PARALLEL_WORKERS) == "0"
