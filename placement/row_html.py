@@ -47,22 +47,17 @@ def review_due_html(review: Review) -> SafeString:
     )
 
 
+def _placement_due(placement: Placement, what: str) -> SafeString:
+    """The placement, what falls due and its date (the list's ``overview_due``)."""
+    return format_html("{} – {} {}", _placement_at(placement), what, ymd(placement.overview_due))
+
+
 def lvm_end_html(placement: Placement) -> SafeString:
-    return format_html(
-        "{} – {} {}",
-        _placement_at(placement),
-        _("LVM-vården upphör senast"),
-        ymd(placement.overview_due),
-    )
+    return _placement_due(placement, _("LVM-vården upphör senast"))
 
 
 def cost_allocation_overdue_html(placement: Placement) -> SafeString:
-    return format_html(
-        "{} – {} {}",
-        _placement_at(placement),
-        _("kostnadsfördelningen skulle vara klar"),
-        ymd(placement.overview_due),
-    )
+    return _placement_due(placement, _("kostnadsfördelningen skulle vara klar"))
 
 
 def handover_url(handover: RegionHandover) -> str:

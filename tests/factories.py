@@ -56,3 +56,34 @@ def person_born(
     person.full_clean()
     person.save()
     return person
+
+
+def person_admin_form(person: Person, *, guardianships: int = 0, **changes) -> dict:
+    """The admin's form of ``person`` as posted (with ``changes``): its fields, an empty
+    list of närstående and ``guardianships`` forms of vårdnadshavare, those the person has
+    first (the caller fills in any beyond them)."""
+    existing = list(person.guardianships.all())
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "personal_identity_number": person.personal_identity_number,
+        "legal_sex": person.legal_sex,
+        "registered_municipality": person.registered_municipality_id or "",
+        "street_address": person.street_address,
+        "postal_code": person.postal_code,
+        "city": person.city,
+        "guardianships-TOTAL_FORMS": str(max(guardianships, len(existing))),
+        "guardianships-INITIAL_FORMS": str(len(existing)),
+        "guardianships-MIN_NUM_FORMS": "0",
+        "guardianships-MAX_NUM_FORMS": "2",
+        "relatives-TOTAL_FORMS": "0",
+        "relatives-INITIAL_FORMS": "0",
+        "relatives-MIN_NUM_FORMS": "0",
+        "relatives-MAX_NUM_FORMS": "1000",
+        **changes,
+    }
+    for index, guardianship in enumerate(existing):
+        data[f"guardianships-{index}-id"] = guardianship.pk
+        data[f"guardianships-{index}-child"] = person.pk
+        data[f"guardianships-{index}-guardian"] = guardianship.guardian_id
+    return data

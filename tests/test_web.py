@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from directory.demo import DEMO_PASSWORD
 from directory.models import Person, User
+from tests.factories import person_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -106,29 +107,7 @@ def test_a_third_guardian_in_the_admin_gives_a_swedish_error(client, superuser):
     client.login(username=superuser, password=DEMO_PASSWORD)
     child = Person.objects.get(first_name="Olle")
     extra = Person.objects.get(first_name="Erik")
-    existing = list(child.guardianships.all())
-    data = {
-        "first_name": child.first_name,
-        "last_name": child.last_name,
-        "personal_identity_number": child.personal_identity_number,
-        "legal_sex": child.legal_sex,
-        "registered_municipality": child.registered_municipality_id,
-        "street_address": child.street_address,
-        "postal_code": child.postal_code,
-        "city": child.city,
-        "guardianships-TOTAL_FORMS": "3",
-        "guardianships-INITIAL_FORMS": "2",
-        "guardianships-MIN_NUM_FORMS": "0",
-        "guardianships-MAX_NUM_FORMS": "2",
-        "relatives-TOTAL_FORMS": "0",
-        "relatives-INITIAL_FORMS": "0",
-        "relatives-MIN_NUM_FORMS": "0",
-        "relatives-MAX_NUM_FORMS": "1000",
-    }
-    for index, guardianship in enumerate(existing):
-        data[f"guardianships-{index}-id"] = guardianship.pk
-        data[f"guardianships-{index}-child"] = child.pk
-        data[f"guardianships-{index}-guardian"] = guardianship.guardian_id
+    data = person_admin_form(child, guardianships=3)
     data["guardianships-2-child"] = child.pk
     data["guardianships-2-guardian"] = extra.pk
     response = client.post(reverse("admin:directory_person_change", args=[child.pk]), data)

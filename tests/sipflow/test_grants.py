@@ -33,7 +33,7 @@ from sipflow.access import plan_access, plans_visible_to
 from sipflow.grants import CASE_KIND, consent_ends, sip_grants_resync_due
 from sipflow.models import Invitation, SipPlan
 from tests.conftest import years_ago
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, person_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -480,26 +480,12 @@ def test_the_admins_correction_of_a_personnummer_re_derives_the_grants(world, cl
     assert visible(world.vera) == {plan.pk}
     client.force_login(User.objects.create_superuser("nod", "nod@sipflow.invalid", "x"))
     child = world.child
-    data = {
-        "first_name": child.first_name,
-        "last_name": child.last_name,
-        "personal_identity_number": demo_identity_number(
+    data = person_admin_form(
+        child,
+        personal_identity_number=demo_identity_number(
             birth_date=years_ago(19, today=timezone.localdate()), legal_sex=child.legal_sex
         ),
-        "legal_sex": child.legal_sex,
-        "registered_municipality": child.registered_municipality_id or "",
-        "street_address": child.street_address,
-        "postal_code": child.postal_code,
-        "city": child.city,
-        "guardianships-TOTAL_FORMS": "0",
-        "guardianships-INITIAL_FORMS": "0",
-        "guardianships-MIN_NUM_FORMS": "0",
-        "guardianships-MAX_NUM_FORMS": "2",
-        "relatives-TOTAL_FORMS": "0",
-        "relatives-INITIAL_FORMS": "0",
-        "relatives-MIN_NUM_FORMS": "0",
-        "relatives-MAX_NUM_FORMS": "1000",
-    }
+    )
     response = client.post(reverse("admin:directory_person_change", args=[child.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     child.refresh_from_db()
