@@ -24,7 +24,10 @@ figure's median and SQL statement count at both sizes, the ratio of the large to
 and each median as a multiple of the bare task's median in the same database; besides, the
 median time spent in the database's statements ("in SQL") and, for a list, the rows its page
 shows at each size (a small database's lists often show a few rows where the large one's
-show a full page of 50: the difference is then rendering rows, not reading them). Target:
+show a full page of 50: the difference is then rendering rows, not reading them), and, for
+each list whose first page shows some rows at the small size but not 50, the large
+database's first page cut to as many rows ("same rows": the same reading at both sizes,
+against the small first page). Target:
 the large figure at most 3 times the small; the list pages (the first page of an overdue
 list, ``page list`` and ``first page``) at most twice.
 """
@@ -200,7 +203,7 @@ def is_list_page(label: str) -> bool:
     """A list page of the overview (``page list <code>``, the first page and the count of
     one list), or its first page read as the page reads it (``first page <code>``)."""
     page = label.partition(": ")[2]
-    return page.startswith(("page list ", "first page "))
+    return page.startswith(("page list ", "first page ", "same rows "))
 
 
 def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Figure:
@@ -221,8 +224,16 @@ def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Fig
     return figure
 
 
-def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
-    """Every figure of this database, the bare task's, and the URLs measured."""
+def figures_of(
+    rounds: int, same_rows: dict[str, int] | None = None
+) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
+    """Every figure of this database, the bare task's, and the URLs measured.
+
+    ``same_rows``: for the large database, the rows each list's first page showed in the
+    small one (by figure label), where it showed some but not a full page: that list's
+    first page is also read here cut to as many rows ("same rows"), the reading of the
+    same rows at both sizes. For the small database, None: its first pages stand for
+    themselves under that label."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -236,7 +247,7 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
     from overview.digest import overdue_counts
     from overview.models import StatisticsSnapshot
     from overview.scale import country_load
-    from overview.selectors import OverviewReader
+    from overview.selectors import PAGE_SIZE, OverviewReader
     from overview.statistics.periods import default_period
     from overview.statistics.query import statistics_aggregates
     from overview.statistics.selectors import statistics_units
@@ -295,6 +306,17 @@ def figures_of(rounds: int) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
             shown = len(OverviewReader(user=chef, units=units, today=today).page(spec).rows)
             for kind in ("page list", "first page"):
                 figures[f"{who}: {kind} {spec.code}"].rows = shown
+            same = f"{who}: same rows {spec.code}"
+            if same_rows is None and 0 < shown < PAGE_SIZE:
+                figures[same] = figures[f"{who}: first page {spec.code}"]
+            elif same_rows is not None and same in same_rows:
+                figures[same] = measure(
+                    rounds,
+                    lambda spec=spec, chef=chef, units=units, limit=same_rows[same]: OverviewReader(
+                        user=chef, units=units, today=today
+                    ).page(spec, limit=limit),
+                )
+                figures[same].rows = same_rows[same]
         figures[f"{who}: counts (digest)"] = measure(
             rounds,
             lambda chef=chef, units=units: overdue_counts(user=chef, units=units, today=today),
@@ -336,7 +358,14 @@ def main() -> None:
         name = f"sipflow_bench_{size_label(sips)}"
         database_use(name)
         database_prepare(sips=sips, placements=placements)
-        results.append((name, *figures_of(arguments.rounds)))
+        same_rows = None
+        if results:  # the large database: the small one's partial first pages
+            same_rows = {
+                label: figure.rows
+                for label, figure in results[0][1].items()
+                if ": same rows " in label
+            }
+        results.append((name, *figures_of(arguments.rounds, same_rows)))
 
     (small_name, small, small_bare, _urls), (large_name, large, large_bare, _) = results
     print()
@@ -378,6 +407,12 @@ def main() -> None:
         )
     print()
     print("targets missed: " + (", ".join(missed) if missed else "none"))
+    same = [label for label in small if ": same rows " in label]
+    same_missed = [label for label in missed if label in same]
+    print(
+        f"of the {len(same)} first pages read with the same rows at both sizes, over 2×: "
+        + (", ".join(same_missed) if same_missed else "none")
+    )
 
 
 if __name__ == "__main__":
