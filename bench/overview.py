@@ -144,8 +144,6 @@ def database_prepare(*, sips: int, placements: int) -> None:
 
         clocked = placement_clocks_refresh()
         if clocked:
-            from django.db import connection
-
             with connection.cursor() as cursor:  # as autovacuum would, soon after
                 cursor.execute("VACUUM (ANALYZE) placement_placement")
         print(f"reusing {sips} SIPs and {placements} placements ({clocked} clocks stored)")

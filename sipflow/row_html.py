@@ -25,7 +25,7 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 def _plan_link(plan: SipPlan, unit) -> SafeString:
-    """ "SIP för Alva Exempel (BUP Falun)", linked to the SIP."""
+    """The SIP and its unit, linked to the SIP: "SIP för Alva Exempel (BUP Falun)"."""
     return link(plan_url(plan), f"{plan} ({unit})")
 
 

@@ -115,8 +115,8 @@ def _section(spec, rows, htmls: list[str] | None = None) -> dict:
         "title": str(spec.title),
         "empty": str(spec.empty),
         "rows": [
-            _row(spec, row, htmls[index] if htmls is not None else None)
-            for index, row in enumerate(rows)
+            _row(spec, row, html)
+            for row, html in zip(rows, htmls or [None] * len(rows), strict=True)
         ],
     }
 

@@ -170,7 +170,7 @@ def plan_version_create(
 ) -> PlanVersion:
     """The next version of the written plan with its rows, validated without a query per
     row and written in one statement. ``meeting`` is None for a version a follow-up
-    writes."""
+    writes. Sets ``plan.plan_written_on``, which the caller's step saves with the plan."""
     rows = [
         PlanAction(
             need=row.need.strip(),
@@ -208,7 +208,6 @@ def plan_version_create(
     PlanAction.objects.bulk_create(rows)
     # The day the chef's list of SIPs without a next follow-up date counts from.
     plan.plan_written_on = timezone.localdate(at)
-    SipPlan.objects.filter(pk=plan.pk).update(plan_written_on=plan.plan_written_on)
     return version
 
 
