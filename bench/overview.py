@@ -19,7 +19,10 @@ reads each list's first page and count and the digest's counts as the pages do, 
 completes bare viewflow human tasks (bench/bare_engine.py) as the reference. Before the
 pages it times the statistics' direct query for the chef's year and the tick's snapshot of
 it (overview.statistics.services), so the statistics page reads the snapshot where the
-direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in production. It prints each
+direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in production, and counts the
+chef's workload as the tick does (overview.workload: the workload page reads the kept count
+where counting took at least WORKLOAD_SNAPSHOT_SECONDS; the page's first look, the warm-up,
+counts and keeps it, as a chef's first look does). It prints each
 figure's median and SQL statement count at both sizes, the ratio of the large to the small,
 and each median as a multiple of the bare task's median in the same database; besides, the
 median time spent in the database's statements ("in SQL") and, for a list, the rows its page
@@ -192,9 +195,11 @@ def overview_pages() -> list[tuple[str, str]]:
 
 
 def is_background(label: str) -> bool:
-    """The tick's work (the statistics computed directly, once a day), not a page: printed
-    with its ratio, without a target."""
-    return "statistics query" in label or "statistics snapshot" in label
+    """The tick's work (the statistics computed directly, once a day; the workload counted,
+    every few minutes), not a page: printed with its ratio, without a target."""
+    return any(
+        name in label for name in ("statistics query", "statistics snapshot", "workload count")
+    )
 
 
 def is_list_page(label: str) -> bool:
@@ -243,13 +248,14 @@ def figures_of(
     from core.databases import read_alias
     from directory.selectors import user_managed_units
     from overview.digest import overdue_counts
-    from overview.models import StatisticsSnapshot
+    from overview.models import StatisticsSnapshot, WorkloadSnapshot
     from overview.scale import country_load
     from overview.selectors import PAGE_SIZE, OverviewReader
     from overview.statistics.periods import default_period
     from overview.statistics.query import statistics_aggregates
     from overview.statistics.selectors import statistics_units
     from overview.statistics.services import statistics_snapshot_compute
+    from overview.workload import workload_snapshot_compute
 
     country = country_load()
     chefs = {"kommun chef": country.kommun_chef(0), "region chef": country.region_chef(0)}
@@ -258,6 +264,7 @@ def figures_of(
     urls: dict[str, str] = {}
     period = default_period(today=today)
     StatisticsSnapshot.objects.filter(computed_on=today).delete()
+    WorkloadSnapshot.objects.all().delete()
     for who, chef in chefs.items():
         client = Client()
         client.force_login(chef)
@@ -277,6 +284,15 @@ def figures_of(
             lambda pks=pks: statistics_snapshot_compute(units=pks, period=period, today=today),
             warm=False,
         )
+        # The workload counted as the tick counts it where counting is slow (the page then
+        # reads that count; the page's first look, the bench's warm-up, counts and keeps it).
+        figures[f"{who}: workload count (tick)"] = measure(
+            min(rounds, 3),
+            lambda chef=chef, units=units: workload_snapshot_compute(
+                user=chef, units=units, today=today
+            ),
+        )
+        WorkloadSnapshot.objects.all().delete()
         for label, url in overview_pages():
 
             def page(url=url, client=client):

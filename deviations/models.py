@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from cases.models import HistoryEntryBase
+from core.fsm import ConcurrentTransitionMixin
 from directory.models import Organisation, Person, Unit
 
 from .rules import AgreementCode, Category, DisputeLevelCode, HandlerRole, Harm

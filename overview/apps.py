@@ -18,6 +18,7 @@ class OverviewConfig(AppConfig):
 
         from .digest import digest_register, escalation_digests_send
         from .statistics.services import statistics_snapshots_refresh
+        from .workload import workload_snapshots_refresh
 
         digest_register()
         # The statistics' median on SQLite (make run); PostgreSQL has its own.
@@ -37,4 +38,8 @@ class OverviewConfig(AppConfig):
         # large that computing them on every look is slow, computed once a day.
         register_periodic_job(
             PeriodicJob(name="statistics", run=statistics_snapshots_refresh, order=95)
+        )
+        # And the workloads per handläggare of such chefs, counted every few minutes.
+        register_periodic_job(
+            PeriodicJob(name="workload", run=workload_snapshots_refresh, order=96)
         )

@@ -1,8 +1,10 @@
-"""The overview's own table: the chef's statistics as computed once a day where computing
-them is slow (overview.statistics.services)."""
+"""The overview's own tables: the chef's statistics as computed once a day, and her workload
+per handläggare as counted every few minutes, where computing them on every look is slow
+(overview.statistics.services, overview.workload)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,32 @@ class StatisticsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} ({self.computed_on})"
+
+
+class WorkloadSnapshot(models.Model):
+    """A chef's workload per handläggare (arbetsbelastning: open cases and overdue items in
+    her units, of the cases she may see) as counted at ``computed_at`` for the day
+    ``computed_on``, equal to the direct count then (OverviewReader.workload_counts).
+    One per chef: written where the count took at least WORKLOAD_SNAPSHOT_SECONDS (a large
+    region at national scale), then kept counted by the periodic tick; ``key`` names the
+    units counted (another set of units is another count)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chef"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("enheter"), max_length=64)
+    computed_on = models.DateField(_("räknad för dagen"))
+    computed_at = models.DateTimeField(_("räknad"))
+    seconds = models.FloatField(_("sekunder att räkna"))
+    #: [[handläggare id, open cases, overdue items], ...]
+    counts = models.JSONField(_("antal"))
+
+    class Meta:
+        verbose_name = _("sparad arbetsbelastning")
+        verbose_name_plural = _("sparade arbetsbelastningar")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.computed_at:%Y-%m-%d %H:%M})"

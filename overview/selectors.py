@@ -140,6 +140,19 @@ class WorkloadRow:
     overdue: int
 
 
+def workload_rows(counts: dict[int, tuple[int, int]]) -> list[WorkloadRow]:
+    """The workload's rows from its counts (handläggare id: open cases, overdue items), the
+    most overdue first, then the most open cases, then by name: one query for the users."""
+    handlers = User.objects.in_bulk(list(counts))
+    rows = [
+        WorkloadRow(handler=user, open_cases=counts[pk][0], overdue=counts[pk][1])
+        for pk, user in handlers.items()
+    ]
+    return sorted(
+        rows, key=lambda row: (-row.overdue, -row.open_cases, row.handler.get_full_name())
+    )
+
+
 def days_html(spec: OverviewRows, due: dt.date | None, days: int | None) -> SafeString:
     """What a row's date says, on a line of its own: since when a state began (a
     ``since_label`` list), else how late it is or how soon it falls due; nothing without a
@@ -343,9 +356,11 @@ class OverviewReader:
         cap."""
         return {spec.code: self.count(spec) for spec in overview_rows()}
 
-    def workload(self) -> list[WorkloadRow]:
-        """Per handläggare (each user the processes name as one), the open cases and the
-        overdue items in the chef's units: one grouped query per process and per list."""
+    def workload_counts(self) -> dict[int, tuple[int, int]]:
+        """Per handläggare (each user the processes name as one, by id), the open cases and
+        the overdue items in the chef's units: one grouped query per process and per list.
+        It counts every open case of the units, so it grows with them: a large region's
+        page reads it as the tick counted it (overview.workload)."""
         open_counts: Counter[int] = Counter()
         for cases in open_cases():
             with case_units_read_once(self._case_units):
@@ -380,15 +395,11 @@ class OverviewReader:
                     handler, due = _path(row, spec.handler_field), _path(row, spec.due_field)
                     if handler is not None and due is not None and due < self.today:
                         overdue[handler] += 1
-        handlers = User.objects.in_bulk(set(open_counts) | set(overdue))
-        rows = [
-            WorkloadRow(handler=user, open_cases=open_counts[pk], overdue=overdue[pk])
-            for pk, user in handlers.items()
-        ]
-        return sorted(
-            rows,
-            key=lambda row: (-row.overdue, -row.open_cases, row.handler.get_full_name()),
-        )
+        return {pk: (open_counts[pk], overdue[pk]) for pk in set(open_counts) | set(overdue)}
+
+    def workload(self) -> list[WorkloadRow]:
+        """``workload_counts`` as the page shows it (``workload_rows``)."""
+        return workload_rows(self.workload_counts())
 
     def handlers(self) -> QuerySet[User]:
         """The handläggare a list can be narrowed to: the staff of the chef's units who

@@ -14,11 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from viewflow.workflow.models import Process
 
 from cases.models import HistoryEntryBase
 from consent.models import Consent, InformationCategory
+from core.fsm import ConcurrentTransitionMixin
 from directory.models import Organisation, Person, Unit
 
 

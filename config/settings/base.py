@@ -365,6 +365,12 @@ DEMO_DATA_ALLOWED = True
 #: from the snapshot the periodic tick computes once a day (overview.statistics.services):
 #: a large region at national scale; anything faster is computed live on every look.
 STATISTICS_SNAPSHOT_SECONDS = float(os.environ.get("STATISTICS_SNAPSHOT_SECONDS", "1.0"))
+#: A chef's workload per handläggare (it counts every open case of her units) whose counting
+#: takes at least this many seconds is kept counted by the periodic tick, every
+#: WORKLOAD_SNAPSHOT_MINUTES, and the page reads those counts while they are at most twice
+#: that old (overview.workload); a faster one is counted on every look.
+WORKLOAD_SNAPSHOT_SECONDS = float(os.environ.get("WORKLOAD_SNAPSHOT_SECONDS", "0.1"))
+WORKLOAD_SNAPSHOT_MINUTES = float(os.environ.get("WORKLOAD_SNAPSHOT_MINUTES", "10"))
 
 # The REST API (api/): JSON only, token or session authentication, errors as RFC 9457
 # problem details, versioned by URL namespace (/api/v1/).
