@@ -133,7 +133,7 @@ def test_the_tick_drops_a_former_chefs_count_and_one_no_longer_slow(
     world,
     settings,
 ):
-    chef, second, *_ = seven_overdue
+    chef, *_ = seven_overdue
     settings.WORKLOAD_SNAPSHOT_SECONDS = 0.5
     now = timezone.now()
     units = reader(chef).units
