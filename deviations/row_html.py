@@ -8,8 +8,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cases.row_html import key_url, ymd
+from core.choices import choice_label
 
 from .models import Deviation
+from .rules import Category
 
 _detail_url = key_url("deviations:detail")
 
@@ -22,7 +24,7 @@ def allocation_pending_html(deviation: Deviation) -> SafeString:
         '<a href="{}" style="color: #b00020">{}</a> – {}: {}</span> ({} {}; {})',
         _detail_url(deviation.pk),
         deviation.reference,
-        deviation.get_category_display(),
+        choice_label(Category, deviation.category),
         _("tillfällig ansvarsfördelning inte överenskommen"),
         _("rapporterad"),
         ymd(deviation.reported_at),

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cases.row_html import key_url, link, ymd
+from core.choices import choice_label
 
 from .models import HealthExamRequest, Placement, RegionHandover, Review
 from .rules import LegalBasis
@@ -24,15 +25,6 @@ def _placement_at(placement: Placement) -> SafeString:
     )
 
 
-def _basis_label(code: str) -> str:
-    """The legal basis as the placement page names it (``get_legal_basis_display()``
-    builds the choices anew on every call)."""
-    try:
-        return LegalBasis(code).label
-    except ValueError:
-        return code
-
-
 def consent_ended_html(placement: Placement) -> SafeString:
     return format_html("{} – {}", _placement_at(placement), _("samtycket har upphört"))
 
@@ -41,7 +33,7 @@ def review_due_html(review: Review) -> SafeString:
     return format_html(
         "{} ({}) – {} {}",
         link(placement_url(review.placement_id), review.placement.person),
-        _basis_label(review.placement.legal_basis),
+        choice_label(LegalBasis, review.placement.legal_basis),
         _("övervägande senast"),
         ymd(review.due_on),
     )
@@ -107,4 +99,6 @@ def health_exam_not_done_html(request: HealthExamRequest) -> SafeString:
     )
     if not request.outcome:
         return shown
-    return format_html("{} ({})", shown, request.get_outcome_display().lower())
+    return format_html(
+        "{} ({})", shown, choice_label(HealthExamRequest.Outcome, request.outcome).lower()
+    )

@@ -19,6 +19,7 @@ from viewflow.workflow.models import Process
 
 from cases.models import HistoryEntryBase
 from consent.models import Consent, InformationCategory
+from core.choices import choice_label
 from core.fsm import ConcurrentTransitionMixin
 from directory.models import Organisation, Person, Unit
 
@@ -300,7 +301,8 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        kind = choice_label(self.Kind, self.kind)
+        return f"{kind} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class DeclineReason(models.TextChoices):

@@ -67,6 +67,7 @@ def test_the_tick_runs_the_registered_jobs_in_order_with_the_same_names():
         "api_idempotency",
         "mail",
         "statistics",
+        "workload",
     ]
 
 
@@ -97,4 +98,4 @@ def test_a_registered_job_runs_and_a_failing_one_stops_nothing(monkeypatch, caps
     call_command("tick")
     out = capsys.readouterr().out
     assert out.startswith("broken=-1 counting=3 timers=0 consents=0 ")
-    assert out.rstrip().endswith("digests=0 api_idempotency=0 mail=0 statistics=0")
+    assert out.rstrip().endswith("digests=0 api_idempotency=0 mail=0 statistics=0 workload=0")
