@@ -180,6 +180,10 @@ class OverviewRows:
       where given, is the filter for one of the chef's units instead (a ``query`` list's Q:
       the unanswered kallelser include those sent to the unit's whole organisation when it
       is a top unit).
+    - ``row_fields``, where given, the fields a page reads of its rows (``QuerySet.only``):
+      those that ``describe``, ``case_url``, ``persons`` and the API read, each list's state
+      field among them (django-fsm-2 reads it as the row is built). A page then reads a
+      row's few columns, not every column of the five tables it joins.
     - ``due_label`` names the date in a row ("Uppföljning planerad").
     - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
       consent running out): the workload's count of overdue items does not read the list.
@@ -215,6 +219,7 @@ class OverviewRows:
     basis_choices: Sequence[tuple[str, str]] = ()
     case_url: Callable[[Any], str] | None = None
     ahead: bool = False
+    row_fields: Sequence[str] = ()
 
 
 def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:

@@ -333,7 +333,10 @@ class OverviewReader:
             # Then the page's rows with what they show (the person, the units), joined for
             # the page's few keys only, never for every row of the list; still of the list
             # (its filter, the user's access), should a row have changed in between.
-            found = list(listed.filter(pk__in=keys[: limit + 1]).order_by("overview_due", "pk"))
+            read = listed.filter(pk__in=keys[: limit + 1]).order_by("overview_due", "pk")
+            if spec.row_fields:  # only the columns the rows show
+                read = read.only(*spec.row_fields)
+            found = list(read)
         else:
             every = self._filtered_rows(spec, filters)
             count = min(len(every), COUNT_CAP + 1)

@@ -34,6 +34,13 @@ def _placement_persons(rows):
     return [row.placement.person for row in rows]
 
 
+#: What the chef's rows show of a person, and of a placement (OverviewRows.row_fields): the
+#: person's name and the HVB, the phase (the state field) and the units joined.
+_PERSON = ("person__first_name", "person__last_name")
+_PLACEMENT_ROW = ("phase", *_PERSON, "placing_unit__name", "hvb_unit__name")
+_ROW_OF_PLACEMENT = ("placement__phase", *(f"placement__{name}" for name in _PERSON))
+
+
 #: How the chef's overview filters a list whose rows are placements (cases.registry).
 _ON_PLACEMENT = {
     "unit_field": "placing_unit_id",
@@ -135,6 +142,7 @@ def placement_plugs_register() -> None:
             counted=lambda n: ngettext(
                 "%(count)d placering utan samtycke", "%(count)d placeringar utan samtycke", n
             ),
+            row_fields=_PLACEMENT_ROW,
             order=30,
         )
     )
@@ -150,6 +158,12 @@ def placement_plugs_register() -> None:
             **{**_OF_PLACEMENT, "unit_field": "placing_unit_id"},
             counted=lambda n: ngettext(
                 "%(count)d övervägande att göra", "%(count)d överväganden att göra", n
+            ),
+            row_fields=(
+                *_ROW_OF_PLACEMENT,
+                "due_on",
+                "placement__legal_basis",
+                "placement__placing_unit__name",
             ),
             order=31,
             persons=_placement_persons,
@@ -170,6 +184,7 @@ def placement_plugs_register() -> None:
                 "%(count)d placeringar enligt LVM upphör snart",
                 n,
             ),
+            row_fields=_PLACEMENT_ROW,
             order=32,
         )
     )
@@ -188,6 +203,7 @@ def placement_plugs_register() -> None:
                 "%(count)d försenade kostnadsfördelningar",
                 n,
             ),
+            row_fields=_PLACEMENT_ROW,
             order=33,
         )
     )
@@ -208,6 +224,7 @@ def placement_plugs_register() -> None:
             counted=lambda n: ngettext(
                 "%(count)d obekräftad överlämning", "%(count)d obekräftade överlämningar", n
             ),
+            row_fields=(*_ROW_OF_PLACEMENT, "from_region__name", "to_region__name"),
             order=34,
             persons=_placement_persons,
         )
@@ -225,6 +242,7 @@ def placement_plugs_register() -> None:
             counted=lambda n: ngettext(
                 "%(count)d försenat uppföljningsbesök", "%(count)d försenade uppföljningsbesök", n
             ),
+            row_fields=_PLACEMENT_ROW,
             order=35,
         )
     )
@@ -241,6 +259,13 @@ def placement_plugs_register() -> None:
                 "%(count)d hälsoundersökning är inte gjord",
                 "%(count)d hälsoundersökningar är inte gjorda",
                 n,
+            ),
+            row_fields=(
+                *_ROW_OF_PLACEMENT,
+                "due_on",
+                "outcome",
+                "placement__placing_unit__name",
+                "region_unit__name",
             ),
             order=36,
             persons=_placement_persons,

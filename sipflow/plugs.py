@@ -73,6 +73,14 @@ def sip_plugs_register() -> None:
         "unit_field": "lead_unit_id",
         "person_field": "person",
         "case_url": row_html.plan_url,
+        # What a SIP's row shows (its state field, the person's name, the units joined).
+        "row_fields": (
+            "phase",
+            "next_follow_up",
+            "person__first_name",
+            "person__last_name",
+            "lead_unit__name",
+        ),
     }
     register_overview_rows(
         OverviewRows(
@@ -91,6 +99,17 @@ def sip_plugs_register() -> None:
                 "%(count)d obesvarad kallelse", "%(count)d obesvarade kallelser", n
             ),
             persons=lambda rows: [row.meeting.plan.person for row in rows],
+            row_fields=(
+                "status",
+                "answer_by",
+                "unit__name",
+                "organisation__name",
+                "meeting__kind",
+                "meeting__starts_at",
+                "meeting__plan__phase",
+                "meeting__plan__person__first_name",
+                "meeting__plan__person__last_name",
+            ),
             order=10,
         )
     )
@@ -139,7 +158,11 @@ def sip_plugs_register() -> None:
             since_label=_("Stoppad sedan"),
             counted=lambda n: ngettext("%(count)d stoppad SIP", "%(count)d stoppade SIP", n),
             order=22,
-            **{**common, "unit_field": "started_unit_id"},
+            **{
+                **common,
+                "unit_field": "started_unit_id",
+                "row_fields": (*common["row_fields"], "halted_reason", "started_unit__name"),
+            },
         )
     )
     register_overview_rows(

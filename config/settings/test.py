@@ -33,3 +33,7 @@ DATABASE_RUNTIME_ROLE = "sipflow_runtime"
 
 #: The test runner flushes the database after transactional tests (audit flush command).
 AUDIT_LOG_FLUSHABLE = True
+
+#: A chef's workload is kept only where a test asks for it (tests/overview/test_workload.py):
+#: how long a count happens to take on a loaded machine must not change what a page reads.
+WORKLOAD_SNAPSHOT_SECONDS = 3600.0
