@@ -16,7 +16,9 @@ worst cases), it renders through Django's test client every page of the overview
 that takes no argument (the start page, the workload page, the statistics page for this
 year: region-year for the region chef) and each list's page (its first page and its count),
 reads each list's first page and count and the digest's counts as the pages do, and
-completes bare viewflow human tasks (bench/bare_engine.py) as the reference. Before the
+completes bare viewflow human tasks (bench/bare_engine.py) as the reference. The rounds
+alternate between the two databases (each round a pass over every figure in one, then in the
+other), so that the machine running slower for a while weighs on both sizes alike. Before the
 pages it times the statistics' direct query for the chef's year and the tick's snapshot of
 it (overview.statistics.services), so the statistics page reads the snapshot where the
 direct query takes at least STATISTICS_SNAPSHOT_SECONDS, as in production, and counts the
@@ -227,10 +229,24 @@ def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Fig
     return figure
 
 
+def figures_add(into: dict[str, Figure], more: dict[str, Figure]) -> None:
+    """Add one pass's figures to those of the passes before."""
+    for label, figure in more.items():
+        found = into.setdefault(label, Figure())
+        found.times += figure.times
+        found.sql_times += figure.sql_times
+        found.statements = max(found.statements, figure.statements)
+        found.rows = figure.rows
+
+
 def figures_of(
-    rounds: int, same_rows: dict[str, int] | None = None
+    rounds: int, same_rows: dict[str, int] | None = None, *, background_rounds: int = 3
 ) -> tuple[dict[str, Figure], Figure, dict[str, str]]:
     """Every figure of this database, the bare task's, and the URLs measured.
+
+    ``background_rounds``: the rounds of the tick's work (the statistics computed directly
+    and as the tick's snapshot, the workload counted); 0 leaves it out
+    (a later pass over the same database: today's statistics snapshot is kept).
 
     ``same_rows``: for the large database, the rows each list's first page showed in the
     small one (by figure label), where it showed some but not a full page: that list's
@@ -263,35 +279,37 @@ def figures_of(
     figures: dict[str, Figure] = {}
     urls: dict[str, str] = {}
     period = default_period(today=today)
-    StatisticsSnapshot.objects.filter(computed_on=today).delete()
+    if background_rounds:
+        StatisticsSnapshot.objects.filter(computed_on=today).delete()
     WorkloadSnapshot.objects.all().delete()
     for who, chef in chefs.items():
         client = Client()
         client.force_login(chef)
         units = list(user_managed_units(user=chef))
         pks = [unit.pk for unit in statistics_units(user=chef)]
-        # The statistics as the page computes them live (no snapshot yet), then the tick's
-        # snapshot of this chef's year, which the page reads where the query is slow.
-        figures[f"{who}: statistics query, direct"] = measure(
-            min(rounds, 3),
-            lambda pks=pks: statistics_aggregates(
-                measures=statistics_measures(), units=pks, period=period.span, today=today,
-                using=read_alias(),
-            ),
-        )  # fmt: skip
-        figures[f"{who}: statistics snapshot (tick)"] = measure(
-            1,
-            lambda pks=pks: statistics_snapshot_compute(units=pks, period=period, today=today),
-            warm=False,
-        )
-        # The workload counted as the tick counts it where counting is slow (the page then
-        # reads that count; the page's first look, the bench's warm-up, counts and keeps it).
-        figures[f"{who}: workload count (tick)"] = measure(
-            min(rounds, 3),
-            lambda chef=chef, units=units: workload_snapshot_compute(
-                user=chef, units=units, today=today
-            ),
-        )
+        if background_rounds:
+            # The statistics as the page computes them live (no snapshot yet), then the tick's
+            # snapshot of this chef's year, which the page reads where the query is slow.
+            figures[f"{who}: statistics query, direct"] = measure(
+                background_rounds,
+                lambda pks=pks: statistics_aggregates(
+                    measures=statistics_measures(), units=pks, period=period.span, today=today,
+                    using=read_alias(),
+                ),
+            )  # fmt: skip
+            figures[f"{who}: statistics snapshot (tick)"] = measure(
+                1,
+                lambda pks=pks: statistics_snapshot_compute(units=pks, period=period, today=today),
+                warm=False,
+            )
+            # The workload counted as the tick counts it where counting is slow (the page then
+            # reads that count; the page's first look, the bench's warm-up, counts and keeps it).
+            figures[f"{who}: workload count (tick)"] = measure(
+                background_rounds,
+                lambda chef=chef, units=units: workload_snapshot_compute(
+                    user=chef, units=units, today=today
+                ),
+            )
         WorkloadSnapshot.objects.all().delete()
         for label, url in overview_pages():
 
@@ -367,21 +385,33 @@ def main() -> None:
 
     setup_test_environment()  # the test client's host, and its context capture
 
-    results = []
+    names = []
     for sips, placements in sizes:
-        name = f"sipflow_bench_{size_label(sips)}"
-        database_use(name)
+        names.append(f"sipflow_bench_{size_label(sips)}")
+        database_use(names[-1])
         database_prepare(sips=sips, placements=placements)
-        same_rows = None
-        if results:  # the large database: the small one's partial first pages
-            same_rows = {
-                label: figure.rows
-                for label, figure in results[0][1].items()
-                if ": same rows " in label
-            }
-        results.append((name, *figures_of(arguments.rounds, same_rows)))
+    # The rounds alternate between the two databases, each a pass over every figure, so
+    # that the machine running faster or slower for a while (other work on it, its
+    # neighbours) weighs on both sizes alike; the tick's work is measured in the first pass.
+    measured: list[tuple[dict[str, Figure], Figure]] = [({}, Figure()), ({}, Figure())]
+    for round_number in range(arguments.rounds):
+        for index, name in enumerate(names):
+            database_use(name)
+            same_rows = None
+            if index:  # the large database: the small one's partial first pages
+                same_rows = {
+                    label: figure.rows
+                    for label, figure in measured[0][0].items()
+                    if ": same rows " in label
+                }
+            figures, bare, _urls = figures_of(
+                1, same_rows, background_rounds=0 if round_number else min(arguments.rounds, 3)
+            )
+            figures_add(measured[index][0], figures)
+            figures_add({"bare": measured[index][1]}, {"bare": bare})
 
-    (small_name, small, small_bare, _urls), (large_name, large, large_bare, _) = results
+    small_name, large_name = names
+    (small, small_bare), (large, large_bare) = measured
     print()
     print(
         f"overview and statistics: {small_name} ({sizes[0][0]} SIPs) against {large_name} "
