@@ -229,14 +229,18 @@ def measure(rounds: int, run: Callable[[], object], *, warm: bool = True) -> Fig
     return figure
 
 
+def figure_add(into: Figure, more: Figure) -> None:
+    """Add one pass's measurements of a figure to those of the passes before."""
+    into.times += more.times
+    into.sql_times += more.sql_times
+    into.statements = max(into.statements, more.statements)
+    into.rows = more.rows
+
+
 def figures_add(into: dict[str, Figure], more: dict[str, Figure]) -> None:
-    """Add one pass's figures to those of the passes before."""
+    """Add one pass's figures to those of the passes before, by label."""
     for label, figure in more.items():
-        found = into.setdefault(label, Figure())
-        found.times += figure.times
-        found.sql_times += figure.sql_times
-        found.statements = max(found.statements, figure.statements)
-        found.rows = figure.rows
+        figure_add(into.setdefault(label, Figure()), figure)
 
 
 def figures_of(
@@ -408,7 +412,7 @@ def main() -> None:
                 1, same_rows, background_rounds=0 if round_number else min(arguments.rounds, 3)
             )
             figures_add(measured[index][0], figures)
-            figures_add({"bare": measured[index][1]}, {"bare": bare})
+            figure_add(measured[index][1], bare)
 
     small_name, large_name = names
     (small, small_bare), (large, large_bare) = measured

@@ -2,9 +2,9 @@
 bare reference flow (``bench/bare_engine.py``) can store its processes, and a chef's slow
 workload kept as in production (the test settings keep none unless a test asks)."""
 
-from config.settings.base import WORKLOAD_SNAPSHOT_SECONDS as _KEPT_FROM
+from config.settings.base import WORKLOAD_SNAPSHOT_SECONDS as _PRODUCTION_WORKLOAD_SECONDS
 from config.settings.test import *  # noqa: F403
 from config.settings.test import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
-WORKLOAD_SNAPSHOT_SECONDS = _KEPT_FROM
+WORKLOAD_SNAPSHOT_SECONDS = _PRODUCTION_WORKLOAD_SECONDS
