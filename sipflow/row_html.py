@@ -30,7 +30,8 @@ def _plan_link(plan: SipPlan, unit) -> SafeString:
 
 
 def invitation_unanswered_html(invitation: Invitation) -> SafeString:
-    whole = "" if invitation.unit_id else f" ({_('hela organisationen')})"
+    # Outside the f-string, where makemessages (xgettext) finds it.
+    whole = "" if invitation.unit_id else " ({})".format(_("hela organisationen"))
     return format_html(
         "{} – {} {}",
         link(invitation_url(invitation), f"{invitation.invitee}{whole}: {invitation.meeting}"),

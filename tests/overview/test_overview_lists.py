@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.registry import overview_list, overview_rows
 from consent.models import Consent
@@ -191,6 +191,9 @@ def test_a_kallelse_to_a_whole_organisation_is_on_the_list_of_the_chef_at_its_to
     # Its row names the organisation, as the whole organisation's.
     page = reader(top_chef, late).page(overview_list("unanswered"))
     assert "Region Dalarna (hela organisationen)" in page.rows[0].html
+    with translation.override("en"):  # in the catalogue, not only written in the code
+        page = reader(top_chef, late).page(overview_list("unanswered"))
+    assert "Region Dalarna (whole organisation)" in page.rows[0].html
     # The counts on top count it too, and so does the list narrowed to her top unit.
     assert reader(top_chef, late).counts()["unanswered"] == 1
     assert rows(top_chef, "unanswered", today=late, unit=world.bup.pk) == [to_region]
