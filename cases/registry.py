@@ -184,6 +184,12 @@ class OverviewRows:
       those that ``describe``, ``case_url``, ``persons`` and the API read, each list's state
       field among them (django-fsm-2 reads it as the row is built). A page then reads a
       row's few columns, not every column of the five tables it joins.
+    - ``sorted_before_check``: ``query`` also takes ``checked=False`` and then returns its
+      rows before the access check (the same filters and annotations, the same model). A
+      page's keys then come from those sorted first, each checked as it is read, by
+      ``query`` itself, until the page is full: a list whose rows cost a join and the grants
+      to check (a region chef's kallelser, read through their meetings) checks the page's
+      rows, not all of the units' rows to sort them. The rows are the same either way.
     - ``due_label`` names the date in a row ("Uppföljning planerad").
     - ``ahead``: the rows fall due today or later, never before (a warning ahead, like a
       consent running out): the workload's count of overdue items does not read the list.
@@ -220,6 +226,7 @@ class OverviewRows:
     case_url: Callable[[Any], str] | None = None
     ahead: bool = False
     row_fields: Sequence[str] = ()
+    sorted_before_check: bool = False
 
 
 def overview_rows_from_query(query: Callable[..., QuerySet]) -> Callable[..., list[Any]]:

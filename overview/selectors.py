@@ -3,12 +3,14 @@
 knowing no process.
 
 A list with a ``query`` is filtered, counted and paged in SQL (``ORDER BY overview_due, pk``
-after the last row shown, never OFFSET), so the first page of an overdue list reads its
-partial index and costs the same queries at any size. A list without one (bounded by a
-chef's running placements) is read once through ``rows()`` and treated the same way in
-Python. Either way the rows are those the process's own selector returns: cases the user
-may see now (the grants' filter, as the case page), in the chef's units and the units under
-them.
+after the last row shown, never an OFFSET skipping rows), so the first page of an overdue
+list reads its partial index and costs the same queries at any size (a list
+``sorted_before_check`` sorts its candidates first and checks each as it is read, until a
+page is full: its first page checks the page's rows, not all of the units'). A list
+without one (bounded by a chef's running placements) is read once through ``rows()`` and
+treated the same way in Python. Either way the rows are those the process's own selector
+returns: cases the user may see now (the grants' filter, as the case page), in the chef's
+units and the units under them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, F, IntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -231,9 +235,14 @@ class OverviewReader:
 
     # --- filtering ---------------------------------------------------------------------
 
-    def _filtered_query(self, spec: OverviewRows, filters: ListFilters) -> QuerySet:
+    def _filtered_query(
+        self, spec: OverviewRows, filters: ListFilters, *, checked: bool = True
+    ) -> QuerySet:
+        """The list's query with the filters applied; without its access check where
+        ``checked`` is false (a list ``sorted_before_check``: its candidates)."""
+        unchecked = {} if checked else {"checked": False}
         with case_units_read_once(self._case_units):
-            rows = spec.query(user=self.user, units=self.units, today=self.today)
+            rows = spec.query(user=self.user, units=self.units, today=self.today, **unchecked)
         if filters.unit and spec.unit_field:
             unit = next((unit for unit in self.units if unit.pk == filters.unit), None)
             if unit is not None and spec.unit_filter is not None:
@@ -317,19 +326,23 @@ class OverviewReader:
         limit = limit or PAGE_SIZE
         if spec.query is not None:
             listed = self._filtered_query(spec, filters)
-            ordered = listed.order_by("overview_due", "pk").values_list("pk", flat=True)
+            candidates = (
+                self._filtered_query(spec, filters, checked=False)
+                if spec.sorted_before_check
+                else listed
+            )
             if after is None:
                 # The first page: the keys of the list's first rows, in its order, count it
                 # (up to the cap) and name the page's rows, in one statement.
-                keys = list(ordered[: max(limit + 1, COUNT_CAP + 1 if counted else 0)])
+                wanted = max(limit + 1, COUNT_CAP + 1 if counted else 0)
+                keys = self._keys(spec, listed, candidates, wanted)
                 count = min(len(keys), COUNT_CAP + 1) if counted else 0
             else:
                 count = _capped_count(listed) if counted else 0
-                keys = list(
-                    ordered.filter(
-                        Q(overview_due__gt=after.due) | Q(overview_due=after.due, pk__gt=after.key)
-                    )[: limit + 1]
+                following = Q(overview_due__gt=after.due) | Q(
+                    overview_due=after.due, pk__gt=after.key
                 )
+                keys = self._keys(spec, listed, candidates.filter(following), limit + 1)
             # Then the page's rows with what they show (the person, the units), joined for
             # the page's few keys only, never for every row of the list; still of the list
             # (its filter, the user's access), should a row have changed in between.
@@ -349,6 +362,44 @@ class OverviewReader:
             due, key = self._sort_key(spec, found[limit - 1])
             following = Cursor(due=due, key=key)
         return ListPage(spec=spec, rows=shown, count=count, next_cursor=following)
+
+    @staticmethod
+    def _keys(spec: OverviewRows, listed: QuerySet, candidates: QuerySet, limit: int) -> list:
+        """The keys of the first ``limit`` rows of ``listed`` (the list, checked) among
+        ``candidates``, in the list's order (``overview_due``, then the key): one statement.
+
+        For a list ``sorted_before_check`` the candidates are sorted first, in a subquery
+        PostgreSQL keeps apart (``OFFSET 0``: it neither merges it into the statement nor
+        moves the check into it), and each is then checked, in that order, by the list's
+        own query asked of its key, until ``limit`` have passed. PostgreSQL otherwise
+        checks every candidate (a join and the grants each) to sort those that pass."""
+        ordered = candidates.order_by("overview_due", "pk")
+        if not spec.sorted_before_check:
+            return list(ordered.values_list("pk", flat=True)[:limit])
+        database = candidates.db
+        connection = connections[database]
+        quoted = connection.ops.quote_name
+        table, key, due = quoted("overview_candidate"), quoted("overview_key"), "overview_due"
+        inner_sql, inner_params = (
+            ordered.values(due, overview_key=F("pk")).query.get_compiler(database).as_sql()
+        )
+        checked = (
+            listed.order_by()
+            .filter(pk=RawSQL(f"{table}.{key}", (), output_field=IntegerField()))
+            .values("pk")[:1]
+        )
+        check_sql, check_params = checked.query.get_compiler(database).as_sql()
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        # The check a scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a join,
+        # which it may run by hashing the whole checked list first.
+        sql = (
+            f"SELECT {table}.{key} FROM ({inner_sql}{fence}) {table} "
+            f"WHERE ({check_sql}) IS NOT NULL "
+            f"ORDER BY {table}.{quoted(due)}, {table}.{key} LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*inner_params, *check_params, limit))
+            return [row[0] for row in cursor.fetchall()]
 
     def summary(self, *, limit: int | None = None) -> list[ListPage]:
         """Every list's count and its first rows (``START_PAGE_ROWS``), for the start page."""

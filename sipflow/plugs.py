@@ -73,6 +73,9 @@ def sip_plugs_register() -> None:
         "unit_field": "lead_unit_id",
         "person_field": "person",
         "case_url": row_html.plan_url,
+        # The SIPs sorted, then checked: a region chef's rows are mostly led from the kommun
+        # and checked by their grants.
+        "sorted_before_check": True,
         # What a SIP's row shows (its state field, the person's name, the units joined).
         "row_fields": (
             "phase",
@@ -95,6 +98,8 @@ def sip_plugs_register() -> None:
             unit_filter=selectors.invitations_unanswered_unit_filter,
             person_field="meeting__plan__person",
             case_url=row_html.invitation_url,
+            # Each kallelse is checked through its meeting's SIP: sorted first, then checked.
+            sorted_before_check=True,
             counted=lambda n: ngettext(
                 "%(count)d obesvarad kallelse", "%(count)d obesvarade kallelser", n
             ),

@@ -162,20 +162,21 @@ def _invited(units: QuerySet[Unit] | list[Unit]) -> Q:
 
 
 def invitations_unanswered_query(
-    *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date
+    *, user: User, units: QuerySet[Unit] | list[Unit], today: dt.date, checked: bool = True
 ) -> QuerySet[Invitation]:
     """Kallelser to these units (a region chef's units among them: what her units left
     unanswered), or to the whole organisation of one of its top units (a kallelse to a
     huvudman is every unit's to answer, and the chef at the organisation's top answers for
     it: ``_top_organisations``), still unanswered after their answer-by date, of the SIPs
-    the user may see."""
-    return (
-        Invitation.objects.filter(
-            _invited(units), status=Invitation.Status.PENDING, answer_by__lt=today
-        )
-        .filter(_plan_visible(user=user, plan="meeting__plan_id"))
-        .annotate(overview_due=F("answer_by"))
-        .select_related("meeting__plan__person", "unit", "organisation")
+    the user may see (all of them, unchecked, where ``checked`` is false: the overview's
+    candidates, cases.registry ``OverviewRows.sorted_before_check``)."""
+    rows = Invitation.objects.filter(
+        _invited(units), status=Invitation.Status.PENDING, answer_by__lt=today
+    )
+    if checked:
+        rows = rows.filter(_plan_visible(user=user, plan="meeting__plan_id"))
+    return rows.annotate(overview_due=F("answer_by")).select_related(
+        "meeting__plan__person", "unit", "organisation"
     )
 
 
@@ -193,22 +194,22 @@ def invitations_unanswered(
     return list(rows.order_by("overview_due", "pk"))
 
 
-def _open_led(*, user: User, units) -> QuerySet[SipPlan]:
-    """Open SIPs led by these units that the user may see."""
-    return (
-        SipPlan.objects.filter(lead_unit__in=units)
-        .exclude(phase__in=SipPlan.ENDED)
-        .filter(_plan_visible(user=user))
-        .annotate(overview_handler=_handler())
-        .select_related("lead_unit", "person")
-    )
+def _open_led(*, user: User, units, checked: bool = True) -> QuerySet[SipPlan]:
+    """Open SIPs led by these units that the user may see (every one, unchecked, where
+    ``checked`` is false: a list's candidates, ``OverviewRows.sorted_before_check``)."""
+    plans = SipPlan.objects.filter(lead_unit__in=units).exclude(phase__in=SipPlan.ENDED)
+    if checked:
+        plans = plans.filter(_plan_visible(user=user))
+    return plans.annotate(overview_handler=_handler()).select_related("lead_unit", "person")
 
 
-def follow_ups_overdue_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+def follow_ups_overdue_query(
+    *, user: User, units, today: dt.date, checked: bool = True
+) -> QuerySet[SipPlan]:
     """Open SIPs led by these units whose follow-up date has passed (the partial index
     ``sip_open_follow_up``)."""
     return (
-        _open_led(user=user, units=units)
+        _open_led(user=user, units=units, checked=checked)
         .filter(next_follow_up__lt=today)
         .annotate(overview_due=F("next_follow_up"))
     )
@@ -223,12 +224,14 @@ def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
     )
 
 
-def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+def follow_ups_unplanned_query(
+    *, user: User, units, today: dt.date, checked: bool = True
+) -> QuerySet[SipPlan]:
     """Open SIPs led by these units with a plan but no next follow-up date: due since the
     plan's latest version was written (``SipPlan.plan_written_on``, which every version
     written sets, read with the SIP from the partial index ``sip_open_unplanned``)."""
     return (
-        _open_led(user=user, units=units)
+        _open_led(user=user, units=units, checked=checked)
         .filter(
             next_follow_up__isnull=True,
             phase__in=[SipPlan.Phase.MEETING_HELD, SipPlan.Phase.FOLLOW_UP],
@@ -237,24 +240,30 @@ def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet
     )
 
 
-def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+def plans_halted_query(
+    *, user: User, units, today: dt.date, checked: bool = True
+) -> QuerySet[SipPlan]:
     """SIPs started or led by these units that halted because their consent ended, where
     no newer SIP of the person is open: due since the halt (``SipPlan.halted_on``, the
-    index ``sip_halted_on``)."""
+    index ``sip_halted_on``). Unchecked where ``checked`` is false (``_open_led``)."""
     newer_open = SipPlan.objects.filter(
         person=OuterRef("person"), started_at__gt=OuterRef("started_at")
     ).exclude(phase__in=SipPlan.ENDED)
+    plans = SipPlan.objects.filter(phase=SipPlan.Phase.HALTED).filter(
+        Q(started_unit__in=units) | Q(lead_unit__in=units)
+    )
+    if checked:
+        plans = plans.filter(_plan_visible(user=user))
     return (
-        SipPlan.objects.filter(phase=SipPlan.Phase.HALTED)
-        .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
-        .filter(_plan_visible(user=user))
-        .exclude(Exists(newer_open))
+        plans.exclude(Exists(newer_open))
         .annotate(overview_handler=_handler(), overview_due=F("halted_on"))
         .select_related("lead_unit", "started_unit", "person")
     )
 
 
-def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
+def consents_expiring_query(
+    *, user: User, units, today: dt.date, checked: bool = True
+) -> QuerySet[SipPlan]:
     """Open SIPs led by these units whose person's consent to SIP runs out within the
     reminder's days (directory.durations ``CONSENT_EXPIRY_REMINDER``): due on the last day
     of the earliest such consent still in force, which the SIP holds
@@ -262,7 +271,7 @@ def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[Si
     days = duration_for(code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, on=today)
     horizon = today + dt.timedelta(days=days)
     return (
-        _open_led(user=user, units=units)
+        _open_led(user=user, units=units, checked=checked)
         .filter(consent_ends_on__range=(today, horizon))
         .annotate(overview_due=F("consent_ends_on"))
     )
