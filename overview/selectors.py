@@ -346,20 +346,21 @@ class OverviewReader:
             # Then the page's rows with what they show (the person, the units), joined for
             # the page's few keys only, never for every row of the list; still of the list
             # (its filter, the user's access), should a row have changed in between.
-            read = listed.filter(pk__in=keys[: limit + 1]).order_by("overview_due", "pk")
+            # The key after the page's says that there is a next page; its row is not read.
+            read = listed.filter(pk__in=keys[:limit]).order_by("overview_due", "pk")
             if spec.row_fields:  # only the columns the rows show
                 read = read.only(*spec.row_fields)
-            found = list(read)
+            found, more = list(read), len(keys) > limit
         else:
             every = self._filtered_rows(spec, filters)
             count = min(len(every), COUNT_CAP + 1)
             if after is not None:
                 every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
-            found = every[: limit + 1]
-        shown = [self._list_row(spec, row) for row in found[:limit]]
+            found, more = every[:limit], len(every) > limit
+        shown = [self._list_row(spec, row) for row in found]
         following = None
-        if len(found) > limit and shown:
-            due, key = self._sort_key(spec, found[limit - 1])
+        if more and found:  # the next page starts after the last row shown
+            due, key = self._sort_key(spec, found[-1])
             following = Cursor(due=due, key=key)
         return ListPage(spec=spec, rows=shown, count=count, next_cursor=following)
 
