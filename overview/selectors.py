@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -381,15 +381,18 @@ class OverviewReader:
         connection = connections[database]
         quoted = connection.ops.quote_name
         table, key, due = quoted("overview_candidate"), quoted("overview_key"), "overview_due"
-        inner_sql, inner_params = (
-            ordered.values(due, overview_key=F("pk")).query.get_compiler(database).as_sql()
-        )
         checked = (
             listed.order_by()
             .filter(pk=RawSQL(f"{table}.{key}", (), output_field=IntegerField()))
             .values("pk")[:1]
         )
-        check_sql, check_params = checked.query.get_compiler(database).as_sql()
+        try:
+            inner_sql, inner_params = (
+                ordered.values(due, overview_key=F("pk")).query.get_compiler(database).as_sql()
+            )
+            check_sql, check_params = checked.query.get_compiler(database).as_sql()
+        except EmptyResultSet:  # no unit, or a user who may see nothing: no row, as a query
+            return []
         fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
         # The check a scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a join,
         # which it may run by hashing the whole checked list first.

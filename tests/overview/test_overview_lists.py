@@ -586,6 +586,24 @@ def test_a_list_sorted_before_its_check_pages_only_the_rows_that_pass_it(world):
     assert rows(region_chef, "unanswered", age="30-49") == []
 
 
+def test_a_list_sorted_before_its_check_is_empty_without_units_or_for_an_inactive_user(world):
+    """Where the list's query can hold no row (no unit to read, or a user who may see
+    nothing: Django knows it without asking the database), the page is empty, as for a list
+    checked before it is sorted, never an error."""
+    region_chef = chef_of(world.bup)
+    plan = summoned(world)
+    late = plan.meetings.get().answer_by + dt.timedelta(days=1)
+    for code in ("unanswered", "overdue_follow_ups"):
+        spec = overview_list(code)
+        assert spec.sorted_before_check
+        page = OverviewReader(user=region_chef, units=[], today=late).page(spec)
+        assert (page.rows, page.count, page.next_cursor) == ([], 0, None)
+    assert len(rows(region_chef, "unanswered", today=late)) == 1
+    region_chef.is_active = False
+    page = reader(region_chef, late).page(overview_list("unanswered"))
+    assert (page.rows, page.count) == ([], 0)
+
+
 def test_filters_by_unit_handlaggare_and_age_group(seven_overdue):
     chef, second, olle, plans = seven_overdue
     code = "overdue_follow_ups"
