@@ -224,14 +224,12 @@ def follow_ups_overdue(*, user: User, units, today: dt.date) -> list[SipPlan]:
     )
 
 
-def follow_ups_unplanned_query(
-    *, user: User, units, today: dt.date, checked: bool = True
-) -> QuerySet[SipPlan]:
+def follow_ups_unplanned_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """Open SIPs led by these units with a plan but no next follow-up date: due since the
     plan's latest version was written (``SipPlan.plan_written_on``, which every version
     written sets, read with the SIP from the partial index ``sip_open_unplanned``)."""
     return (
-        _open_led(user=user, units=units, checked=checked)
+        _open_led(user=user, units=units)
         .filter(
             next_follow_up__isnull=True,
             phase__in=[SipPlan.Phase.MEETING_HELD, SipPlan.Phase.FOLLOW_UP],
@@ -240,30 +238,24 @@ def follow_ups_unplanned_query(
     )
 
 
-def plans_halted_query(
-    *, user: User, units, today: dt.date, checked: bool = True
-) -> QuerySet[SipPlan]:
+def plans_halted_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """SIPs started or led by these units that halted because their consent ended, where
     no newer SIP of the person is open: due since the halt (``SipPlan.halted_on``, the
-    index ``sip_halted_on``). Unchecked where ``checked`` is false (``_open_led``)."""
+    index ``sip_halted_on``)."""
     newer_open = SipPlan.objects.filter(
         person=OuterRef("person"), started_at__gt=OuterRef("started_at")
     ).exclude(phase__in=SipPlan.ENDED)
-    plans = SipPlan.objects.filter(phase=SipPlan.Phase.HALTED).filter(
-        Q(started_unit__in=units) | Q(lead_unit__in=units)
-    )
-    if checked:
-        plans = plans.filter(_plan_visible(user=user))
     return (
-        plans.exclude(Exists(newer_open))
+        SipPlan.objects.filter(phase=SipPlan.Phase.HALTED)
+        .filter(Q(started_unit__in=units) | Q(lead_unit__in=units))
+        .filter(_plan_visible(user=user))
+        .exclude(Exists(newer_open))
         .annotate(overview_handler=_handler(), overview_due=F("halted_on"))
         .select_related("lead_unit", "started_unit", "person")
     )
 
 
-def consents_expiring_query(
-    *, user: User, units, today: dt.date, checked: bool = True
-) -> QuerySet[SipPlan]:
+def consents_expiring_query(*, user: User, units, today: dt.date) -> QuerySet[SipPlan]:
     """Open SIPs led by these units whose person's consent to SIP runs out within the
     reminder's days (directory.durations ``CONSENT_EXPIRY_REMINDER``): due on the last day
     of the earliest such consent still in force, which the SIP holds
@@ -271,7 +263,7 @@ def consents_expiring_query(
     days = duration_for(code=DurationCode.CONSENT_EXPIRY_REMINDER, organisation=None, on=today)
     horizon = today + dt.timedelta(days=days)
     return (
-        _open_led(user=user, units=units, checked=checked)
+        _open_led(user=user, units=units)
         .filter(consent_ends_on__range=(today, horizon))
         .annotate(overview_due=F("consent_ends_on"))
     )
