@@ -53,11 +53,21 @@ class Ids(serializers.ListField):
         super().__init__(child=serializers.PrimaryKeyRelatedField(queryset=queryset), **kwargs)
 
 
+class Code(serializers.SlugRelatedField):
+    """A code (slug) of one model, looked up by it: a code with a NUL or a lone surrogate is
+    refused before the lookup, which PostgreSQL cannot take (a server error before)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if "\x00" in data:
+                raise serializers.ValidationError(_("Texten innehåller ogiltiga tecken."))
+            _no_surrogates(data)
+        return super().to_internal_value(data)
+
+
 class Codes(serializers.ListField):
     """A list of codes (slugs) of one model, e.g. information categories."""
 
     def __init__(self, *, queryset, **kwargs):
         kwargs.setdefault("max_length", 100)
-        super().__init__(
-            child=serializers.SlugRelatedField(slug_field="code", queryset=queryset), **kwargs
-        )
+        super().__init__(child=Code(slug_field="code", queryset=queryset), **kwargs)

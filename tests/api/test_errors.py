@@ -4,6 +4,8 @@ refusals. Never a 500."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -25,6 +27,33 @@ def test_validation_error_of_the_body_is_400_with_the_fields(world, api_as):
     )
     assert {"attendance", "persons_goals", "lead_unit", "actions.0.need"} <= set(body["fields"])
     assert body["reason"] == "malformed"
+
+
+@pytest.mark.parametrize("code", ["he\x00alth", "health\ud800"])
+def test_a_category_code_the_database_cannot_take_is_400_on_its_field(world, api_as, code):
+    """A NUL or a lone surrogate in a code looked up by it (schemathesis found the NUL a 500:
+    PostgreSQL refuses it in a query's text)."""
+    world.consent_all()
+    plan = world.start()
+    sent = {
+        "units": [world.bup.pk],
+        "categories": ["social", code],
+        "lead_unit": world.social.pk,
+        "coordinator": world.sara.pk,
+    }
+    body = problem(
+        api_as(world.sara).generic(
+            "POST",
+            url("sip-prepare", pk=plan.pk),
+            json.dumps(sent),  # ASCII: the surrogate as its escape, as a client sends it
+            content_type="application/json",
+        ),
+        400,
+        "validation_error",
+    )
+    assert "categories.1" in body["fields"], body["fields"]
+    assert "ogiltiga tecken" in str(body["fields"]["categories.1"])
+    assert SipPlan.objects.get(pk=plan.pk).phase == SipPlan.Phase.NEED_IDENTIFIED
 
 
 def test_malformed_json_is_400(world, api_as):
