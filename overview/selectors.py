@@ -216,6 +216,17 @@ def _capped_count(rows: QuerySet) -> int:
     return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
 
 
+def _among(rows: QuerySet, keys: list) -> Q:
+    """The rows whose key is one of ``keys``. On PostgreSQL as a join to the array of keys
+    (``unnest``), which it reads key by key through the primary key: given ``IN (...)`` it
+    may AND the keys, as bitmaps, with a partial index the list's own filter matches and
+    read thousands of that index's entries to return fifty (the region chef's overdue
+    follow-ups at the million: 5.4 ms, against 0.9 read key by key)."""
+    if not keys or connections[rows.db].vendor != "postgresql":
+        return Q(pk__in=keys)
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(keys),)))
+
+
 def overview_units(*, user: User) -> list[Unit]:
     """The units whose lists the user sees as their chef (directory.selectors
     ``user_managed_units``), with their organisation, by name: the unit filter offers them
@@ -347,7 +358,7 @@ class OverviewReader:
             # the page's few keys only, never for every row of the list; still of the list
             # (its filter, the user's access), should a row have changed in between.
             # The key after the page's says that there is a next page; its row is not read.
-            read = listed.filter(pk__in=keys[:limit]).order_by("overview_due", "pk")
+            read = listed.filter(_among(listed, keys[:limit])).order_by("overview_due", "pk")
             if spec.row_fields:  # only the columns the rows show
                 read = read.only(*spec.row_fields)
             found, more = list(read), len(keys) > limit

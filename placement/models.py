@@ -269,6 +269,18 @@ class Placement(ConcurrentTransitionMixin, models.Model):
                     cost_allocation_due_on__isnull=False,
                 ),
             ),
+            # The SoL placements whose consent ended (the chef's list): one unit's, by the
+            # day it ended, without reading the unit's other running placements.
+            models.Index(
+                fields=["placing_unit", "consent_ended_on"],
+                include=["id"],
+                name="placement_consent_ended",
+                condition=Q(
+                    phase__in=["decided", "placed", "ending"],
+                    legal_basis="sol",
+                    consent_ended_on__isnull=False,
+                ),
+            ),
             models.Index(
                 fields=["placing_unit", "clocks_until"],
                 include=["id", "clocks_on"],

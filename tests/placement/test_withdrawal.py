@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent.models import Consent
@@ -176,3 +177,43 @@ def test_a_withdrawal_with_the_placement_free_is_handled_at_once(pworld):
     assert ConsentEndHandled.objects.filter(consent=consent).exists()
     assert tick()["placement_consent_ends"] == 0
     assert urgent_events().count() == 2
+
+
+@pytest.mark.django_db
+def test_the_chefs_list_of_ended_consents_reads_its_own_index(pworld):
+    """The chef's list of SoL placements whose consent ended reads them through the partial
+    index kept for it (one unit's, by the day the consent ended), not by reading every
+    running placement of the unit: the index's condition must stay implied by the list's
+    filter. Asked of the planner with the scans that need no index turned off."""
+    from cases.registry import overview_list
+    from directory.selectors import user_managed_units
+    from overview.selectors import OverviewReader
+    from tests.placement.test_under import placed_sol
+
+    placement = placed_sol(pworld)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        consent_withdraw(
+            consent=youths_consent(pworld),
+            withdrawn_by=pworld.youth,
+            form=Consent.Form.WRITTEN,
+            documented_by=pworld.sara,
+        )
+    chef = pworld.carl
+    reader = OverviewReader(
+        user=chef, units=list(user_managed_units(user=chef)), today=timezone.localdate()
+    )
+    spec = overview_list("placement_consents_ended")
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.page(spec)
+    assert [row.row for row in page.rows] == [placement]
+    keys = next(q["sql"] for q in queries if 'AS "pk" FROM "placement_placement"' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        try:
+            cursor.execute("EXPLAIN " + keys)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+    assert "placement_consent_ended" in plan, plan
