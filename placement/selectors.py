@@ -940,13 +940,21 @@ def _clocked_query(
 
     Read from the stored clocks through their partial index where they hold today; for the
     placements whose stored clocks do not (a rule changed, the tick has not yet run) the
-    clocks are computed here, in one query reading their values and two the rules, and
-    given to the query as values: the list is right before the tick, and as fast as its
-    index once the tick has stored them."""
+    clocks are computed here, in one query reading which they are (an index-only read, none
+    once the tick has run), one their values and two the rules, and given to the query as
+    values: the list is right before the tick, and as fast as its index once the tick has
+    stored them."""
     units = list(units)
-    living = Placement.objects.filter(LIVING_AT_HVB, placing_unit__in=units).filter(narrowed or Q())
+    of_units = Placement.objects.filter(LIVING_AT_HVB, placing_unit__in=units)
+    living = of_units.filter(narrowed or Q())
     computed: dict[int, StoredClocks] = {}
-    not_holding = list(clock_values(living.filter(clocks_not_holding(today))))
+    # Which of the units' placements have clocks that do not hold: read from their index
+    # alone (placement_clocks_until: the unit, the days they hold), none once the tick has
+    # run. Asked together with ``narrowed`` or the clocks' values, PostgreSQL reads every
+    # living placement of the units (it estimates from the whole table, where the ended
+    # placements have no clocks, that most do not hold): 4 to 8 ms for a largest kommun.
+    stale = list(of_units.filter(clocks_not_holding(today)).values_list("pk", flat=True))
+    not_holding = list(clock_values(living.filter(pk__in=stale))) if stale else []
     if not_holding:
         rules = clock_rules({row[1] for row in not_holding})
         for row in not_holding:
