@@ -183,7 +183,9 @@ class OverviewRows:
     - ``row_fields``, where given, the fields a page reads of its rows (``QuerySet.only``):
       those that ``describe``, ``case_url``, ``persons`` and the API read, each list's state
       field among them (django-fsm-2 reads it as the row is built). A page then reads a
-      row's few columns, not every column of the five tables it joins.
+      row's few columns, and joins only the tables they are in (``select_related`` of
+      their paths' relations, whatever the query selects), not every column of the five
+      tables the query joins.
     - ``sorted_before_check``: ``query`` also takes ``checked=False`` and then returns its
       rows before the access check (the same filters and annotations, the same model). A
       page's keys then come from those sorted first, each checked as it is read, by

@@ -2,19 +2,25 @@
 
 A list page shows up to fifty rows and the start page five of each list. Written by Django's
 template language, a row of a link and a date cost about a quarter of a millisecond: more
-than reading it. Written with ``format_html``, escaped the same way, it costs a few
-microseconds.
+than reading it. Written in Python it costs a few microseconds, if the writing is plain:
+``row_format`` escapes as ``format_html`` does without its lazy-string checks (a third of the
+time), and ``phrase`` translates a phrase once a page (``phrases_once``) rather than once a
+row (Django's ``gettext`` asks the thread's active language each time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import html
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 #: A key no row has, reversed in its place (``key_url``).
 _KEY = 2_147_483_647
@@ -31,9 +37,49 @@ def ymd(value: dt.date | dt.datetime | None) -> str:
     return f"{value:%Y-%m-%d}"
 
 
+def escaped(value: Any) -> str:
+    """``conditional_escape``: a safe string as it is, anything else as text, escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def row_format(template: str, *args: Any) -> SafeString:
+    """``format_html(template, *args)``, written the same (each argument escaped unless it is
+    safe), for the rows' plain arguments: text, numbers, safe strings, evaluated phrases."""
+    return mark_safe(template.format(*map(escaped, args)))
+
+
 def link(url: str, text: object) -> SafeString:
     """A link to a case page, its text escaped."""
-    return format_html('<a href="{}">{}</a>', url, text)
+    return row_format('<a href="{}">{}</a>', url, text)
+
+
+_page = threading.local()
+
+
+@contextmanager
+def phrases_once() -> Iterator[None]:
+    """While a page writes its rows: ``phrase`` translates each phrase once (the language
+    does not change within a request)."""
+    outer = getattr(_page, "phrases", None)
+    _page.phrases = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _page.phrases = outer
+
+
+def phrase(message: str) -> str:
+    """``gettext(message)``, once a page within ``phrases_once``. Imported as ``_`` where the
+    rows are written, so that makemessages finds the phrases."""
+    memo = getattr(_page, "phrases", None)
+    if memo is None:
+        return gettext(message)
+    said = memo.get(message)
+    if said is None:
+        said = memo[message] = gettext(message)
+    return said
 
 
 def key_url(name: str) -> Callable[[int], str]:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
-from cases.row_html import key_url, ymd
+from cases.row_html import key_url, row_format, ymd
+from cases.row_html import phrase as _
 from core.choices import choice_label
 
 from .models import Deviation
@@ -19,7 +18,7 @@ _detail_url = key_url("deviations:detail")
 def allocation_pending_html(deviation: Deviation) -> SafeString:
     """In red: no temporary allocation of responsibility agreed yet; the parties named
     (prefetched by the list's query)."""
-    return format_html(
+    return row_format(
         '<span class="avv-red" style="color: #b00020; font-weight: 500">'
         '<a href="{}" style="color: #b00020">{}</a> – {}: {}</span> ({} {}; {})',
         _detail_url(deviation.pk),

@@ -25,13 +25,12 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.registry import OverviewRows, open_cases, overview_rows
-from cases.row_html import ymd
+from cases.row_html import escaped, phrases_once, ymd
 from cases.selectors import case_units_read_once
 from directory.models import Unit, User
 from directory.selectors import STARTER_ROLES, user_managed_units
@@ -157,30 +156,58 @@ def workload_rows(counts: dict[int, tuple[int, int]]) -> list[WorkloadRow]:
     )
 
 
+class DaysWriter:
+    """What the rows' dates say on one page (``days_html``): the list's label evaluated and
+    each number of days written once a page, not once a row (its phrase's translation, an
+    ngettext each, cost more than the rest of the row)."""
+
+    def __init__(self, spec: OverviewRows):
+        self.since = str(spec.since_label) if spec.since_label else ""
+        self._said: dict[int, str] = {}
+        self._lasted: dict[int, str] = {}
+
+    def __call__(self, due: dt.date | None, days: int | None) -> SafeString:
+        """What a row's date says, on a line of its own: since when a state began (a
+        ``since_label`` list), else how late it is or how soon it falls due; nothing
+        without a date. Written in Python for the same reason as the rows
+        (``cases.row_html``)."""
+        if self.since and due is not None:
+            return mark_safe(
+                f'<br><span class="sf-days">{escaped(self.since)} {ymd(due)}'
+                f"{self._since(days)}</span>"
+            )
+        if days is None:
+            return mark_safe("")
+        said = self._said.get(days)
+        if said is None:
+            said = self._said[days] = self._late(days)
+        return mark_safe(said)
+
+    def _since(self, days: int | None) -> str:
+        if not days or days <= 0:
+            return ""
+        said = self._lasted.get(days)
+        if said is None:
+            text = ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
+            said = self._lasted[days] = f" ({escaped(text)})"
+        return said
+
+    @staticmethod
+    def _late(days: int) -> str:
+        if days > 0:
+            said = ngettext("%(days)s dag försenad", "%(days)s dagar försenad", days)
+        elif days == 0:
+            said = gettext("Senast i dag")
+        else:
+            said = ngettext("om %(days)s dag", "om %(days)s dagar", -days)
+        text = said % {"days": abs(days)} if days else said
+        late = " sf-days--late" if days > 0 else ""
+        return f'<br><span class="sf-days{late}">{escaped(text)}</span>'
+
+
 def days_html(spec: OverviewRows, due: dt.date | None, days: int | None) -> SafeString:
-    """What a row's date says, on a line of its own: since when a state began (a
-    ``since_label`` list), else how late it is or how soon it falls due; nothing without a
-    date. Written in Python for the same reason as the rows (``cases.row_html``)."""
-    if spec.since_label and due is not None:
-        since = ""
-        if days and days > 0:
-            since = " (%s)" % (ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days})
-        return format_html(
-            '<br><span class="sf-days">{} {}{}</span>', spec.since_label, ymd(due), since
-        )
-    if days is None:
-        return mark_safe("")
-    if days > 0:
-        said = ngettext("%(days)s dag försenad", "%(days)s dagar försenad", days)
-    elif days == 0:
-        said = gettext("Senast i dag")
-    else:
-        said = ngettext("om %(days)s dag", "om %(days)s dagar", -days)
-    return format_html(
-        '<br><span class="sf-days{}">{}</span>',
-        " sf-days--late" if days > 0 else "",
-        said % {"days": abs(days)} if days else said,
-    )
+    """What one row's date says (``DaysWriter``, for a single row)."""
+    return DaysWriter(spec)(due, days)
 
 
 def age_band(code: str) -> AgeBand | None:
@@ -225,6 +252,13 @@ def _among(rows: QuerySet, keys: list) -> Q:
     if not keys or connections[rows.db].vendor != "postgresql":
         return Q(pk__in=keys)
     return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(keys),)))
+
+
+def _joined(fields: Sequence[str]) -> list[str]:
+    """The relations the paths ``fields`` read through (``person__first_name``: ``person``),
+    for ``select_related``: a page joins the tables its rows show, not every table its
+    list's query names (each joined row is one more model instance to build)."""
+    return sorted({path.rsplit("__", 1)[0] for path in fields if "__" in path})
 
 
 def overview_units(*, user: User) -> list[Unit]:
@@ -301,7 +335,7 @@ class OverviewReader:
     def _sort_key(self, spec: OverviewRows, row: Any) -> tuple[dt.date, int]:
         return (_path(row, spec.due_field) or dt.date.max, self._key(spec, row))
 
-    def _list_row(self, spec: OverviewRows, row: Any) -> ListRow:
+    def _list_row(self, spec: OverviewRows, row: Any, days_said: DaysWriter) -> ListRow:
         due = _path(row, spec.due_field)
         days = (self.today - due).days if due is not None else None
         return ListRow(
@@ -310,7 +344,7 @@ class OverviewReader:
             days_overdue=days,
             key=self._key(spec, row),
             html=spec.describe(row),
-            days_html=days_html(spec, due, days),
+            days_html=days_said(due, days),
         )
 
     # --- reads -------------------------------------------------------------------------
@@ -359,8 +393,12 @@ class OverviewReader:
             # (its filter, the user's access), should a row have changed in between.
             # The key after the page's says that there is a next page; its row is not read.
             read = listed.filter(_among(listed, keys[:limit])).order_by("overview_due", "pk")
-            if spec.row_fields:  # only the columns the rows show
-                read = read.only(*spec.row_fields)
+            if spec.row_fields:  # only the columns the rows show, and only their joins
+                read = (
+                    read.select_related(None)
+                    .select_related(*_joined(spec.row_fields))
+                    .only(*spec.row_fields)
+                )
             found, more = list(read), len(keys) > limit
         else:
             every = self._filtered_rows(spec, filters)
@@ -368,7 +406,9 @@ class OverviewReader:
             if after is not None:
                 every = [row for row in every if self._sort_key(spec, row) > (after.due, after.key)]
             found, more = every[:limit], len(every) > limit
-        shown = [self._list_row(spec, row) for row in found]
+        days_said = DaysWriter(spec)
+        with phrases_once():  # the page's rows, their phrases translated once
+            shown = [self._list_row(spec, row, days_said) for row in found]
         following = None
         if more and found:  # the next page starts after the last row shown
             due, key = self._sort_key(spec, found[-1])

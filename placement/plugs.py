@@ -35,9 +35,9 @@ def _placement_persons(rows):
 
 
 #: What the chef's rows show of a person, and of a placement (OverviewRows.row_fields): the
-#: person's name and the HVB, the phase (the state field) and the units joined.
+#: person's name and the HVB, the phase (the state field); a page joins only these.
 _PERSON = ("person__first_name", "person__last_name")
-_PLACEMENT_ROW = ("phase", *_PERSON, "placing_unit__name", "hvb_unit__name")
+_PLACEMENT_ROW = ("phase", *_PERSON, "hvb_unit__name")
 _ROW_OF_PLACEMENT = ("placement__phase", *(f"placement__{name}" for name in _PERSON))
 
 

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
-from cases.row_html import key_url, link, ymd
+from cases.row_html import key_url, link, row_format, ymd
+from cases.row_html import phrase as _
 from core.choices import choice_label
 
 from .models import HealthExamRequest, Placement, RegionHandover, Review
@@ -20,17 +19,17 @@ _health_request_url = key_url("placement:health_request")
 
 def _placement_at(placement: Placement) -> SafeString:
     """The person linked to the placement, and the HVB: "Nils Prov (Exempelgården)"."""
-    return format_html(
+    return row_format(
         "{} ({})", link(placement_url(placement.pk), placement.person), placement.hvb_unit
     )
 
 
 def consent_ended_html(placement: Placement) -> SafeString:
-    return format_html("{} – {}", _placement_at(placement), _("samtycket har upphört"))
+    return row_format("{} – {}", _placement_at(placement), _("samtycket har upphört"))
 
 
 def review_due_html(review: Review) -> SafeString:
-    return format_html(
+    return row_format(
         "{} ({}) – {} {}",
         link(placement_url(review.placement_id), review.placement.person),
         choice_label(LegalBasis, review.placement.legal_basis),
@@ -41,7 +40,7 @@ def review_due_html(review: Review) -> SafeString:
 
 def _placement_due(placement: Placement, what: str) -> SafeString:
     """The placement, what falls due and its date (the list's ``overview_due``)."""
-    return format_html("{} – {} {}", _placement_at(placement), what, ymd(placement.overview_due))
+    return row_format("{} – {} {}", _placement_at(placement), what, ymd(placement.overview_due))
 
 
 def lvm_end_html(placement: Placement) -> SafeString:
@@ -62,7 +61,7 @@ def health_request_url(request: HealthExamRequest) -> str:
 
 
 def handover_open_html(handover: RegionHandover) -> SafeString:
-    return format_html(
+    return row_format(
         "{} – {} → {}",
         link(handover_url(handover), handover.placement.person),
         handover.from_region,
@@ -76,11 +75,11 @@ def visit_overdue_html(placement: Placement) -> SafeString:
     parts = [_placement_at(placement)]
     if placement.late_visit_due_on:
         parts.append(
-            format_html(" – {} {}", _("uppföljningsbesök senast"), ymd(placement.late_visit_due_on))
+            row_format(" – {} {}", _("uppföljningsbesök senast"), ymd(placement.late_visit_due_on))
         )
     if placement.late_private_talk_due_on:
         parts.append(
-            format_html(
+            row_format(
                 " – {} {}",
                 _("enskilt samtal med barnet senast"),
                 ymd(placement.late_private_talk_due_on),
@@ -90,7 +89,7 @@ def visit_overdue_html(placement: Placement) -> SafeString:
 
 
 def health_exam_not_done_html(request: HealthExamRequest) -> SafeString:
-    shown = format_html(
+    shown = row_format(
         "{} – {}, {} {}",
         link(health_request_url(request), request.placement.person),
         request.region_unit,
@@ -99,6 +98,6 @@ def health_exam_not_done_html(request: HealthExamRequest) -> SafeString:
     )
     if not request.outcome:
         return shown
-    return format_html(
+    return row_format(
         "{} ({})", shown, choice_label(HealthExamRequest.Outcome, request.outcome).lower()
     )

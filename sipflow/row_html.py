@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
+import unicodedata
+
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 
-from cases.row_html import key_url, link, ymd
+from cases.row_html import key_url, link, row_format, ymd
+from cases.row_html import phrase as _
 
 from .models import Invitation, SipPlan
 
@@ -32,7 +33,7 @@ def _plan_link(plan: SipPlan, unit) -> SafeString:
 def invitation_unanswered_html(invitation: Invitation) -> SafeString:
     # Outside the f-string, where makemessages (xgettext) finds it.
     whole = "" if invitation.unit_id else " ({})".format(_("hela organisationen"))
-    return format_html(
+    return row_format(
         "{} – {} {}",
         link(invitation_url(invitation), f"{invitation.invitee}{whole}: {invitation.meeting}"),
         _("svara senast"),
@@ -41,26 +42,34 @@ def invitation_unanswered_html(invitation: Invitation) -> SafeString:
 
 
 def follow_up_overdue_html(plan: SipPlan) -> SafeString:
-    return format_html(
+    return row_format(
         "{} – {} {}", _plan_link(plan, plan.lead_unit), _("uppföljning"), ymd(plan.next_follow_up)
     )
 
 
 def follow_up_unplanned_html(plan: SipPlan) -> SafeString:
-    return format_html(
+    return row_format(
         "{} – {}", _plan_link(plan, plan.lead_unit), _("inget datum för nästa uppföljning")
     )
+
+
+def _shortened(text: str, most: int) -> str:
+    """``Truncator(text).chars(most)``, read without it where the text is normalised and no
+    longer than that (it then returns the text as it is)."""
+    if len(text) <= most and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(most)
 
 
 def plan_halted_html(plan: SipPlan) -> SafeString:
     shown = _plan_link(plan, plan.started_unit)
     if not plan.halted_reason:
         return shown
-    return format_html("{} – {}", shown, Truncator(plan.halted_reason).chars(120))
+    return row_format("{} – {}", shown, _shortened(plan.halted_reason, 120))
 
 
 def consent_expiring_html(plan: SipPlan) -> SafeString:
-    return format_html(
+    return row_format(
         "{} – {} {}",
         _plan_link(plan, plan.lead_unit),
         _("samtycket gäller till och med"),

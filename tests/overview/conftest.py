@@ -20,9 +20,9 @@ def rows_read_whole(monkeypatch):
     list_row = OverviewReader._list_row
     page = OverviewReader.page
 
-    def described(self, spec, row):
+    def described(self, spec, row, days_said):
         with CaptureQueriesContext(connection) as queries:
-            built = list_row(self, spec, row)
+            built = list_row(self, spec, row, days_said)
         assert not queries.captured_queries, (spec.code, queries.captured_queries)
         return built
 

@@ -8,10 +8,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cases.registry import OverviewRows
-from cases.row_html import key_url, link, ymd
-from overview.selectors import days_html
+from cases.row_html import key_url, link, phrase, phrases_once, row_format, ymd
+from overview.selectors import DaysWriter, days_html
 
 DUE = dt.date(2026, 11, 20)
 
@@ -79,3 +83,40 @@ def test_a_rows_link_follows_the_script_prefix():
         assert url(7) == "/sipflow/sip/plan/7/" == reverse("sip:plan", kwargs={"pk": 7})
     finally:
         set_script_prefix("/")
+
+
+@given(
+    texts=st.lists(st.text(max_size=30), min_size=3, max_size=3),
+    safe=st.booleans(),
+    number=st.integers(),
+)
+def test_a_row_is_written_as_format_html_writes_it(texts, safe, number):
+    """``row_format`` is ``format_html`` without its lazy-string checks: the same escaping of
+    text, the same trust in a safe string, whatever the text."""
+    first = mark_safe(texts[0]) if safe else texts[0]
+    args = (first, texts[1], number, link("/sip/1/", texts[2]))
+    template = "{} – {} ({}) {}"
+    written = row_format(template, *args)
+    assert isinstance(written, SafeString)
+    assert written == format_html(template, *args)
+
+
+def test_a_pages_phrases_are_translated_once_in_the_pages_language():
+    with translation.override("en"), phrases_once():
+        assert phrase("samtycket har upphört") == "the consent has ended"
+        assert phrase("samtycket har upphört") == "the consent has ended"
+    # The next page asks again, in its own language; outside a page, every time.
+    with translation.override("sv"), phrases_once():
+        assert phrase("samtycket har upphört") == "samtycket har upphört"
+    with translation.override("en"):
+        assert phrase("samtycket har upphört") == "the consent has ended"
+
+
+def test_a_pages_days_are_written_once_each_and_as_a_single_row_writes_them():
+    since = spec(since_label="Stoppad sedan")
+    for listed in (spec(), since):
+        with translation.override("sv"):
+            writer = DaysWriter(listed)
+            for days in (-3, 0, 1, 12, 12, 1, None):
+                due = None if days is None else DUE
+                assert writer(due, days) == days_html(listed, due, days)
