@@ -19,7 +19,7 @@ from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 #: A key no row has, reversed in its place (``key_url``).
@@ -32,9 +32,11 @@ def ymd(value: dt.date | dt.datetime | None) -> str:
     an aware date and time in the local time zone first; empty for None."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value:%Y-%m-%d}"
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    return value.isoformat()
 
 
 def escaped(value: Any) -> str:
@@ -47,7 +49,7 @@ def escaped(value: Any) -> str:
 def row_format(template: str, *args: Any) -> SafeString:
     """``format_html(template, *args)``, written the same (each argument escaped unless it is
     safe), for the rows' plain arguments: text, numbers, safe strings, evaluated phrases."""
-    return mark_safe(template.format(*map(escaped, args)))
+    return SafeString(template.format(*map(escaped, args)))
 
 
 def link(url: str, text: object) -> SafeString:

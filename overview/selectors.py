@@ -25,7 +25,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -172,16 +172,16 @@ class DaysWriter:
         without a date. Written in Python for the same reason as the rows
         (``cases.row_html``)."""
         if self.since and due is not None:
-            return mark_safe(
+            return SafeString(
                 f'<br><span class="sf-days">{escaped(self.since)} {ymd(due)}'
                 f"{self._since(days)}</span>"
             )
         if days is None:
-            return mark_safe("")
+            return SafeString("")
         said = self._said.get(days)
         if said is None:
             said = self._said[days] = self._late(days)
-        return mark_safe(said)
+        return SafeString(said)
 
     def _since(self, days: int | None) -> str:
         if not days or days <= 0:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse, set_script_prefix
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given
@@ -120,3 +121,17 @@ def test_a_pages_days_are_written_once_each_and_as_a_single_row_writes_them():
             for days in (-3, 0, 1, 12, 12, 1, None):
                 due = None if days is None else DUE
                 assert writer(due, days) == days_html(listed, due, days)
+
+
+@given(
+    day=st.dates(),
+    moment=st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(2200, 1, 1),
+        timezones=st.just(dt.UTC),
+    ),
+)
+def test_a_rows_date_is_written_as_the_date_filter_writes_it(day, moment):
+    assert ymd(day) == date_filter(day, "Y-m-d")
+    # A template gives the filter the local time (expects_localtime): so does a row.
+    assert ymd(moment) == date_filter(timezone.localtime(moment), "Y-m-d")
