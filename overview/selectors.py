@@ -157,9 +157,9 @@ def workload_rows(counts: dict[int, tuple[int, int]]) -> list[WorkloadRow]:
 
 
 class DaysWriter:
-    """What the rows' dates say on one page (``days_html``): the list's label evaluated and
-    each number of days written once a page, not once a row (its phrase's translation, an
-    ngettext each, cost more than the rest of the row)."""
+    """What the rows' dates say on one page (``ListRow.days_html``): the list's label
+    evaluated and each number of days written once a page, not once a row (its phrase's
+    translation, an ngettext each, cost more than the rest of the row)."""
 
     def __init__(self, spec: OverviewRows):
         self.since = str(spec.since_label) if spec.since_label else ""
@@ -203,11 +203,6 @@ class DaysWriter:
         text = said % {"days": abs(days)} if days else said
         late = " sf-days--late" if days > 0 else ""
         return f'<br><span class="sf-days{late}">{escaped(text)}</span>'
-
-
-def days_html(spec: OverviewRows, due: dt.date | None, days: int | None) -> SafeString:
-    """What one row's date says (``DaysWriter``, for a single row)."""
-    return DaysWriter(spec)(due, days)
 
 
 def age_band(code: str) -> AgeBand | None:

@@ -1,4 +1,4 @@
-"""What a row of a chef's list says about its date (overview.selectors.days_html), and the
+"""What a row of a chef's list says about its date (overview.selectors.DaysWriter), and the
 rows the processes write (cases.row_html): escaped, in Swedish and in English."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cases.registry import OverviewRows
 from cases.row_html import key_url, link, phrase, phrases_once, row_format, ymd
-from overview.selectors import DaysWriter, days_html
+from overview.selectors import DaysWriter
 
 DUE = dt.date(2026, 11, 20)
 
@@ -39,22 +39,22 @@ def spec(**fields) -> OverviewRows:
 )
 def test_a_rows_date_says_how_late_it_is_or_how_soon_it_falls_due(days, swedish, english, late):
     with translation.override("sv"):
-        shown = days_html(spec(), DUE, days)
+        shown = DaysWriter(spec())(DUE, days)
     assert f">{swedish}</span>" in shown
     assert ("sf-days--late" in shown) is late
     with translation.override("en"):
-        assert f">{english}</span>" in days_html(spec(), DUE, days)
+        assert f">{english}</span>" in DaysWriter(spec())(DUE, days)
 
 
 def test_a_state_that_began_says_since_when_never_how_late():
     since = spec(since_label="Stoppad sedan")
     with translation.override("sv"):
-        assert ">Stoppad sedan 2026-11-20 (12 dagar)</span>" in days_html(since, DUE, 12)
-        assert ">Stoppad sedan 2026-11-20 (1 dag)</span>" in days_html(since, DUE, 1)
-        assert ">Stoppad sedan 2026-11-20</span>" in days_html(since, DUE, 0)
-        assert "försenad" not in days_html(since, DUE, 12)
-    assert days_html(since, None, None) == ""
-    assert days_html(spec(), None, None) == ""
+        assert ">Stoppad sedan 2026-11-20 (12 dagar)</span>" in DaysWriter(since)(DUE, 12)
+        assert ">Stoppad sedan 2026-11-20 (1 dag)</span>" in DaysWriter(since)(DUE, 1)
+        assert ">Stoppad sedan 2026-11-20</span>" in DaysWriter(since)(DUE, 0)
+        assert "försenad" not in DaysWriter(since)(DUE, 12)
+    assert DaysWriter(since)(None, None) == ""
+    assert DaysWriter(spec())(None, None) == ""
 
 
 def test_a_row_is_escaped_and_its_dates_are_local():
@@ -120,7 +120,7 @@ def test_a_pages_days_are_written_once_each_and_as_a_single_row_writes_them():
             writer = DaysWriter(listed)
             for days in (-3, 0, 1, 12, 12, 1, None):
                 due = None if days is None else DUE
-                assert writer(due, days) == days_html(listed, due, days)
+                assert writer(due, days) == DaysWriter(listed)(due, days)
 
 
 @given(
